@@ -1,0 +1,64 @@
+// Command plan prints, offline, what the rds-proxy program would create for a
+// stack: it loads Pulumi.yaml and Pulumi.<stack>.yaml with the Pulumi SDK's
+// workspace loader, runs the program under Pulumi mocks, and prints the
+// resources as a table or, with -json, the whole graph.
+//
+// Usage:
+//
+//	go run ./cmd/plan -stack qa [-json] [-dir .]
+//
+// An invalid configuration exits with status 1 and the validation message,
+// and prints no plan.
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/acmecorp/rds-proxy/plan"
+	"github.com/acmecorp/rds-proxy/program"
+)
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "plan:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("plan", flag.ContinueOnError)
+	stack := fs.String("stack", "", "stack to plan (qa, prod): reads Pulumi.<stack>.yaml")
+	dir := fs.String("dir", ".", "project directory holding Pulumi.yaml")
+	asJSON := fs.Bool("json", false, "print the whole resource graph as JSON")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *stack == "" {
+		return fmt.Errorf("-stack is required (one of the Pulumi.<stack>.yaml files in %s)", *dir)
+	}
+	cfg, err := plan.LoadStack(*dir, *stack)
+	if err != nil {
+		return err
+	}
+	p, err := plan.Run(cfg, program.Run)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return writeJSON(stdout, p)
+	}
+	return plan.WriteTable(stdout, p)
+}
+
+func writeJSON(w io.Writer, p *plan.Plan) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(p); err != nil {
+		return fmt.Errorf("encode plan: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,153 @@
+// Package network owns the security-group chain in front of and behind the
+// proxy: App -> proxy security group -> proxy -> Aurora security group -> Aurora.
+//
+// The proxy security group has no inline rules. Every rule is its own
+// resource, TCP on the database port only: one ingress rule per client
+// security group or CIDR, one egress rule to the Aurora security group, and
+// one ingress rule on the Aurora security group from the proxy.
+package network
+
+import (
+	"fmt"
+	"net/netip"
+	"strings"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/vpc"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// ComponentType is the Pulumi type token of SecurityChain.
+const ComponentType = "rds-proxy:network:SecurityChain"
+
+// Args configures a SecurityChain. Lists must already be sorted and free of
+// duplicates (settings.Load guarantees both).
+type Args struct {
+	// SecurityGroupName is the physical name of the proxy security group.
+	SecurityGroupName string
+	// ProxyName is the proxy the group belongs to; it appears in descriptions.
+	ProxyName string
+	// VpcID is the VPC of the Aurora cluster.
+	VpcID string
+	// DBPort is the only port any rule opens.
+	DBPort int
+	// ClusterSecurityGroupID is the Aurora cluster's security group.
+	ClusterSecurityGroupID string
+	// AppSecurityGroupIDs are the client security groups allowed in.
+	AppSecurityGroupIDs []string
+	// AllowedCidrs are the client networks allowed in.
+	AllowedCidrs []netip.Prefix
+	// Tags go on every taggable resource.
+	Tags map[string]string
+}
+
+// SecurityChain is the proxy security group and every rule of the chain.
+type SecurityChain struct {
+	pulumi.ResourceState
+
+	// ProxySecurityGroupID is the ID of the proxy security group.
+	ProxySecurityGroupID pulumi.IDOutput
+	// ClusterIngress is the Aurora security group's rule that admits the
+	// proxy; the proxy target must wait for it (known failure 2).
+	ClusterIngress *vpc.SecurityGroupIngressRule
+	// ProxyEgress is the proxy security group's rule to Aurora.
+	ProxyEgress *vpc.SecurityGroupEgressRule
+}
+
+// NewSecurityChain registers the proxy security group and its rules.
+func NewSecurityChain(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*SecurityChain, error) {
+	c := &SecurityChain{}
+	if err := ctx.RegisterComponentResource(ComponentType, name, c, opts...); err != nil {
+		return nil, fmt.Errorf("register security chain %s: %w", name, err)
+	}
+	parent := pulumi.Parent(c)
+	tags := pulumi.ToStringMap(args.Tags)
+	port := pulumi.Int(args.DBPort)
+
+	sg, err := ec2.NewSecurityGroup(ctx, args.SecurityGroupName, &ec2.SecurityGroupArgs{
+		Name:        pulumi.String(args.SecurityGroupName),
+		Description: pulumi.String("RDS Proxy " + args.ProxyName + ": clients in, Aurora out, PostgreSQL port only"),
+		VpcId:       pulumi.String(args.VpcID),
+		// Rules are separate resources. Revoking whatever rules remain
+		// before deletion keeps a rule added by hand from blocking it.
+		RevokeRulesOnDelete: pulumi.Bool(true),
+		Tags:                tags,
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("proxy security group: %w", err)
+	}
+
+	for _, id := range args.AppSecurityGroupIDs {
+		_, err := vpc.NewSecurityGroupIngressRule(ctx, args.SecurityGroupName+"-from-"+id, &vpc.SecurityGroupIngressRuleArgs{
+			SecurityGroupId:           sg.ID(),
+			Description:               pulumi.String("PostgreSQL clients in security group " + id),
+			IpProtocol:                pulumi.String("tcp"),
+			FromPort:                  port,
+			ToPort:                    port,
+			ReferencedSecurityGroupId: pulumi.String(id),
+			Tags:                      tags,
+		}, parent)
+		if err != nil {
+			return nil, fmt.Errorf("ingress from %s: %w", id, err)
+		}
+	}
+	for _, p := range args.AllowedCidrs {
+		ruleArgs := &vpc.SecurityGroupIngressRuleArgs{
+			SecurityGroupId: sg.ID(),
+			Description:     pulumi.String("PostgreSQL clients in " + p.String()),
+			IpProtocol:      pulumi.String("tcp"),
+			FromPort:        port,
+			ToPort:          port,
+			Tags:            tags,
+		}
+		if p.Addr().Is4() {
+			ruleArgs.CidrIpv4 = pulumi.String(p.String())
+		} else {
+			ruleArgs.CidrIpv6 = pulumi.String(p.String())
+		}
+		if _, err := vpc.NewSecurityGroupIngressRule(ctx, args.SecurityGroupName+"-from-"+cidrName(p), ruleArgs, parent); err != nil {
+			return nil, fmt.Errorf("ingress from %s: %w", p, err)
+		}
+	}
+
+	c.ProxyEgress, err = vpc.NewSecurityGroupEgressRule(ctx, args.SecurityGroupName+"-to-aurora", &vpc.SecurityGroupEgressRuleArgs{
+		SecurityGroupId:           sg.ID(),
+		Description:               pulumi.String("PostgreSQL to the Aurora security group " + args.ClusterSecurityGroupID),
+		IpProtocol:                pulumi.String("tcp"),
+		FromPort:                  port,
+		ToPort:                    port,
+		ReferencedSecurityGroupId: pulumi.String(args.ClusterSecurityGroupID),
+		Tags:                      tags,
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("egress to aurora: %w", err)
+	}
+
+	c.ClusterIngress, err = vpc.NewSecurityGroupIngressRule(ctx, args.ProxyName+"-into-aurora", &vpc.SecurityGroupIngressRuleArgs{
+		SecurityGroupId:           pulumi.String(args.ClusterSecurityGroupID),
+		Description:               pulumi.String("PostgreSQL from RDS Proxy " + args.ProxyName),
+		IpProtocol:                pulumi.String("tcp"),
+		FromPort:                  port,
+		ToPort:                    port,
+		ReferencedSecurityGroupId: sg.ID(),
+		Tags:                      tags,
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("aurora ingress from proxy: %w", err)
+	}
+
+	c.ProxySecurityGroupID = sg.ID()
+	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
+		"proxySecurityGroupId": sg.ID(),
+	}); err != nil {
+		return nil, fmt.Errorf("register security chain outputs: %w", err)
+	}
+	return c, nil
+}
+
+// cidrName turns a CIDR into a resource-name fragment: "10.0.0.0/16" becomes
+// "10-0-0-0-16" and "2001:db8::/32" becomes "2001-db8--32". Pulumi URNs
+// reserve "::", so an IPv6 CIDR cannot appear in a name as written.
+func cidrName(p netip.Prefix) string {
+	return strings.NewReplacer(".", "-", ":", "-", "/", "-").Replace(p.String())
+}

@@ -1,0 +1,301 @@
+// Package plan runs a Pulumi program offline, under Pulumi mocks, and records
+// the resource graph it would register: every resource's type, name, parent,
+// dependencies, options and inputs, and the stack outputs.
+//
+// Values AWS computes (IDs, ARNs, endpoints) are recorded as placeholders
+// that name their source, "${<type>::<name>.<attribute>}", so the edges of
+// the graph stay visible. The same configuration always yields the same plan:
+// resources are sorted by (type, name), never kept in registration order,
+// which the Go SDK does not keep stable.
+package plan
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// Plan is the planned resource graph of one stack.
+type Plan struct {
+	// Project is the Pulumi project name.
+	Project string `json:"project"`
+	// Stack is the stack name.
+	Stack string `json:"stack"`
+	// Resources are sorted by (type, name).
+	Resources []Resource `json:"resources"`
+	// Outputs are the stack outputs.
+	Outputs map[string]any `json:"outputs"`
+}
+
+// Resource is one planned resource.
+type Resource struct {
+	// Type is the Pulumi type token, e.g. "aws:rds/proxy:Proxy".
+	Type string `json:"type"`
+	// Name is the Pulumi logical name.
+	Name string `json:"name"`
+	// Custom is false for component resources.
+	Custom bool `json:"custom"`
+	// Parent is the Ref of the parent component, "" at the top level.
+	Parent string `json:"parent,omitempty"`
+	// DependsOn lists the Refs of every resource this one waits for, sorted.
+	DependsOn []string `json:"dependsOn"`
+	// Protect is set when `pulumi destroy` must stop at this resource.
+	Protect bool `json:"protect,omitempty"`
+	// RetainOnDelete is set when deleting the resource leaves it in AWS.
+	RetainOnDelete bool `json:"retainOnDelete,omitempty"`
+	// CustomTimeouts holds the create, update and delete timeouts that are set.
+	CustomTimeouts map[string]string `json:"customTimeouts,omitempty"`
+	// Inputs are the resource's inputs as plain JSON values, keyed by the
+	// pulumi-aws input names (camelCase).
+	Inputs map[string]any `json:"inputs"`
+}
+
+// Ref is "<type>::<name>", how a plan refers to a resource.
+func Ref(typ, name string) string { return typ + "::" + name }
+
+// Placeholder is the value a plan records for an attribute that AWS computes.
+func Placeholder(typ, name, attr string) string { return "${" + Ref(typ, name) + "." + attr + "}" }
+
+// Secret is what a plan shows instead of a secret value.
+const Secret = "[secret]"
+
+// Find returns the resource with the given type and name.
+func (p *Plan) Find(typ, name string) (Resource, bool) {
+	for _, r := range p.Resources {
+		if r.Type == typ && r.Name == name {
+			return r, true
+		}
+	}
+	return Resource{}, false
+}
+
+// OfType returns the resources of one type, sorted by name.
+func (p *Plan) OfType(typ string) []Resource {
+	var out []Resource
+	for _, r := range p.Resources {
+		if r.Type == typ {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// Program is a Pulumi program that returns its stack outputs.
+type Program func(*pulumi.Context) (pulumi.Map, error)
+
+// Run runs program under mocks with cfg and returns the planned graph. A
+// program error (an invalid configuration, say) is returned as it is.
+func Run(cfg Config, program Program, opts ...Option) (*Plan, error) {
+	m := &mocks{}
+	for _, o := range opts {
+		o(&m.opts)
+	}
+	var (
+		mu      sync.Mutex
+		outputs = map[string]any{}
+	)
+	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+		outs, err := program(ctx)
+		if err != nil {
+			return err
+		}
+		for name, out := range outs {
+			name := name
+			pulumi.ToOutput(out).ApplyT(func(v any) any {
+				mu.Lock()
+				defer mu.Unlock()
+				outputs[name] = v
+				return nil
+			})
+		}
+		return nil
+	}, func(info *pulumi.RunInfo) {
+		info.Project = cfg.Project
+		info.Stack = cfg.Stack
+		info.Config = cfg.Values
+		info.ConfigSecretKeys = cfg.SecretKeys
+		info.Mocks = m
+	})
+	if err != nil {
+		return nil, err
+	}
+	p := &Plan{Project: cfg.Project, Stack: cfg.Stack, Resources: m.sorted(), Outputs: outputs}
+	return p, nil
+}
+
+// computed lists, per resource type, the output attributes AWS computes. A
+// type the program creates must be listed here: an unknown type fails the
+// plan rather than silently recording a resource without its attributes.
+var computed = map[string][]string{
+	"aws:ec2/securityGroup:SecurityGroup":                       {"arn"},
+	"aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": {"arn", "securityGroupRuleId"},
+	"aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule":   {"arn", "securityGroupRuleId"},
+	"aws:iam/role:Role":                                       {"arn", "uniqueId"},
+	"aws:iam/rolePolicy:RolePolicy":                           {},
+	"aws:rds/proxy:Proxy":                                     {"arn", "endpoint"},
+	"aws:rds/proxyDefaultTargetGroup:ProxyDefaultTargetGroup": {"arn", "name"},
+	"aws:rds/proxyTarget:ProxyTarget":                         {"endpoint", "rdsResourceId", "targetArn", "trackedClusterId", "type"},
+	"aws:ssm/parameter:Parameter":                             {"arn", "version"},
+}
+
+// ComputedAttributes returns the attributes a plan records as placeholders
+// for typ, and whether the type is known.
+func ComputedAttributes(typ string) ([]string, bool) {
+	attrs, ok := computed[typ]
+	return append([]string(nil), attrs...), ok
+}
+
+// RevealSecrets records secret values as they are instead of as Secret. Only
+// for runs whose secrets are test data, such as the emulator test.
+func RevealSecrets() Option { return func(o *options) { o.reveal = true } }
+
+// Option changes how Run records a plan.
+type Option func(*options)
+
+type options struct{ reveal bool }
+
+// placeholderOnly matches a value that is a single placeholder: a secret
+// that holds only the name of a computed value reveals nothing.
+var placeholderOnly = regexp.MustCompile(`^\$\{[^{}]+\}$`)
+
+// mocks records every registration. The SDK registers resources from many
+// goroutines, hence the lock.
+type mocks struct {
+	opts      options
+	mu        sync.Mutex
+	resources []Resource
+}
+
+func (m *mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
+	req := args.RegisterRPC
+	r := Resource{
+		Type:      args.TypeToken,
+		Name:      args.Name,
+		Custom:    args.Custom,
+		DependsOn: []string{},
+		Inputs:    m.opts.plainMap(args.Inputs),
+	}
+	if req != nil {
+		if parent := resource.URN(req.GetParent()); parent != "" && parent.Type() != resource.RootStackType {
+			r.Parent = Ref(string(parent.Type()), parent.Name())
+		}
+		deps := map[string]bool{}
+		for _, u := range req.GetDependencies() {
+			urn := resource.URN(u)
+			deps[Ref(string(urn.Type()), urn.Name())] = true
+		}
+		for d := range deps {
+			r.DependsOn = append(r.DependsOn, d)
+		}
+		sort.Strings(r.DependsOn)
+		r.Protect = req.GetProtect()
+		r.RetainOnDelete = req.GetRetainOnDelete()
+		if t := req.GetCustomTimeouts(); t != nil {
+			r.CustomTimeouts = map[string]string{}
+			for k, v := range map[string]string{"create": t.GetCreate(), "update": t.GetUpdate(), "delete": t.GetDelete()} {
+				if v != "" {
+					r.CustomTimeouts[k] = v
+				}
+			}
+		}
+	}
+
+	m.mu.Lock()
+	m.resources = append(m.resources, r)
+	m.mu.Unlock()
+
+	if !args.Custom {
+		return "", args.Inputs, nil
+	}
+	attrs, ok := computed[args.TypeToken]
+	if !ok {
+		return "", nil, fmt.Errorf("plan: no mock for resource type %s (add its computed attributes to plan.computed)", args.TypeToken)
+	}
+	state := args.Inputs.Copy()
+	for _, a := range attrs {
+		state[resource.PropertyKey(a)] = resource.NewProperty(Placeholder(args.TypeToken, args.Name, a))
+	}
+	return Placeholder(args.TypeToken, args.Name, "id"), state, nil
+}
+
+func (m *mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
+	return nil, fmt.Errorf("plan: no mock for function %s", args.Token)
+}
+
+func (m *mocks) sorted() []Resource {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := append([]Resource(nil), m.resources...)
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Type != out[j].Type {
+			return out[i].Type < out[j].Type
+		}
+		return out[i].Name < out[j].Name
+	})
+	return out
+}
+
+// secret returns what a plan shows for a secret value.
+func (o options) secret(v any) any {
+	if s, ok := v.(string); o.reveal || ok && placeholderOnly.MatchString(s) {
+		return v
+	}
+	return Secret
+}
+
+// plainMap turns resource properties into plain JSON values.
+func (o options) plainMap(props resource.PropertyMap) map[string]any {
+	out := make(map[string]any, len(props))
+	for k, v := range props {
+		if strings.HasPrefix(string(k), "__") {
+			continue // SDK bookkeeping, not an input of the resource
+		}
+		out[string(k)] = o.plain(v)
+	}
+	return out
+}
+
+func (o options) plain(v resource.PropertyValue) any {
+	switch {
+	case v.IsNull():
+		return nil
+	case v.IsBool():
+		return v.BoolValue()
+	case v.IsNumber():
+		return v.NumberValue()
+	case v.IsString():
+		return v.StringValue()
+	case v.IsArray():
+		arr := v.ArrayValue()
+		out := make([]any, len(arr))
+		for i, e := range arr {
+			out[i] = o.plain(e)
+		}
+		return out
+	case v.IsObject():
+		return o.plainMap(v.ObjectValue())
+	case v.IsSecret():
+		return o.secret(o.plain(v.SecretValue().Element))
+	case v.IsOutput():
+		out := v.OutputValue()
+		if !out.Known {
+			return "${unknown}"
+		}
+		if out.Secret {
+			return o.secret(o.plain(out.Element))
+		}
+		return o.plain(out.Element)
+	case v.IsResourceReference():
+		ref := v.ResourceReferenceValue()
+		return "${" + Ref(string(ref.URN.Type()), ref.URN.Name()) + "}"
+	case v.IsComputed():
+		return "${unknown}"
+	default:
+		return fmt.Sprintf("%v", v)
+	}
+}

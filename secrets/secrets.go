@@ -1,0 +1,159 @@
+// Package secrets owns the proxy's access to the database credentials secret:
+// the IAM role RDS Proxy assumes and the inline policy that lets it read
+// exactly that secret (and decrypt it, when a customer-managed key encrypts it).
+package secrets
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// ComponentType is the Pulumi type token of ProxyAccess.
+const ComponentType = "rds-proxy:secrets:ProxyAccess"
+
+// Args configures a ProxyAccess.
+type Args struct {
+	// RoleName is the physical name of the IAM role.
+	RoleName string
+	// ProxyName is the proxy that assumes the role; it appears in descriptions.
+	ProxyName string
+	// SecretArn is the full ARN of the database credentials secret.
+	SecretArn string
+	// KmsKeyArn is the customer-managed key that encrypts the secret, or "".
+	KmsKeyArn string
+	// Region is the secret's region; it scopes kms:ViaService.
+	Region string
+	// Tags go on the role.
+	Tags map[string]string
+}
+
+// ProxyAccess is the role RDS Proxy assumes and its secret-read policy.
+type ProxyAccess struct {
+	pulumi.ResourceState
+
+	// RoleArn is the ARN the proxy is given.
+	RoleArn pulumi.StringOutput
+	// Policy is the inline policy; the proxy must not start before it exists,
+	// or it cannot read the secret.
+	Policy *iam.RolePolicy
+}
+
+// NewProxyAccess registers the role and its policy.
+func NewProxyAccess(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*ProxyAccess, error) {
+	trust, err := TrustPolicy()
+	if err != nil {
+		return nil, err
+	}
+	policy, err := SecretReadPolicy(args.SecretArn, args.KmsKeyArn, args.Region)
+	if err != nil {
+		return nil, err
+	}
+
+	a := &ProxyAccess{}
+	if err := ctx.RegisterComponentResource(ComponentType, name, a, opts...); err != nil {
+		return nil, fmt.Errorf("register proxy access %s: %w", name, err)
+	}
+	parent := pulumi.Parent(a)
+
+	role, err := iam.NewRole(ctx, args.RoleName, &iam.RoleArgs{
+		Name:             pulumi.String(args.RoleName),
+		Description:      pulumi.String("Assumed by RDS Proxy " + args.ProxyName + " to read its database credentials"),
+		AssumeRolePolicy: pulumi.String(trust),
+		Tags:             pulumi.ToStringMap(args.Tags),
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("proxy role: %w", err)
+	}
+
+	a.Policy, err = iam.NewRolePolicy(ctx, args.RoleName+"-read-secret", &iam.RolePolicyArgs{
+		Name:   pulumi.String("read-database-secret"),
+		Role:   role.ID(),
+		Policy: pulumi.String(policy),
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("proxy role policy: %w", err)
+	}
+
+	a.RoleArn = role.Arn
+	if err := ctx.RegisterResourceOutputs(a, pulumi.Map{"roleArn": role.Arn}); err != nil {
+		return nil, fmt.Errorf("register proxy access outputs: %w", err)
+	}
+	return a, nil
+}
+
+// Document is an IAM policy document.
+type Document struct {
+	// Version is always 2012-10-17.
+	Version string `json:"Version"`
+	// Statement lists the statements in order.
+	Statement []Statement `json:"Statement"`
+}
+
+// Statement is one statement of a Document.
+type Statement struct {
+	// Sid names the statement.
+	Sid string `json:"Sid,omitempty"`
+	// Effect is Allow.
+	Effect string `json:"Effect"`
+	// Principal is set in trust policies only.
+	Principal map[string]string `json:"Principal,omitempty"`
+	// Action lists the allowed actions; never a wildcard.
+	Action []string `json:"Action"`
+	// Resource lists exact ARNs; empty in trust policies.
+	Resource []string `json:"Resource,omitempty"`
+	// Condition narrows the statement.
+	Condition map[string]map[string]string `json:"Condition,omitempty"`
+}
+
+const policyVersion = "2012-10-17"
+
+// TrustPolicy is the trust policy AWS documents for RDS Proxy roles: only
+// the RDS service may assume the role.
+func TrustPolicy() (string, error) {
+	return render(Document{
+		Version: policyVersion,
+		Statement: []Statement{{
+			Effect:    "Allow",
+			Principal: map[string]string{"Service": "rds.amazonaws.com"},
+			Action:    []string{"sts:AssumeRole"},
+		}},
+	})
+}
+
+// SecretReadPolicy allows secretsmanager:GetSecretValue on exactly
+// secretArn and, when kmsKeyArn is set, kms:Decrypt on exactly that key and
+// only through Secrets Manager in region.
+func SecretReadPolicy(secretArn, kmsKeyArn, region string) (string, error) {
+	doc := Document{
+		Version: policyVersion,
+		Statement: []Statement{{
+			Sid:      "ReadDatabaseSecret",
+			Effect:   "Allow",
+			Action:   []string{"secretsmanager:GetSecretValue"},
+			Resource: []string{secretArn},
+		}},
+	}
+	if kmsKeyArn != "" {
+		doc.Statement = append(doc.Statement, Statement{
+			Sid:      "DecryptDatabaseSecret",
+			Effect:   "Allow",
+			Action:   []string{"kms:Decrypt"},
+			Resource: []string{kmsKeyArn},
+			Condition: map[string]map[string]string{
+				"StringEquals": {"kms:ViaService": "secretsmanager." + region + ".amazonaws.com"},
+			},
+		})
+	}
+	return render(doc)
+}
+
+func render(doc Document) (string, error) {
+	b, err := json.Marshal(doc)
+	if err != nil {
+		return "", fmt.Errorf("encode IAM policy: %w", err)
+	}
+	return string(b), nil
+}

@@ -1,0 +1,178 @@
+// Package settings loads the stack configuration of the rds-proxy program into
+// one typed value and validates it completely before any resource is
+// registered.
+//
+// Every other package receives a *Config (or values taken from it); none of
+// them reads Pulumi configuration on its own.
+package settings
+
+import (
+	"fmt"
+	"net/netip"
+	"sort"
+	"strings"
+)
+
+// Namespace is the Pulumi project name and the namespace of every program key.
+const Namespace = "rds-proxy"
+
+// Values accepted by iamAuth.
+const (
+	IAMAuthDisabled = "DISABLED"
+	IAMAuthRequired = "REQUIRED"
+)
+
+// Defaults applied when a key is not set in the stack file.
+const (
+	DefaultOrg                       = "acmecorp"
+	DefaultDBPort                    = 5432
+	DefaultIdleClientTimeout         = 1800
+	DefaultRequireTLS                = true
+	DefaultIAMAuth                   = IAMAuthDisabled
+	DefaultDebugLogging              = false
+	DefaultMaxConnectionsPercent     = 80
+	DefaultMaxIdleConnectionsPercent = 50
+	DefaultConnectionBorrowTimeout   = 120
+)
+
+// Standard tag keys that the program puts on every taggable resource.
+const (
+	TagProject     = "Project"
+	TagEnvironment = "Environment"
+	TagManagedBy   = "ManagedBy"
+)
+
+// Pool holds the connection-pool settings of the proxy's default target group.
+type Pool struct {
+	// MaxConnectionsPercent caps the proxy's backend connections as a
+	// percentage of the database's max_connections (1..100).
+	MaxConnectionsPercent int
+	// MaxIdleConnectionsPercent is the share of idle backend connections the
+	// proxy keeps warm (0..MaxConnectionsPercent).
+	MaxIdleConnectionsPercent int
+	// ConnectionBorrowTimeout is how long, in seconds, a client waits for a
+	// backend connection before the proxy gives up (0..300).
+	ConnectionBorrowTimeout int
+}
+
+// Config is the validated stack configuration.
+type Config struct {
+	// Org prefixes every physical name.
+	Org string
+	// Env is the environment: the Pulumi stack name.
+	Env string
+	// Region is aws:region, the region every resource lives in.
+	Region string
+
+	// VpcID is the VPC of the Aurora cluster.
+	VpcID string
+	// SubnetIDs are the proxy's subnets, sorted.
+	SubnetIDs []string
+	// ClusterIdentifier names the Aurora PostgreSQL cluster behind the proxy.
+	ClusterIdentifier string
+	// ClusterSecurityGroupID is the Aurora cluster's security group.
+	ClusterSecurityGroupID string
+	// DBPort is the PostgreSQL port of the cluster and of the proxy.
+	DBPort int
+	// SecretArn is the full ARN of the database credentials secret.
+	SecretArn string
+	// SecretKmsKeyArn is the customer-managed KMS key of the secret, or "".
+	SecretKmsKeyArn string
+
+	// AppSecurityGroupIDs are the client security groups allowed in, sorted.
+	AppSecurityGroupIDs []string
+	// AllowedCidrs are the client networks allowed in, sorted.
+	AllowedCidrs []netip.Prefix
+
+	// IdleClientTimeout is how long, in seconds, an idle client connection
+	// stays open.
+	IdleClientTimeout int
+	// RequireTLS makes the proxy refuse connections without TLS.
+	RequireTLS bool
+	// IAMAuth is DISABLED or REQUIRED.
+	IAMAuth string
+	// DebugLogging makes the proxy log SQL statements; keep it off in prod.
+	DebugLogging bool
+	// Pool holds the connection-pool settings.
+	Pool Pool
+
+	// UserTags are the tags from the stack file, without the standard tags.
+	UserTags map[string]string
+	// EndpointParameterName is the SSM parameter that publishes the endpoint.
+	EndpointParameterName string
+}
+
+// Prefix is "<org>-<env>", the start of every physical name.
+func (c *Config) Prefix() string { return c.Org + "-" + c.Env }
+
+// ProxyName is the name of the RDS proxy.
+func (c *Config) ProxyName() string { return c.Prefix() + "-rds-proxy" }
+
+// RoleName is the name of the IAM role the proxy assumes.
+func (c *Config) RoleName() string { return c.Prefix() + "-rds-proxy-role" }
+
+// SecurityGroupName is the name of the proxy's security group.
+func (c *Config) SecurityGroupName() string { return c.Prefix() + "-rds-proxy-sg" }
+
+// Tags returns the standard tags with the stack file's tags merged in.
+// Validation guarantees that the stack file's tags never redefine a
+// standard key.
+func (c *Config) Tags() map[string]string {
+	tags := map[string]string{
+		TagProject:     Namespace,
+		TagEnvironment: c.Env,
+		TagManagedBy:   "pulumi",
+	}
+	for k, v := range c.UserTags {
+		tags[k] = v
+	}
+	return tags
+}
+
+// SourceCount is the number of ingress rules the proxy security group gets.
+func (c *Config) SourceCount() int { return len(c.AppSecurityGroupIDs) + len(c.AllowedCidrs) }
+
+// Problem is one violated rule: the key, the offending value and the rule.
+type Problem struct {
+	// Key is the fully qualified config key, e.g. "rds-proxy:pool.maxConnectionsPercent".
+	Key string
+	// Value is the offending value as the user wrote it, or "(not set)".
+	Value string
+	// Rule says what the value must be.
+	Rule string
+}
+
+// String formats the problem as "key: value rule".
+func (p Problem) String() string { return fmt.Sprintf("%s: %s %s", p.Key, p.Value, p.Rule) }
+
+// Error is every problem found in a stack configuration.
+type Error struct {
+	// Stack is the stack whose configuration was loaded.
+	Stack string
+	// Problems are sorted by key, then value and rule.
+	Problems []Problem
+}
+
+// Error lists every problem on its own line.
+func (e *Error) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "invalid configuration for stack %q (%d problem", e.Stack, len(e.Problems))
+	if len(e.Problems) != 1 {
+		b.WriteString("s")
+	}
+	b.WriteString("):")
+	for _, p := range e.Problems {
+		b.WriteString("\n  ")
+		b.WriteString(p.String())
+	}
+	return b.String()
+}
+
+func sortProblems(ps []Problem) {
+	sort.SliceStable(ps, func(i, j int) bool {
+		if ps[i].Key != ps[j].Key {
+			return ps[i].Key < ps[j].Key
+		}
+		return false
+	})
+}

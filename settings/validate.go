@@ -1,0 +1,238 @@
+package settings
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Limits from the RDS, EC2, IAM and SSM APIs (see ../shared/notes/rds-proxy-facts.md).
+const (
+	// MinSubnets is the fewest subnets (in different AZs) a proxy accepts.
+	MinSubnets = 2
+	// MaxIngressRules is the default quota of inbound rules per security group.
+	MaxIngressRules = 60
+	// MaxProxyNameLength is the longest name RDS accepts for a proxy.
+	MaxProxyNameLength = 63
+	// MaxRoleNameLength is the longest name IAM accepts for a role.
+	MaxRoleNameLength = 64
+	// MaxIdleClientTimeout is the longest idle client timeout, in seconds.
+	MaxIdleClientTimeout = 28800
+	// MaxConnectionBorrowTimeout is the longest borrow timeout, in seconds.
+	MaxConnectionBorrowTimeout = 300
+	// MaxUserTags leaves room for the standard tags under AWS's 50-tag limit.
+	MaxUserTags = 50 - 3
+)
+
+var (
+	// RDS identifiers (proxy and cluster names): a letter first, then
+	// letters, digits and single hyphens, no trailing hyphen.
+	rdsIdentifier = regexp.MustCompile(`^[A-Za-z](?:-?[A-Za-z0-9])*$`)
+	vpcID         = regexp.MustCompile(`^vpc-(?:[0-9a-f]{8}|[0-9a-f]{17})$`)
+	subnetID      = regexp.MustCompile(`^subnet-(?:[0-9a-f]{8}|[0-9a-f]{17})$`)
+	securityGroup = regexp.MustCompile(`^sg-(?:[0-9a-f]{8}|[0-9a-f]{17})$`)
+	// arn:partition:secretsmanager:region:account:secret:name-XXXXXX; the
+	// six-character suffix is what makes it a full ARN rather than a name.
+	secretARN = regexp.MustCompile(`^arn:(aws|aws-cn|aws-us-gov):secretsmanager:([a-z]{2}(?:-[a-z]+)+-\d):(\d{12}):secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}$`)
+	// arn:partition:kms:region:account:key/<uuid or mrk-...>; aliases are
+	// not keys and cannot be granted kms:Decrypt on.
+	kmsKeyARN = regexp.MustCompile(`^arn:(aws|aws-cn|aws-us-gov):kms:([a-z]{2}(?:-[a-z]+)+-\d):(\d{12}):key/(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$`)
+	region    = regexp.MustCompile(`^[a-z]{2}(?:-[a-z]+)+-\d$`)
+	// SSM parameter names: a path of letters, digits and _.-/ starting with /.
+	ssmName = regexp.MustCompile(`^(?:/[A-Za-z0-9_.-]+)+$`)
+)
+
+// validate checks every rule and returns every problem found. Keys in skip
+// could not be read at all and were reported already.
+func validate(c *Config, skip map[string]bool) []Problem {
+	v := &validator{skip: skip}
+
+	v.name(KeyOrg, c.Org, c)
+	v.match(KeyVpcID, c.VpcID, vpcID, "must be a VPC ID (vpc- and 8 or 17 hex digits)")
+	v.list(KeySubnetIDs, c.SubnetIDs, subnetID, "a subnet ID (subnet- and 8 or 17 hex digits)")
+	if !skip[KeySubnetIDs] && len(c.SubnetIDs) < MinSubnets {
+		v.add(KeySubnetIDs, quoteList(c.SubnetIDs), fmt.Sprintf("must list at least %d subnets in different Availability Zones", MinSubnets))
+	}
+	v.identifier(KeyClusterIdentifier, c.ClusterIdentifier, "must be the Aurora cluster identifier (a letter, then letters, digits and single hyphens, at most 63 characters)")
+	v.match(KeyClusterSecurityGroupID, c.ClusterSecurityGroupID, securityGroup, "must be the Aurora cluster's security group ID (sg- and 8 or 17 hex digits)")
+	v.rangeOf(KeyDBPort, c.DBPort, 1150, 65535, "must be a port Aurora PostgreSQL accepts")
+	v.arn(KeySecretArn, c.SecretArn, secretARN, c.Region, true,
+		"must be the full ARN of a Secrets Manager secret (arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 characters>), not a name")
+	v.arn(KeySecretKmsKeyArn, c.SecretKmsKeyArn, kmsKeyARN, c.Region, false,
+		"must be the full ARN of a KMS key (arn:aws:kms:<region>:<account>:key/<key id>), not an alias")
+
+	v.list(KeyAppSecurityGroupIDs, c.AppSecurityGroupIDs, securityGroup, "a security group ID (sg- and 8 or 17 hex digits)")
+	for _, id := range c.AppSecurityGroupIDs {
+		if id == c.ClusterSecurityGroupID && id != "" {
+			v.add(KeyAppSecurityGroupIDs, strconv.Quote(id), "must not be the Aurora security group (clusterSecurityGroupId): clients reach Aurora through the proxy")
+		}
+	}
+	seen := map[string]bool{}
+	for _, p := range c.AllowedCidrs {
+		s := p.String()
+		switch {
+		case p.Bits() == 0:
+			v.add(KeyAllowedCidrs, strconv.Quote(s), "opens the proxy to the whole internet; list the VPN and peered-VPC ranges instead")
+		case p.Masked() != p:
+			v.add(KeyAllowedCidrs, strconv.Quote(s), fmt.Sprintf("has host bits set; write the network address %s", p.Masked()))
+		}
+		if seen[s] {
+			v.add(KeyAllowedCidrs, strconv.Quote(s), "is listed twice")
+		}
+		seen[s] = true
+	}
+	if !skip[KeyAppSecurityGroupIDs] && !skip[KeyAllowedCidrs] {
+		switch n := c.SourceCount(); {
+		case n == 0:
+			v.add(KeyAppSecurityGroupIDs, "[]", "and allowedCidrs are both empty: list at least one client source, or nothing can reach the proxy")
+		case n > MaxIngressRules:
+			v.add(KeyAppSecurityGroupIDs, strconv.Itoa(n)+" sources",
+				fmt.Sprintf("together with allowedCidrs exceed the quota of %d inbound rules per security group", MaxIngressRules))
+		}
+	}
+
+	v.rangeOf(KeyIdleClientTimeout, c.IdleClientTimeout, 1, MaxIdleClientTimeout, "must be a number of seconds")
+	if c.IAMAuth != IAMAuthDisabled && c.IAMAuth != IAMAuthRequired {
+		v.add(KeyIAMAuth, strconv.Quote(c.IAMAuth), "must be DISABLED or REQUIRED")
+	}
+	if !skip[KeyPool] {
+		p := c.Pool
+		v.rangeOf(KeyPool+"."+poolMaxConnections, p.MaxConnectionsPercent, 1, 100, "must be a percentage")
+		if p.MaxIdleConnectionsPercent < 0 {
+			v.add(KeyPool+"."+poolMaxIdleConnections, strconv.Itoa(p.MaxIdleConnectionsPercent), "must be 0 or more")
+		} else if p.MaxIdleConnectionsPercent > p.MaxConnectionsPercent {
+			v.add(KeyPool+"."+poolMaxIdleConnections, strconv.Itoa(p.MaxIdleConnectionsPercent),
+				fmt.Sprintf("exceeds pool.%s (%d)", poolMaxConnections, p.MaxConnectionsPercent))
+		}
+		v.rangeOf(KeyPool+"."+poolBorrowTimeout, p.ConnectionBorrowTimeout, 0, MaxConnectionBorrowTimeout, "must be a number of seconds")
+	}
+	v.tags(c.UserTags)
+	if !ssmName.MatchString(c.EndpointParameterName) || len(c.EndpointParameterName) > 1011 {
+		v.add(KeyEndpointParameterName, strconv.Quote(c.EndpointParameterName),
+			"must be an SSM parameter path: /, then letters, digits, _ . - and /, at most 1011 characters")
+	} else if lower := strings.ToLower(c.EndpointParameterName); strings.HasPrefix(lower, "/aws") || strings.HasPrefix(lower, "/ssm") {
+		v.add(KeyEndpointParameterName, strconv.Quote(c.EndpointParameterName), "must not start with /aws or /ssm (reserved by AWS)")
+	}
+	return v.problems
+}
+
+type validator struct {
+	skip     map[string]bool
+	problems []Problem
+}
+
+func (v *validator) add(key, value, rule string) {
+	v.problems = append(v.problems, Problem{Key: qualify(key), Value: value, Rule: rule})
+}
+
+func show(s string) string {
+	if s == "" {
+		return notSet
+	}
+	return strconv.Quote(s)
+}
+
+func quoteList(xs []string) string {
+	q := make([]string, len(xs))
+	for i, x := range xs {
+		q[i] = strconv.Quote(x)
+	}
+	return "[" + strings.Join(q, ", ") + "]"
+}
+
+func (v *validator) match(key, value string, re *regexp.Regexp, rule string) {
+	if !re.MatchString(value) {
+		v.add(key, show(value), rule)
+	}
+}
+
+func (v *validator) identifier(key, value, rule string) {
+	if !rdsIdentifier.MatchString(value) || len(value) > MaxProxyNameLength {
+		v.add(key, show(value), rule)
+	}
+}
+
+func (v *validator) rangeOf(key string, n, lo, hi int, rule string) {
+	if v.skip[key] {
+		return
+	}
+	if n < lo || n > hi {
+		v.add(key, strconv.Itoa(n), fmt.Sprintf("%s from %d to %d", rule, lo, hi))
+	}
+}
+
+// list checks the format of every element and that none repeats.
+func (v *validator) list(key string, xs []string, re *regexp.Regexp, what string) {
+	seen := map[string]bool{}
+	for _, x := range xs {
+		if !re.MatchString(x) {
+			v.add(key, strconv.Quote(x), "must be "+what)
+		}
+		if seen[x] {
+			v.add(key, strconv.Quote(x), "is listed twice")
+		}
+		seen[x] = true
+	}
+}
+
+// name checks org and the stack name through the names derived from them.
+func (v *validator) name(key, org string, c *Config) {
+	if !rdsIdentifier.MatchString(org) {
+		v.add(key, show(org), "must start with a letter and hold only letters, digits and single hyphens, with no hyphen at the end")
+		return
+	}
+	if !rdsIdentifier.MatchString(c.Env) {
+		v.add("(stack name)", show(c.Env), "must start with a letter and hold only letters, digits and single hyphens, with no hyphen at the end: it names the proxy")
+		return
+	}
+	if n := c.ProxyName(); len(n) > MaxProxyNameLength {
+		v.add(key, show(org), fmt.Sprintf("makes the proxy name %q %d characters long; RDS allows %d", n, len(n), MaxProxyNameLength))
+	}
+	if n := c.RoleName(); len(n) > MaxRoleNameLength {
+		v.add(key, show(org), fmt.Sprintf("makes the role name %q %d characters long; IAM allows %d", n, len(n), MaxRoleNameLength))
+	}
+}
+
+// arn checks an ARN's format and that it lives in the deployment region.
+func (v *validator) arn(key, value string, re *regexp.Regexp, deployRegion string, required bool, rule string) {
+	if value == "" && !required {
+		return
+	}
+	m := re.FindStringSubmatch(value)
+	if m == nil {
+		v.add(key, show(value), rule)
+		return
+	}
+	if !region.MatchString(deployRegion) {
+		v.problems = append(v.problems, Problem{Key: RegionKey, Value: show(deployRegion), Rule: "must name the AWS region to deploy to, e.g. us-east-1"})
+		return
+	}
+	if m[2] != deployRegion {
+		v.add(key, show(value), fmt.Sprintf("is in region %s but the stack deploys to %s (aws:region); the proxy can only read a secret in its own region", m[2], deployRegion))
+	}
+}
+
+func (v *validator) tags(tags map[string]string) {
+	keys := make([]string, 0, len(tags))
+	for k := range tags {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	if len(keys) > MaxUserTags {
+		v.add(KeyTags, strconv.Itoa(len(keys))+" tags", fmt.Sprintf("must be at most %d (AWS allows 50 and the program sets 3)", MaxUserTags))
+	}
+	for _, k := range keys {
+		switch {
+		case k == TagProject || k == TagEnvironment || k == TagManagedBy:
+			v.add(KeyTags+"."+k, strconv.Quote(tags[k]), "redefines a standard tag the program sets; remove it")
+		case strings.HasPrefix(strings.ToLower(k), "aws:"):
+			v.add(KeyTags+"."+k, strconv.Quote(tags[k]), "uses the aws: prefix, which AWS reserves")
+		case k == "" || len(k) > 128:
+			v.add(KeyTags, strconv.Quote(k), "must be a tag key of 1 to 128 characters")
+		case len(tags[k]) > 256:
+			v.add(KeyTags+"."+k, strconv.Quote(tags[k]), "must be a tag value of at most 256 characters")
+		}
+	}
+}
