@@ -10,7 +10,9 @@
 package plan
 
 import (
+	"encoding/json"
 	"fmt"
+	"io"
 	"regexp"
 	"sort"
 	"strings"
@@ -89,7 +91,9 @@ func (p *Plan) OfType(typ string) []Resource {
 type Program func(*pulumi.Context) (pulumi.Map, error)
 
 // Run runs program under mocks with cfg and returns the planned graph. A
-// program error (an invalid configuration, say) is returned as it is.
+// program error (an invalid configuration, say) is returned as it is, with
+// the plan of whatever was registered before it, so that callers can check
+// that a refused configuration registered nothing.
 func Run(cfg Config, program Program, opts ...Option) (*Plan, error) {
 	m := &mocks{}
 	for _, o := range opts {
@@ -121,11 +125,21 @@ func Run(cfg Config, program Program, opts ...Option) (*Plan, error) {
 		info.ConfigSecretKeys = cfg.SecretKeys
 		info.Mocks = m
 	})
-	if err != nil {
-		return nil, err
-	}
 	p := &Plan{Project: cfg.Project, Stack: cfg.Stack, Resources: m.sorted(), Outputs: outputs}
+	if err != nil {
+		return p, err
+	}
 	return p, nil
+}
+
+// WriteJSON writes the plan as indented JSON, the format of the golden files.
+func WriteJSON(w io.Writer, p *Plan) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(p); err != nil {
+		return fmt.Errorf("encode plan: %w", err)
+	}
+	return nil
 }
 
 // computed lists, per resource type, the output attributes AWS computes. A
@@ -196,11 +210,14 @@ func (m *mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 		r.Protect = req.GetProtect()
 		r.RetainOnDelete = req.GetRetainOnDelete()
 		if t := req.GetCustomTimeouts(); t != nil {
-			r.CustomTimeouts = map[string]string{}
 			for k, v := range map[string]string{"create": t.GetCreate(), "update": t.GetUpdate(), "delete": t.GetDelete()} {
-				if v != "" {
-					r.CustomTimeouts[k] = v
+				if v == "" {
+					continue
 				}
+				if r.CustomTimeouts == nil {
+					r.CustomTimeouts = map[string]string{}
+				}
+				r.CustomTimeouts[k] = v
 			}
 		}
 	}

@@ -187,11 +187,11 @@ func (v *validator) name(key, org string, c *Config) {
 		v.add("(stack name)", show(c.Env), "must start with a letter and hold only letters, digits and single hyphens, with no hyphen at the end: it names the proxy")
 		return
 	}
-	if n := c.ProxyName(); len(n) > MaxProxyNameLength {
-		v.add(key, show(org), fmt.Sprintf("makes the proxy name %q %d characters long; RDS allows %d", n, len(n), MaxProxyNameLength))
-	}
-	if n := c.RoleName(); len(n) > MaxRoleNameLength {
-		v.add(key, show(org), fmt.Sprintf("makes the role name %q %d characters long; IAM allows %d", n, len(n), MaxRoleNameLength))
+	// The role name is the proxy name plus "-role", so IAM's limit binds
+	// first: a role name within 64 characters keeps the proxy name within
+	// RDS's 63.
+	if n := c.RoleName(); len(n) > MaxRoleNameLength || len(c.ProxyName()) > MaxProxyNameLength {
+		v.add(key, show(org), fmt.Sprintf("is too long: it makes the role name %q %d characters long, and IAM allows %d", n, len(n), MaxRoleNameLength))
 	}
 }
 

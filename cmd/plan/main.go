@@ -12,7 +12,7 @@
 package main
 
 import (
-	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -20,6 +20,7 @@ import (
 
 	"github.com/acmecorp/rds-proxy/plan"
 	"github.com/acmecorp/rds-proxy/program"
+	"github.com/acmecorp/rds-proxy/settings"
 )
 
 func main() {
@@ -45,20 +46,17 @@ func run(args []string, stdout io.Writer) error {
 		return err
 	}
 	p, err := plan.Run(cfg, program.Run)
+	var cfgErr *settings.Error
+	if errors.As(err, &cfgErr) {
+		// The SDK wraps program errors in a list of one; show the
+		// configuration problems as they are.
+		return cfgErr
+	}
 	if err != nil {
 		return err
 	}
 	if *asJSON {
-		return writeJSON(stdout, p)
+		return plan.WriteJSON(stdout, p)
 	}
 	return plan.WriteTable(stdout, p)
-}
-
-func writeJSON(w io.Writer, p *plan.Plan) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(p); err != nil {
-		return fmt.Errorf("encode plan: %w", err)
-	}
-	return nil
 }

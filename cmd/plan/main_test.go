@@ -1,0 +1,105 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// project copies the real Pulumi.yaml and the given stack file into a temp dir.
+func project(t *testing.T, stackFile string) string {
+	t.Helper()
+	dir := t.TempDir()
+	proj, err := os.ReadFile(filepath.Join("..", "..", "Pulumi.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, b := range map[string][]byte{"Pulumi.yaml": proj, "Pulumi.qa.yaml": []byte(stackFile)} {
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func TestRun(t *testing.T) {
+	cases := []struct {
+		name    string
+		args    []string
+		wantOut string // a part of stdout; "" means stdout must be empty
+		wantErr string // a part of the error; "" means success
+	}{
+		{"table of the qa stack", []string{"-dir", "../..", "-stack", "qa"}, "+ aws:rds/proxy:Proxy  acmecorp-qa-rds-proxy", ""},
+		{"json of the prod stack", []string{"-dir", "../..", "-stack", "prod", "-json"}, `"stack": "prod"`, ""},
+		{"stack is required", []string{"-dir", "../.."}, "", "-stack is required"},
+		{"unknown stack", []string{"-dir", "../..", "-stack", "staging"}, "", "Pulumi.staging.yaml"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var out bytes.Buffer
+			err := run(tc.args, &out)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("err = %v, want %q", err, tc.wantErr)
+				}
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			if tc.wantOut == "" && out.Len() > 0 {
+				t.Errorf("printed a plan: %s", out.String())
+			}
+			if !strings.Contains(out.String(), tc.wantOut) {
+				t.Errorf("stdout lacks %q:\n%s", tc.wantOut, out.String())
+			}
+		})
+	}
+}
+
+func TestJSONIsTheWholeGraph(t *testing.T) {
+	var out bytes.Buffer
+	if err := run([]string{"-dir", "../..", "-stack", "qa", "-json"}, &out); err != nil {
+		t.Fatal(err)
+	}
+	var p struct {
+		Stack     string
+		Resources []struct {
+			Type, Name, Parent string
+			DependsOn          []string
+			Inputs             map[string]any
+		}
+		Outputs map[string]any
+	}
+	if err := json.Unmarshal(out.Bytes(), &p); err != nil {
+		t.Fatal(err)
+	}
+	if p.Stack != "qa" || len(p.Resources) != 15 || len(p.Outputs) != 7 {
+		t.Errorf("stack %s with %d resources and %d outputs, want qa, 15 and 7", p.Stack, len(p.Resources), len(p.Outputs))
+	}
+}
+
+func TestInvalidConfigPrintsNoPlan(t *testing.T) {
+	dir := project(t, "config:\n  aws:region: us-east-1\n  rds-proxy:allowedCidrs: [0.0.0.0/0]\n")
+	var out bytes.Buffer
+	err := run([]string{"-dir", dir, "-stack", "qa"}, &out)
+	if err == nil {
+		t.Fatal("accepted an invalid configuration")
+	}
+	for _, want := range []string{
+		`invalid configuration for stack "qa"`,
+		`rds-proxy:allowedCidrs: "0.0.0.0/0" opens the proxy to the whole internet`,
+		"rds-proxy:vpcId: (not set)",
+	} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q:\n%v", want, err)
+		}
+	}
+	if strings.Contains(err.Error(), "error occurred") {
+		t.Errorf("error keeps the SDK's wrapping:\n%v", err)
+	}
+	if out.Len() > 0 {
+		t.Errorf("printed a plan:\n%s", out.String())
+	}
+}

@@ -1,0 +1,173 @@
+package tests
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/acmecorp/rds-proxy/plan"
+	"github.com/acmecorp/rds-proxy/program"
+	"github.com/acmecorp/rds-proxy/settings"
+)
+
+const ns = "rds-proxy:"
+
+// TestInvalidConfigurationIsRefusedBeforeAnyResource: every rule of every
+// key, one case each. The error names the key, the value and the rule, and
+// nothing is registered.
+func TestInvalidConfigurationIsRefusedBeforeAnyResource(t *testing.T) {
+	sixtyOneCidrs := make([]string, 61)
+	for i := range sixtyOneCidrs {
+		sixtyOneCidrs[i] = fmt.Sprintf("10.%d.0.0/16", i)
+	}
+	cases := []struct {
+		name  string
+		stack string // "" means qa
+		set   map[string]string
+		key   string // the key the problem must name
+		value string // the offending value as the message shows it
+		rule  string // a distinctive part of the rule
+	}{
+		{"org with an underscore", "", map[string]string{ns + "org": "acme_corp"}, ns + "org", `"acme_corp"`, "only letters, digits and single hyphens"},
+		{"org ending in a hyphen", "", map[string]string{ns + "org": "acme-"}, ns + "org", `"acme-"`, "no hyphen at the end"},
+		{"org making the role name too long", "", map[string]string{ns + "org": strings.Repeat("a", 47)}, ns + "org", `"` + strings.Repeat("a", 47) + `"`, "65 characters long, and IAM allows 64"},
+		{"stack name with an underscore", "qa_1", nil, "rds-proxy:(stack name)", `"qa_1"`, "it names the proxy"},
+		{"vpcId missing", "", map[string]string{ns + "vpcId": ""}, ns + "vpcId", "(not set)", "must be a VPC ID"},
+		{"vpcId of another kind", "", map[string]string{ns + "vpcId": "subnet-0123456789abcdef0"}, ns + "vpcId", `"subnet-0123456789abcdef0"`, "must be a VPC ID"},
+		{"one subnet only", "", map[string]string{ns + "subnetIds": `["subnet-0123456789abcdef1"]`}, ns + "subnetIds", `["subnet-0123456789abcdef1"]`, "at least 2 subnets in different Availability Zones"},
+		{"subnet listed twice", "", map[string]string{ns + "subnetIds": `["subnet-0123456789abcdef1","subnet-0123456789abcdef1"]`}, ns + "subnetIds", `"subnet-0123456789abcdef1"`, "is listed twice"},
+		{"subnet ID malformed", "", map[string]string{ns + "subnetIds": `["subnet-0123456789abcdef1","subnet-XYZ"]`}, ns + "subnetIds", `"subnet-XYZ"`, "must be a subnet ID"},
+		{"subnetIds not a list", "", map[string]string{ns + "subnetIds": "subnet-0123456789abcdef1"}, ns + "subnetIds", "subnet-0123456789abcdef1", "must be a list of strings"},
+		{"clusterIdentifier missing", "", map[string]string{ns + "clusterIdentifier": ""}, ns + "clusterIdentifier", "(not set)", "must be the Aurora cluster identifier"},
+		{"clusterIdentifier with two hyphens in a row", "", map[string]string{ns + "clusterIdentifier": "qa--aurora"}, ns + "clusterIdentifier", `"qa--aurora"`, "single hyphens"},
+		{"clusterSecurityGroupId malformed", "", map[string]string{ns + "clusterSecurityGroupId": "sg-XYZ"}, ns + "clusterSecurityGroupId", `"sg-XYZ"`, "security group ID"},
+		{"dbPort not a number", "", map[string]string{ns + "dbPort": "postgres"}, ns + "dbPort", `"postgres"`, "must be a whole number"},
+		{"dbPort below the Aurora range", "", map[string]string{ns + "dbPort": "80"}, ns + "dbPort", "80", "from 1150 to 65535"},
+		{"secretArn missing", "", map[string]string{ns + "secretArn": ""}, ns + "secretArn", "(not set)", "full ARN of a Secrets Manager secret"},
+		{"secretArn given as a name", "", map[string]string{ns + "secretArn": "acmecorp/qa/aurora"}, ns + "secretArn", `"acmecorp/qa/aurora"`, "not a name"},
+		{"secretArn without the random suffix", "", map[string]string{ns + "secretArn": "arn:aws:secretsmanager:us-east-1:000000000000:secret:aurora"}, ns + "secretArn", `"arn:aws:secretsmanager:us-east-1:000000000000:secret:aurora"`, "not a name"},
+		{"secretArn in another region", "", map[string]string{ns + "secretArn": "arn:aws:secretsmanager:us-west-2:000000000000:secret:aurora-AbCdEf"}, ns + "secretArn", `"arn:aws:secretsmanager:us-west-2:000000000000:secret:aurora-AbCdEf"`, "is in region us-west-2 but the stack deploys to us-east-1"},
+		{"aws:region missing", "", map[string]string{"aws:region": ""}, "aws:region", "(not set)", "must name the AWS region"},
+		{"secretKmsKeyArn given as an alias", "", map[string]string{ns + "secretKmsKeyArn": "arn:aws:kms:us-east-1:000000000000:alias/aurora"}, ns + "secretKmsKeyArn", `"arn:aws:kms:us-east-1:000000000000:alias/aurora"`, "not an alias"},
+		{"secretKmsKeyArn in another region", "", map[string]string{ns + "secretKmsKeyArn": "arn:aws:kms:eu-west-1:000000000000:key/00000000-0000-4000-8000-000000000000"}, ns + "secretKmsKeyArn", `"arn:aws:kms:eu-west-1:000000000000:key/00000000-0000-4000-8000-000000000000"`, "is in region eu-west-1"},
+		{"app security group malformed", "", map[string]string{ns + "appSecurityGroupIds": `["sg-12"]`}, ns + "appSecurityGroupIds", `"sg-12"`, "security group ID"},
+		{"app security group listed twice", "", map[string]string{ns + "appSecurityGroupIds": `["sg-0123456789abcdef1","sg-0123456789abcdef1"]`}, ns + "appSecurityGroupIds", `"sg-0123456789abcdef1"`, "is listed twice"},
+		{"app security group is the Aurora group", "", map[string]string{ns + "appSecurityGroupIds": `["sg-0123456789abcdef0"]`}, ns + "appSecurityGroupIds", `"sg-0123456789abcdef0"`, "must not be the Aurora security group"},
+		{"CIDR open to the IPv4 internet", "", map[string]string{ns + "allowedCidrs": `["0.0.0.0/0"]`}, ns + "allowedCidrs", `"0.0.0.0/0"`, "whole internet"},
+		{"CIDR open to the IPv6 internet", "", map[string]string{ns + "allowedCidrs": `["::/0"]`}, ns + "allowedCidrs", `"::/0"`, "whole internet"},
+		{"CIDR with host bits", "", map[string]string{ns + "allowedCidrs": `["10.0.0.1/16"]`}, ns + "allowedCidrs", `"10.0.0.1/16"`, "host bits set; write the network address 10.0.0.0/16"},
+		{"CIDR without a prefix length", "", map[string]string{ns + "allowedCidrs": `["10.0.0.0"]`}, ns + "allowedCidrs", `"10.0.0.0"`, "must be a CIDR block"},
+		{"CIDR listed twice", "", map[string]string{ns + "allowedCidrs": `["10.0.0.0/16","10.0.0.0/16"]`}, ns + "allowedCidrs", `"10.0.0.0/16"`, "is listed twice"},
+		{"no client source at all", "", map[string]string{ns + "appSecurityGroupIds": "[]", ns + "allowedCidrs": "[]"}, ns + "appSecurityGroupIds", "[]", "at least one client source"},
+		{"more sources than the rule quota", "", map[string]string{ns + "allowedCidrs": mustJSON(t, sixtyOneCidrs)}, ns + "appSecurityGroupIds", "62 sources", "quota of 60 inbound rules"},
+		{"idleClientTimeout zero", "", map[string]string{ns + "idleClientTimeout": "0"}, ns + "idleClientTimeout", "0", "from 1 to 28800"},
+		{"idleClientTimeout above eight hours", "", map[string]string{ns + "idleClientTimeout": "28801"}, ns + "idleClientTimeout", "28801", "from 1 to 28800"},
+		{"requireTls not a boolean", "", map[string]string{ns + "requireTls": "yes"}, ns + "requireTls", `"yes"`, "must be true or false"},
+		{"iamAuth unknown", "", map[string]string{ns + "iamAuth": "OPTIONAL"}, ns + "iamAuth", `"OPTIONAL"`, "must be DISABLED or REQUIRED"},
+		{"debugLogging not a boolean", "", map[string]string{ns + "debugLogging": "verbose"}, ns + "debugLogging", `"verbose"`, "must be true or false"},
+		{"pool max connections zero", "", map[string]string{ns + "pool": `{"maxConnectionsPercent":0,"maxIdleConnectionsPercent":0}`}, ns + "pool.maxConnectionsPercent", "0", "from 1 to 100"},
+		{"pool max connections above 100", "", map[string]string{ns + "pool": `{"maxConnectionsPercent":101}`}, ns + "pool.maxConnectionsPercent", "101", "from 1 to 100"},
+		{"pool idle above max", "", map[string]string{ns + "pool": `{"maxConnectionsPercent":80,"maxIdleConnectionsPercent":90}`}, ns + "pool.maxIdleConnectionsPercent", "90", "exceeds pool.maxConnectionsPercent (80)"},
+		{"pool idle negative", "", map[string]string{ns + "pool": `{"maxIdleConnectionsPercent":-1}`}, ns + "pool.maxIdleConnectionsPercent", "-1", "must be 0 or more"},
+		{"pool borrow timeout above 300", "", map[string]string{ns + "pool": `{"connectionBorrowTimeout":301}`}, ns + "pool.connectionBorrowTimeout", "301", "from 0 to 300"},
+		{"pool field misspelt", "", map[string]string{ns + "pool": `{"maxConnectionPercent":80}`}, ns + "pool", `{"maxConnectionPercent":80}`, `unknown field "maxConnectionPercent"`},
+		{"tag redefining Environment", "", map[string]string{ns + "tags": `{"Environment":"staging"}`}, ns + "tags.Environment", `"staging"`, "redefines a standard tag"},
+		{"tag with the reserved aws: prefix", "", map[string]string{ns + "tags": `{"aws:owner":"me"}`}, ns + "tags.aws:owner", `"me"`, "aws: prefix"},
+		{"tags not a map", "", map[string]string{ns + "tags": `["CostCenter"]`}, ns + "tags", `["CostCenter"]`, "must be a map of strings to strings"},
+		{"endpoint parameter not a path", "", map[string]string{ns + "endpointParameterName": "rds-proxy-endpoint"}, ns + "endpointParameterName", `"rds-proxy-endpoint"`, "must be an SSM parameter path"},
+		{"endpoint parameter under /aws", "", map[string]string{ns + "endpointParameterName": "/aws/rds-proxy"}, ns + "endpointParameterName", `"/aws/rds-proxy"`, "reserved by AWS"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := withValues(stackConfig(t, "qa"), tc.set)
+			if tc.stack != "" {
+				cfg.Stack = tc.stack
+			}
+			p, err := plan.Run(cfg, program.Run)
+			if err == nil {
+				t.Fatal("the configuration was accepted")
+			}
+			var cfgErr *settings.Error
+			if !errors.As(err, &cfgErr) {
+				t.Fatalf("error is not a configuration error: %v", err)
+			}
+			want := tc.key + ": " + tc.value + " "
+			found := false
+			for _, pr := range cfgErr.Problems {
+				if strings.HasPrefix(pr.String(), want) && strings.Contains(pr.Rule, tc.rule) {
+					found = true
+				}
+			}
+			if !found {
+				t.Errorf("no problem %q ... %q in:\n%v", want, tc.rule, err)
+			}
+			if len(cfgErr.Problems) != 1 {
+				t.Errorf("want exactly this one problem, got %d:\n%v", len(cfgErr.Problems), err)
+			}
+			if p == nil || len(p.Resources) != 0 {
+				t.Errorf("resources were registered for a refused configuration: %v", p)
+			}
+		})
+	}
+}
+
+// TestEveryProblemIsReportedTogether: a user fixes a broken stack file in one
+// pass, so one error lists every problem, each on its own line.
+func TestEveryProblemIsReportedTogether(t *testing.T) {
+	cfg := withValues(stackConfig(t, "qa"), map[string]string{
+		ns + "vpcId":        "",
+		ns + "allowedCidrs": `["0.0.0.0/0"]`,
+		ns + "pool":         `{"maxConnectionsPercent":80,"maxIdleConnectionsPercent":90}`,
+		ns + "iamAuth":      "optional",
+	})
+	_, err := plan.Run(cfg, program.Run)
+	if err == nil {
+		t.Fatal("the configuration was accepted")
+	}
+	for _, line := range []string{
+		`invalid configuration for stack "qa" (4 problems):`,
+		"\n  rds-proxy:allowedCidrs: \"0.0.0.0/0\" opens the proxy to the whole internet",
+		"\n  rds-proxy:iamAuth: \"optional\" must be DISABLED or REQUIRED",
+		"\n  rds-proxy:pool.maxIdleConnectionsPercent: 90 exceeds pool.maxConnectionsPercent (80)",
+		"\n  rds-proxy:vpcId: (not set) must be a VPC ID",
+	} {
+		if !strings.Contains(err.Error(), line) {
+			t.Errorf("error lacks %q:\n%v", line, err)
+		}
+	}
+}
+
+// TestDefaultsApplyWhenKeysAreUnset: a stack file with only the required keys
+// gets the documented defaults.
+func TestDefaultsApplyWhenKeysAreUnset(t *testing.T) {
+	cfg := stackConfig(t, "qa")
+	minimal := plan.Config{Project: cfg.Project, Stack: "qa", Values: map[string]string{}}
+	for _, k := range []string{"aws:region", ns + "vpcId", ns + "subnetIds", ns + "clusterIdentifier",
+		ns + "clusterSecurityGroupId", ns + "secretArn", ns + "allowedCidrs"} {
+		minimal.Values[k] = cfg.Values[k]
+	}
+	p := planOf(t, minimal)
+	proxy := get(t, p, typeProxy, "acmecorp-qa-rds-proxy")
+	tg := get(t, p, typeTargetGroup, "acmecorp-qa-rds-proxy")
+	param := get(t, p, typeParameter, "acmecorp-qa-rds-proxy-endpoint")
+	rule := get(t, p, typeIngressRule, "acmecorp-qa-rds-proxy-sg-from-10-0-0-0-16")
+	checks := []struct {
+		what      string
+		got, want any
+	}{
+		{"requireTls", proxy.Inputs["requireTls"], true},
+		{"idleClientTimeout", proxy.Inputs["idleClientTimeout"], float64(1800)},
+		{"debugLogging", proxy.Inputs["debugLogging"], false},
+		{"iamAuth", proxy.Inputs["auths"].([]any)[0].(map[string]any)["iamAuth"], "DISABLED"},
+		{"pool", asJSON(t, tg.Inputs["connectionPoolConfig"]), `{"connectionBorrowTimeout":120,"maxConnectionsPercent":80,"maxIdleConnectionsPercent":50}`},
+		{"endpointParameterName", param.Inputs["name"], "/acmecorp/qa/rds-proxy/endpoint"},
+		{"dbPort", rule.Inputs["fromPort"], float64(5432)},
+		{"tags", asJSON(t, proxy.Inputs["tags"]), `{"Environment":"qa","ManagedBy":"pulumi","Project":"rds-proxy"}`},
+	}
+	for _, c := range checks {
+		if c.got != c.want {
+			t.Errorf("%s = %v, want %v", c.what, c.got, c.want)
+		}
+	}
+}

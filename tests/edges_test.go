@@ -1,0 +1,104 @@
+package tests
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/acmecorp/rds-proxy/plan"
+)
+
+// TestValidEdgeConfigurationsAreAccepted: values at the edge of each rule are
+// accepted and reach the resource they configure.
+func TestValidEdgeConfigurationsAreAccepted(t *testing.T) {
+	cases := []struct {
+		name  string
+		set   map[string]string
+		check func(t *testing.T, p *plan.Plan)
+	}{
+		{"an IPv6 CIDR becomes a cidrIpv6 rule", map[string]string{ns + "allowedCidrs": `["2001:db8::/32"]`}, func(t *testing.T, p *plan.Plan) {
+			r := get(t, p, typeIngressRule, "acmecorp-qa-rds-proxy-sg-from-2001-db8---32")
+			if r.Inputs["cidrIpv6"] != "2001:db8::/32" || r.Inputs["cidrIpv4"] != nil {
+				t.Errorf("inputs = %v", r.Inputs)
+			}
+		}},
+		{"sixty sources fill the rule quota exactly", map[string]string{ns + "allowedCidrs": mustJSON(t, cidrs(59))}, func(t *testing.T, p *plan.Plan) {
+			if n := len(p.OfType(typeIngressRule)); n != 60+1 {
+				t.Errorf("%d ingress rules, want 60 on the proxy group and 1 on Aurora", n)
+			}
+		}},
+		{"org of 46 characters fits the role name limit", map[string]string{ns + "org": strings.Repeat("a", 46)}, func(t *testing.T, p *plan.Plan) {
+			get(t, p, typeRole, strings.Repeat("a", 46)+"-qa-rds-proxy-role")
+		}},
+		{"idle connections may equal max connections", map[string]string{ns + "pool": `{"maxConnectionsPercent":100,"maxIdleConnectionsPercent":100,"connectionBorrowTimeout":300}`}, func(t *testing.T, p *plan.Plan) {
+			tg := get(t, p, typeTargetGroup, "acmecorp-qa-rds-proxy")
+			if got := asJSON(t, tg.Inputs["connectionPoolConfig"]); got != `{"connectionBorrowTimeout":300,"maxConnectionsPercent":100,"maxIdleConnectionsPercent":100}` {
+				t.Errorf("pool = %s", got)
+			}
+		}},
+		{"zero idle connections and zero borrow timeout", map[string]string{ns + "pool": `{"maxConnectionsPercent":1,"maxIdleConnectionsPercent":0,"connectionBorrowTimeout":0}`}, func(t *testing.T, p *plan.Plan) {
+			tg := get(t, p, typeTargetGroup, "acmecorp-qa-rds-proxy")
+			if got := asJSON(t, tg.Inputs["connectionPoolConfig"]); got != `{"connectionBorrowTimeout":0,"maxConnectionsPercent":1,"maxIdleConnectionsPercent":0}` {
+				t.Errorf("pool = %s", got)
+			}
+		}},
+		{"a partial pool object keeps the other defaults", map[string]string{ns + "pool": `{"maxConnectionsPercent":60}`}, func(t *testing.T, p *plan.Plan) {
+			tg := get(t, p, typeTargetGroup, "acmecorp-qa-rds-proxy")
+			if got := asJSON(t, tg.Inputs["connectionPoolConfig"]); got != `{"connectionBorrowTimeout":120,"maxConnectionsPercent":60,"maxIdleConnectionsPercent":50}` {
+				t.Errorf("pool = %s", got)
+			}
+		}},
+		{"idle client timeout of eight hours", map[string]string{ns + "idleClientTimeout": "28800"}, func(t *testing.T, p *plan.Plan) {
+			if v := get(t, p, typeProxy, "acmecorp-qa-rds-proxy").Inputs["idleClientTimeout"]; v != float64(28800) {
+				t.Errorf("idleClientTimeout = %v", v)
+			}
+		}},
+		{"IAM authentication required", map[string]string{ns + "iamAuth": "REQUIRED"}, func(t *testing.T, p *plan.Plan) {
+			auth := get(t, p, typeProxy, "acmecorp-qa-rds-proxy").Inputs["auths"].([]any)[0].(map[string]any)
+			if auth["iamAuth"] != "REQUIRED" {
+				t.Errorf("auth = %v", auth)
+			}
+		}},
+		{"a custom port reaches every rule", map[string]string{ns + "dbPort": "6432"}, func(t *testing.T, p *plan.Plan) {
+			for _, r := range append(p.OfType(typeIngressRule), p.OfType(typeEgressRule)...) {
+				if r.Inputs["fromPort"] != float64(6432) || r.Inputs["toPort"] != float64(6432) {
+					t.Errorf("%s: ports %v-%v", r.Name, r.Inputs["fromPort"], r.Inputs["toPort"])
+				}
+			}
+		}},
+		{"a custom endpoint parameter name", map[string]string{ns + "endpointParameterName": "/platform/qa/DB_HOST"}, func(t *testing.T, p *plan.Plan) {
+			if v := get(t, p, typeParameter, "acmecorp-qa-rds-proxy-endpoint").Inputs["name"]; v != "/platform/qa/DB_HOST" {
+				t.Errorf("name = %v", v)
+			}
+			if v := p.Outputs["endpointParameterName"]; v != "/platform/qa/DB_HOST" {
+				t.Errorf("output = %v", v)
+			}
+		}},
+		{"only CIDR sources, no security groups", map[string]string{ns + "appSecurityGroupIds": "[]"}, func(t *testing.T, p *plan.Plan) {
+			for _, r := range p.OfType(typeIngressRule) {
+				if strings.Contains(r.Name, "-from-sg-") {
+					t.Errorf("unexpected rule %s", r.Name)
+				}
+			}
+		}},
+		{"debug logging on", map[string]string{ns + "debugLogging": "true"}, func(t *testing.T, p *plan.Plan) {
+			if v := get(t, p, typeProxy, "acmecorp-qa-rds-proxy").Inputs["debugLogging"]; v != true {
+				t.Errorf("debugLogging = %v", v)
+			}
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.check(t, planOf(t, withValues(stackConfig(t, "qa"), tc.set)))
+		})
+	}
+}
+
+// cidrs returns n distinct /24 networks.
+func cidrs(n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = fmt.Sprintf("10.0.%d.0/24", i)
+	}
+	return out
+}

@@ -1,0 +1,92 @@
+// Package tests is the specification of the infrastructure: it runs the
+// program under Pulumi mocks for each stack file and for invalid
+// configurations, and checks what it would register.
+package tests
+
+import (
+	"encoding/json"
+	"maps"
+	"testing"
+
+	"github.com/acmecorp/rds-proxy/plan"
+	"github.com/acmecorp/rds-proxy/program"
+)
+
+// projectDir is where Pulumi.yaml and the stack files live.
+const projectDir = ".."
+
+// Type tokens of the resources the program registers.
+const (
+	typeSecurityGroup = "aws:ec2/securityGroup:SecurityGroup"
+	typeIngressRule   = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+	typeEgressRule    = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
+	typeRole          = "aws:iam/role:Role"
+	typeRolePolicy    = "aws:iam/rolePolicy:RolePolicy"
+	typeProxy         = "aws:rds/proxy:Proxy"
+	typeTargetGroup   = "aws:rds/proxyDefaultTargetGroup:ProxyDefaultTargetGroup"
+	typeTarget        = "aws:rds/proxyTarget:ProxyTarget"
+	typeParameter     = "aws:ssm/parameter:Parameter"
+	typeChain         = "rds-proxy:network:SecurityChain"
+	typeAccess        = "rds-proxy:secrets:ProxyAccess"
+	typeProxyComp     = "rds-proxy:proxy:Proxy"
+)
+
+// stacks are the stack files the project ships.
+var stacks = []string{"qa", "prod"}
+
+// stackConfig loads a shipped stack file.
+func stackConfig(t *testing.T, stack string) plan.Config {
+	t.Helper()
+	cfg, err := plan.LoadStack(projectDir, stack)
+	if err != nil {
+		t.Fatalf("load stack %s: %v", stack, err)
+	}
+	return cfg
+}
+
+// planOf runs the program for cfg and fails the test on any error.
+func planOf(t *testing.T, cfg plan.Config) *plan.Plan {
+	t.Helper()
+	p, err := plan.Run(cfg, program.Run)
+	if err != nil {
+		t.Fatalf("plan stack %s: %v", cfg.Stack, err)
+	}
+	return p
+}
+
+// withValues returns a copy of cfg with keys set ("" deletes a key).
+func withValues(cfg plan.Config, set map[string]string) plan.Config {
+	out := cfg
+	out.Values = maps.Clone(cfg.Values)
+	for k, v := range set {
+		if v == "" {
+			delete(out.Values, k)
+			continue
+		}
+		out.Values[k] = v
+	}
+	return out
+}
+
+// mustJSON renders v as JSON text, the way Pulumi passes lists and objects.
+func mustJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// get finds a resource or fails the test.
+func get(t *testing.T, p *plan.Plan, typ, name string) plan.Resource {
+	t.Helper()
+	r, ok := p.Find(typ, name)
+	if !ok {
+		t.Fatalf("stack %s: no %s named %s", p.Stack, typ, name)
+	}
+	return r
+}
+
+// ph is the placeholder of a computed attribute.
+func ph(typ, name, attr string) string { return plan.Placeholder(typ, name, attr) }
