@@ -13,6 +13,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"regexp"
 	"sort"
 	"strings"
@@ -50,6 +51,12 @@ type Resource struct {
 	Protect bool `json:"protect,omitempty"`
 	// RetainOnDelete is set when deleting the resource leaves it in AWS.
 	RetainOnDelete bool `json:"retainOnDelete,omitempty"`
+	// DeleteBeforeReplace is set when a replacement deletes the old resource
+	// before it creates the new one.
+	DeleteBeforeReplace bool `json:"deleteBeforeReplace,omitempty"`
+	// ReplaceWith lists the Refs of the resources whose replacement also
+	// replaces this one, sorted.
+	ReplaceWith []string `json:"replaceWith,omitempty"`
 	// CustomTimeouts holds the create, update and delete timeouts that are set.
 	CustomTimeouts map[string]string `json:"customTimeouts,omitempty"`
 	// Inputs are the resource's inputs as plain JSON values, keyed by the
@@ -108,15 +115,20 @@ func Run(cfg Config, program Program, opts ...Option) (*Plan, error) {
 		if err != nil {
 			return err
 		}
-		for name, out := range outs {
-			name := name
-			pulumi.ToOutput(out).ApplyT(func(v any) any {
-				mu.Lock()
-				defer mu.Unlock()
-				outputs[name] = v
-				return nil
-			})
-		}
+		// An output that is a plain value, not a resource's, resolves on a
+		// goroutine the SDK does not wait for, so RunErr could return
+		// before it is recorded. An output made by the context joins the
+		// run's wait group, and so does everything applied to it: every
+		// output is recorded before RunErr returns.
+		anchor, resolve, _ := ctx.NewOutput()
+		resolve(nil)
+		pulumi.All(anchor, outs).ApplyT(func(vs []any) any {
+			values, _ := vs[1].(map[string]any)
+			mu.Lock()
+			defer mu.Unlock()
+			maps.Copy(outputs, values)
+			return nil
+		})
 		return nil
 	}, func(info *pulumi.RunInfo) {
 		info.Project = cfg.Project
@@ -155,6 +167,11 @@ var computed = map[string][]string{
 	"aws:rds/proxyDefaultTargetGroup:ProxyDefaultTargetGroup": {"arn", "name"},
 	"aws:rds/proxyTarget:ProxyTarget":                         {"endpoint", "rdsResourceId", "targetArn", "trackedClusterId", "type"},
 	"aws:ssm/parameter:Parameter":                             {"arn", "version"},
+	"aws:rds/proxyEndpoint:ProxyEndpoint":                     {"arn", "endpoint", "vpcId"},
+	"aws:cloudwatch/logGroup:LogGroup":                        {"arn"},
+	"aws:cloudwatch/metricAlarm:MetricAlarm":                  {"arn"},
+	"aws:cloudwatch/dashboard:Dashboard":                      {"dashboardArn"},
+	"aws:secretsmanager/secretVersion:SecretVersion":          {"arn", "versionId"},
 }
 
 // ComputedAttributes returns the attributes a plan records as placeholders
@@ -171,7 +188,18 @@ func RevealSecrets() Option { return func(o *options) { o.reveal = true } }
 // Option changes how Run records a plan.
 type Option func(*options)
 
-type options struct{ reveal bool }
+type options struct {
+	reveal bool
+	calls  CallFunc
+}
+
+// CallFunc answers a provider function call (a lookup such as
+// aws:rds/getCluster:getCluster) made by the program under mocks.
+type CallFunc func(token string, args map[string]any) (map[string]any, error)
+
+// WithCalls answers the program's provider function calls with calls.
+// Without it, any call fails the plan.
+func WithCalls(calls CallFunc) Option { return func(o *options) { o.calls = calls } }
 
 // placeholderOnly matches a value that is a single placeholder: a secret
 // that holds only the name of a computed value reveals nothing.
@@ -209,6 +237,12 @@ func (m *mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 		sort.Strings(r.DependsOn)
 		r.Protect = req.GetProtect()
 		r.RetainOnDelete = req.GetRetainOnDelete()
+		r.DeleteBeforeReplace = req.GetDeleteBeforeReplace()
+		for _, u := range req.GetReplaceWith() {
+			urn := resource.URN(u)
+			r.ReplaceWith = append(r.ReplaceWith, Ref(string(urn.Type()), urn.Name()))
+		}
+		sort.Strings(r.ReplaceWith)
 		if t := req.GetCustomTimeouts(); t != nil {
 			for k, v := range map[string]string{"create": t.GetCreate(), "update": t.GetUpdate(), "delete": t.GetDelete()} {
 				if v == "" {
@@ -241,7 +275,14 @@ func (m *mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 }
 
 func (m *mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
-	return nil, fmt.Errorf("plan: no mock for function %s", args.Token)
+	if m.opts.calls == nil {
+		return nil, fmt.Errorf("plan: no answer for function %s", args.Token)
+	}
+	out, err := m.opts.calls(args.Token, options{reveal: true}.plainMap(args.Args))
+	if err != nil {
+		return nil, fmt.Errorf("plan: %s: %w", args.Token, err)
+	}
+	return resource.NewPropertyMapFromMap(out), nil
 }
 
 func (m *mocks) sorted() []Resource {

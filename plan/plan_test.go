@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -61,5 +62,59 @@ func TestUnknownResourceTypeFailsThePlan(t *testing.T) {
 	})
 	if err == nil || !strings.Contains(err.Error(), "no mock for resource type aws:sqs/queue:Queue") {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestPlainOutputsAreRecordedOnEveryRun(t *testing.T) {
+	// A plain value resolves on a goroutine the SDK does not track; Run must
+	// still wait for it. One run in many used to miss it.
+	program := func(*pulumi.Context) (pulumi.Map, error) {
+		return pulumi.Map{"n": pulumi.Int(42), "s": pulumi.String("x")}, nil
+	}
+	for i := range 50 {
+		p, err := Run(testConfig, program)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fmt.Sprint(p.Outputs["n"]) != "42" || p.Outputs["s"] != "x" {
+			t.Fatalf("run %d: outputs = %v", i+1, p.Outputs)
+		}
+	}
+}
+
+func TestReplacementOptionsAreRecorded(t *testing.T) {
+	p, err := Run(testConfig, func(ctx *pulumi.Context) (pulumi.Map, error) {
+		owner, err := ssm.NewParameter(ctx, "owner", &ssm.ParameterArgs{Type: pulumi.String("String"), Value: pulumi.String("a")})
+		if err != nil {
+			return nil, err
+		}
+		_, err = ssm.NewParameter(ctx, "follower", &ssm.ParameterArgs{Type: pulumi.String("String"), Value: pulumi.String("b")},
+			pulumi.ReplaceWith([]pulumi.Resource{owner}), pulumi.DeleteBeforeReplace(true))
+		return nil, err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name            string
+		wantDBR         bool
+		wantReplaceWith []string
+	}{
+		{"owner", false, nil},
+		{"follower", true, []string{"aws:ssm/parameter:Parameter::owner"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r, ok := p.Find("aws:ssm/parameter:Parameter", tc.name)
+			if !ok {
+				t.Fatal("not recorded")
+			}
+			if r.DeleteBeforeReplace != tc.wantDBR {
+				t.Errorf("deleteBeforeReplace = %v, want %v", r.DeleteBeforeReplace, tc.wantDBR)
+			}
+			if strings.Join(r.ReplaceWith, ",") != strings.Join(tc.wantReplaceWith, ",") || len(r.ReplaceWith) != len(tc.wantReplaceWith) {
+				t.Errorf("replaceWith = %v, want %v", r.ReplaceWith, tc.wantReplaceWith)
+			}
+		})
 	}
 }

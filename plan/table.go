@@ -24,14 +24,15 @@ func WriteTable(w io.Writer, p *Plan) error {
 		}
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "Plan of stack %s (project %s): %d AWS resources in %d components, all to create\n\n", p.Stack, p.Project, custom, components)
+	pr := &printer{w: tw}
+	pr.printf("Plan of stack %s (project %s): %d AWS resources in %d components, all to create\n\n", p.Stack, p.Project, custom, components)
 	for _, r := range p.Resources {
 		if !r.Custom {
 			continue
 		}
-		fmt.Fprintf(tw, "+ %s\t%s\n", r.Type, r.Name)
+		pr.printf("+ %s\t%s\n", r.Type, r.Name)
 		for _, line := range flatten("", r.Inputs) {
-			fmt.Fprintf(tw, "      %s\n", line)
+			pr.printf("      %s\n", line)
 		}
 		var opts []string
 		if r.Protect {
@@ -40,26 +41,48 @@ func WriteTable(w io.Writer, p *Plan) error {
 		if r.RetainOnDelete {
 			opts = append(opts, "retained on delete")
 		}
+		if r.DeleteBeforeReplace {
+			opts = append(opts, "deleted before replaced")
+		}
+		if len(r.ReplaceWith) > 0 {
+			opts = append(opts, "replaced with "+strings.Join(r.ReplaceWith, " "))
+		}
 		if len(r.CustomTimeouts) > 0 {
 			opts = append(opts, "timeouts "+strings.Join(flatten("", toAny(r.CustomTimeouts)), " "))
 		}
 		if len(opts) > 0 {
-			fmt.Fprintf(tw, "      (%s)\n", strings.Join(opts, ", "))
+			pr.printf("      (%s)\n", strings.Join(opts, ", "))
 		}
 	}
-	fmt.Fprintf(tw, "\nOutputs\n")
+	pr.printf("\nOutputs\n")
 	keys := make([]string, 0, len(p.Outputs))
 	for k := range p.Outputs {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		fmt.Fprintf(tw, "    %s\t%s\n", k, show(p.Outputs[k]))
+		pr.printf("    %s\t%s\n", k, show(p.Outputs[k]))
 	}
-	if err := tw.Flush(); err != nil {
-		return fmt.Errorf("write plan table: %w", err)
+	if pr.err == nil {
+		pr.err = tw.Flush()
+	}
+	if pr.err != nil {
+		return fmt.Errorf("write plan table: %w", pr.err)
 	}
 	return nil
+}
+
+// printer keeps the first write error, so that a table is written with one
+// error check at the end.
+type printer struct {
+	w   io.Writer
+	err error
+}
+
+func (p *printer) printf(format string, args ...any) {
+	if p.err == nil {
+		_, p.err = fmt.Fprintf(p.w, format, args...)
+	}
 }
 
 func toAny(m map[string]string) map[string]any {

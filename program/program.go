@@ -8,6 +8,8 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/acmecorp/rds-proxy/cutover"
+	"github.com/acmecorp/rds-proxy/monitoring"
 	"github.com/acmecorp/rds-proxy/network"
 	"github.com/acmecorp/rds-proxy/proxy"
 	"github.com/acmecorp/rds-proxy/secrets"
@@ -23,6 +25,32 @@ const (
 	OutputRoleArn               = "roleArn"
 	OutputTargetGroupName       = "targetGroupName"
 	OutputEndpointParameterName = "endpointParameterName"
+	// OutputSecretHost is the host the application secret now holds; set
+	// only while cutover is proxy or direct.
+	OutputSecretHost = "secretHost"
+	// OutputDirectHostParameterName is the SSM parameter that keeps the
+	// cluster's writer endpoint; set only while cutover is proxy or direct.
+	OutputDirectHostParameterName = "directHostParameterName"
+)
+
+// Stack outputs for operating the proxy.
+const (
+	// OutputMaxConnections is the writer's max_connections the budget uses.
+	OutputMaxConnections = "maxConnections"
+	// OutputProxyConnectionCap is the most backend connections the proxy opens.
+	OutputProxyConnectionCap = "proxyConnectionCap"
+	// OutputDirectConnectionsLeft is what the proxy leaves for direct use.
+	OutputDirectConnectionsLeft = "directConnectionsLeft"
+	// OutputLogGroupName is the proxy's log group.
+	OutputLogGroupName = "logGroupName"
+	// OutputDashboardName is the CloudWatch dashboard.
+	OutputDashboardName = "dashboardName"
+	// OutputReaderEndpoint is the read-only endpoint; set only with
+	// readerEndpoint.
+	OutputReaderEndpoint = "readerEndpoint"
+	// OutputReaderEndpointParameterName is the SSM parameter holding the
+	// read-only endpoint; set only with readerEndpoint.
+	OutputReaderEndpointParameterName = "readerEndpointParameterName"
 )
 
 // Run loads and validates the stack configuration, registers every resource
@@ -51,15 +79,26 @@ func Run(ctx *pulumi.Context) (pulumi.Map, error) {
 // Build registers the components for a validated configuration and returns
 // the stack outputs.
 func Build(ctx *pulumi.Context, cfg *settings.Config) (pulumi.Map, error) {
-	if cfg.DebugLogging {
-		// Debug logging writes SQL statements, parameters included, to
-		// CloudWatch Logs.
-		if err := ctx.Log.Warn("debugLogging is on: the proxy logs SQL statements with their parameters; turn it off once the problem is found", nil); err != nil {
+	for _, w := range Warnings(cfg) {
+		if err := ctx.Log.Warn(w, nil); err != nil {
 			return nil, fmt.Errorf("log warning: %w", err)
 		}
 	}
 	tags := cfg.Tags()
 	prefix := cfg.Prefix()
+
+	// A cutover reads the application secret and the cluster first, and
+	// refuses before anything is registered.
+	var facts cutover.Facts
+	if cfg.Cutover != cutover.Off {
+		var err error
+		if facts, err = cutover.Read(ctx, cfg.AppSecretArn, cfg.ClusterIdentifier); err != nil {
+			return nil, fmt.Errorf("cutover: %w", err)
+		}
+		if err := cutover.Check(cfg.Cutover, cfg.AppSecretArn, facts, cfg.CutoverAllowRotation); err != nil {
+			return nil, err
+		}
+	}
 
 	chain, err := network.NewSecurityChain(ctx, prefix, &network.Args{
 		SecurityGroupName:      cfg.SecurityGroupName(),
@@ -70,6 +109,7 @@ func Build(ctx *pulumi.Context, cfg *settings.Config) (pulumi.Map, error) {
 		AppSecurityGroupIDs:    cfg.AppSecurityGroupIDs,
 		AllowedCidrs:           cfg.AllowedCidrs,
 		Tags:                   tags,
+		Protect:                cfg.Protect,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("network: %w", err)
@@ -82,6 +122,7 @@ func Build(ctx *pulumi.Context, cfg *settings.Config) (pulumi.Map, error) {
 		KmsKeyArn: cfg.SecretKmsKeyArn,
 		Region:    cfg.Region,
 		Tags:      tags,
+		Protect:   cfg.Protect,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("secrets: %w", err)
@@ -103,17 +144,22 @@ func Build(ctx *pulumi.Context, cfg *settings.Config) (pulumi.Map, error) {
 			MaxIdleConnectionsPercent: cfg.Pool.MaxIdleConnectionsPercent,
 			ConnectionBorrowTimeout:   cfg.Pool.ConnectionBorrowTimeout,
 		},
-		ClusterIdentifier:     cfg.ClusterIdentifier,
-		EndpointParameterName: cfg.EndpointParameterName,
-		Tags:                  tags,
-		ProxyDependsOn:        []pulumi.Resource{access.Policy},
-		TargetDependsOn:       []pulumi.Resource{chain.ClusterIngress, chain.ProxyEgress},
+		ClusterIdentifier:           cfg.ClusterIdentifier,
+		EndpointParameterName:       cfg.EndpointParameterName,
+		ReaderEndpointName:          readerEndpointName(cfg),
+		ReaderEndpointParameterName: cfg.ReaderEndpointParameterName(),
+		LogGroupName:                cfg.LogGroupName(),
+		LogRetentionDays:            cfg.LogRetentionDays,
+		Protect:                     cfg.Protect,
+		Tags:                        tags,
+		ProxyDependsOn:              []pulumi.Resource{access.Policy},
+		TargetDependsOn:             []pulumi.Resource{chain.ClusterIngress, chain.ProxyEgress},
 	})
 	if err != nil {
 		return nil, fmt.Errorf("proxy: %w", err)
 	}
 
-	return pulumi.Map{
+	outputs := pulumi.Map{
 		OutputProxyName:             px.Name,
 		OutputProxyArn:              px.Arn,
 		OutputProxyEndpoint:         px.Endpoint,
@@ -121,5 +167,55 @@ func Build(ctx *pulumi.Context, cfg *settings.Config) (pulumi.Map, error) {
 		OutputRoleArn:               access.RoleArn,
 		OutputTargetGroupName:       px.TargetGroupName,
 		OutputEndpointParameterName: px.EndpointParameterName,
-	}, nil
+	}
+
+	b := cfg.Budget()
+	mon, err := monitoring.New(ctx, prefix, &monitoring.Args{
+		ProxyName:         cfg.ProxyName(),
+		TargetGroupName:   proxy.DefaultTargetGroupName,
+		ClusterIdentifier: cfg.ClusterIdentifier,
+		Region:            cfg.Region,
+		DashboardName:     cfg.DashboardName(),
+		AlarmsEnabled:     cfg.Alarms.Enabled,
+		TopicArns:         cfg.Alarms.TopicArns,
+		RequireTLS:        cfg.RequireTLS,
+		Thresholds: monitoring.Thresholds{
+			BackendUsagePercent:      cfg.Alarms.BackendUsagePercent,
+			BorrowLatencyMs:          cfg.Alarms.BorrowLatencyMs,
+			FreeableMemoryMiB:        cfg.Alarms.FreeableMemoryMiB,
+			AuroraConnectionsPercent: cfg.Alarms.AuroraConnectionsPercent,
+		},
+		Budget: b,
+		Tags:   tags,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("monitoring: %w", err)
+	}
+	outputs[OutputMaxConnections] = pulumi.Int(b.MaxConnections)
+	outputs[OutputProxyConnectionCap] = pulumi.Int(b.ProxyCap)
+	outputs[OutputDirectConnectionsLeft] = pulumi.Int(b.DirectLeft)
+	outputs[OutputLogGroupName] = px.LogGroupName
+	outputs[OutputDashboardName] = mon.DashboardName
+	if px.Reader != nil {
+		outputs[OutputReaderEndpoint] = px.Reader.Endpoint
+		outputs[OutputReaderEndpointParameterName] = px.Reader.ParameterName
+	}
+
+	if cfg.Cutover != cutover.Off {
+		cut, err := cutover.New(ctx, prefix, &cutover.Args{
+			Mode:                    cfg.Cutover,
+			SecretArn:               cfg.AppSecretArn,
+			Facts:                   facts,
+			ProxyEndpoint:           px.Endpoint,
+			DirectHostParameterName: cfg.DirectHostParameterName(),
+			Env:                     cfg.Env,
+			Tags:                    tags,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("cutover: %w", err)
+		}
+		outputs[OutputSecretHost] = cut.Host
+		outputs[OutputDirectHostParameterName] = cut.DirectHostParameterName
+	}
+	return outputs, nil
 }

@@ -1,11 +1,14 @@
-// Package proxy owns the RDS proxy itself: the proxy, its default target
-// group with the pool settings, the Aurora cluster registered as its target,
-// and the SSM parameter that publishes its endpoint to services.
+// Package proxy owns the RDS proxy itself: the proxy, its log group, its
+// default target group with the pool settings, the Aurora cluster registered
+// as its target, the SSM parameter that publishes its endpoint to services,
+// and, when asked for, a read-only endpoint for the cluster's readers with
+// its own SSM parameter.
 package proxy
 
 import (
 	"fmt"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/rds"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ssm"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -16,6 +19,14 @@ const ComponentType = "rds-proxy:proxy:Proxy"
 
 // EngineFamily is the only engine family this program serves.
 const EngineFamily = "POSTGRESQL"
+
+// DefaultTargetGroupName is the name AWS gives every proxy's default target
+// group, the one the program configures.
+const DefaultTargetGroupName = "default"
+
+// ReaderTargetRole is the target role of the reader endpoint: the default
+// endpoint always routes to the writer.
+const ReaderTargetRole = "READ_ONLY"
 
 // Custom timeouts of the proxy, in Go duration syntax as Pulumi and
 // Terraform both read it: deleting a proxy can take more than an hour.
@@ -64,6 +75,18 @@ type Args struct {
 	ClusterIdentifier string
 	// EndpointParameterName is the SSM parameter that publishes the endpoint.
 	EndpointParameterName string
+	// ReaderEndpointName names the READ_ONLY endpoint; "" means none.
+	ReaderEndpointName string
+	// ReaderEndpointParameterName is the SSM parameter that publishes the
+	// reader endpoint.
+	ReaderEndpointParameterName string
+	// LogGroupName is the log group RDS Proxy writes to,
+	// /aws/rds/proxy/<Name>.
+	LogGroupName string
+	// LogRetentionDays is how long the log group keeps the proxy's logs.
+	LogRetentionDays int
+	// Protect makes `pulumi destroy` stop before the proxy and its target.
+	Protect bool
 	// Tags go on every taggable resource.
 	Tags map[string]string
 	// ProxyDependsOn must exist before the proxy starts (the role policy).
@@ -88,6 +111,10 @@ type Proxy struct {
 	TargetGroupName pulumi.StringOutput
 	// EndpointParameterName is the SSM parameter holding Endpoint.
 	EndpointParameterName pulumi.StringOutput
+	// LogGroupName is the proxy's log group.
+	LogGroupName pulumi.StringOutput
+	// Reader is the read-only endpoint; nil when none was asked for.
+	Reader *Reader
 	// Resource is the rds.Proxy itself, for resources that must follow its
 	// identity.
 	Resource *rds.Proxy
@@ -101,6 +128,19 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	}
 	parent := pulumi.Parent(p)
 	tags := pulumi.ToStringMap(args.Tags)
+
+	// RDS Proxy writes to this log group, and creates it without a
+	// retention if it does not exist when the proxy first logs; so it is
+	// created first, with one, and the proxy waits for it.
+	logs, err := cloudwatch.NewLogGroup(ctx, args.Name+"-logs", &cloudwatch.LogGroupArgs{
+		Name:            pulumi.String(args.LogGroupName),
+		RetentionInDays: pulumi.Int(args.LogRetentionDays),
+		Tags:            tags,
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("log group %s: %w", args.LogGroupName, err)
+	}
+	proxyDeps := append(append([]pulumi.Resource{}, args.ProxyDependsOn...), logs)
 
 	px, err := rds.NewProxy(ctx, args.Name, &rds.ProxyArgs{
 		Name:         pulumi.String(args.Name),
@@ -118,7 +158,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		IdleClientTimeout:   pulumi.Int(args.IdleClientTimeout),
 		DebugLogging:        pulumi.Bool(args.DebugLogging),
 		Tags:                tags,
-	}, parent, pulumi.DependsOn(args.ProxyDependsOn), pulumi.Timeouts(&pulumi.CustomTimeouts{
+	}, parent, pulumi.DependsOn(proxyDeps), pulumi.Protect(args.Protect), pulumi.Timeouts(&pulumi.CustomTimeouts{
 		Create: CreateTimeout,
 		Update: UpdateTimeout,
 		Delete: DeleteTimeout,
@@ -152,7 +192,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		DbProxyName:         px.Name,
 		TargetGroupName:     tg.Name,
 		DbClusterIdentifier: pulumi.String(args.ClusterIdentifier),
-	}, parent, pulumi.DependsOn(targetDeps)); err != nil {
+	}, parent, pulumi.DependsOn(targetDeps), pulumi.Protect(args.Protect)); err != nil {
 		return nil, fmt.Errorf("target %s of %s: %w", args.ClusterIdentifier, args.Name, err)
 	}
 
@@ -167,20 +207,79 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		return nil, fmt.Errorf("endpoint parameter %s: %w", args.EndpointParameterName, err)
 	}
 
-	p.Name = px.Name
-	p.Arn = px.Arn
-	p.Endpoint = px.Endpoint
-	p.TargetGroupName = tg.Name
-	p.EndpointParameterName = param.Name
-	p.Resource = px
-	if err := ctx.RegisterResourceOutputs(p, pulumi.Map{
+	outputs := pulumi.Map{
 		"name":                  px.Name,
 		"arn":                   px.Arn,
 		"endpoint":              px.Endpoint,
 		"targetGroupName":       tg.Name,
 		"endpointParameterName": param.Name,
-	}); err != nil {
+		"logGroupName":          logs.Name,
+	}
+	if args.ReaderEndpointName != "" {
+		if p.Reader, err = newReader(ctx, px, args, parent); err != nil {
+			return nil, err
+		}
+		outputs["readerEndpoint"] = p.Reader.Endpoint
+		outputs["readerEndpointParameterName"] = p.Reader.ParameterName
+	}
+
+	p.Name = px.Name
+	p.Arn = px.Arn
+	p.Endpoint = px.Endpoint
+	p.TargetGroupName = tg.Name
+	p.EndpointParameterName = param.Name
+	p.LogGroupName = logs.Name
+	p.Resource = px
+	if err := ctx.RegisterResourceOutputs(p, outputs); err != nil {
 		return nil, fmt.Errorf("register proxy outputs: %w", err)
 	}
 	return p, nil
+}
+
+// Reader is the proxy's read-only endpoint and the SSM parameter that
+// publishes it.
+type Reader struct {
+	// Endpoint is the hostname of the read-only endpoint.
+	Endpoint pulumi.StringOutput
+	// ParameterName is the SSM parameter holding Endpoint.
+	ParameterName pulumi.StringOutput
+}
+
+// newReader registers the READ_ONLY endpoint of px in the proxy's subnets
+// and security group, and its SSM parameter.
+//
+// The endpoint belongs to the proxy: AWS deletes it together with the proxy
+// (known failure 8). Its identity therefore follows the proxy's:
+//   - dbProxyName is the proxy's output, not the configured name, so the
+//     endpoint waits for the proxy it belongs to;
+//   - pulumi.ReplaceWith replaces the endpoint whenever the proxy is
+//     replaced, even though its own inputs (the same name, subnets and
+//     security group) do not change, so the stack never keeps an endpoint
+//     that AWS already deleted with the old proxy. ReplaceOnChanges could
+//     not do this: it reacts to the endpoint's own inputs only;
+//   - pulumi.DeleteBeforeReplace, because the name is fixed: a new endpoint
+//     cannot take the name while the old one holds it.
+func newReader(ctx *pulumi.Context, px *rds.Proxy, args *Args, parent pulumi.ResourceOption) (*Reader, error) {
+	ep, err := rds.NewProxyEndpoint(ctx, args.ReaderEndpointName, &rds.ProxyEndpointArgs{
+		DbProxyEndpointName: pulumi.String(args.ReaderEndpointName),
+		DbProxyName:         px.Name,
+		TargetRole:          pulumi.String(ReaderTargetRole),
+		VpcSubnetIds:        pulumi.ToStringArray(args.SubnetIDs),
+		VpcSecurityGroupIds: pulumi.StringArray{args.SecurityGroupID},
+		Tags:                pulumi.ToStringMap(args.Tags),
+	}, parent, pulumi.ReplaceWith([]pulumi.Resource{px}), pulumi.DeleteBeforeReplace(true))
+	if err != nil {
+		return nil, fmt.Errorf("reader endpoint %s: %w", args.ReaderEndpointName, err)
+	}
+	param, err := ssm.NewParameter(ctx, args.ReaderEndpointName+"-endpoint", &ssm.ParameterArgs{
+		Name:        pulumi.String(args.ReaderEndpointParameterName),
+		Type:        pulumi.String("String"),
+		Value:       ep.Endpoint,
+		Description: pulumi.String("Use this as the read-only DB_HOST for " + args.Env + " services: it reaches the cluster's readers"),
+		Tags:        pulumi.ToStringMap(args.Tags),
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("reader endpoint parameter %s: %w", args.ReaderEndpointParameterName, err)
+	}
+	return &Reader{Endpoint: ep.Endpoint, ParameterName: param.Name}, nil
 }

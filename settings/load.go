@@ -10,6 +10,8 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
+
+	"github.com/acmecorp/rds-proxy/cutover"
 )
 
 // Keys of the rds-proxy namespace, without the namespace.
@@ -21,7 +23,7 @@ const (
 	KeyClusterSecurityGroupID = "clusterSecurityGroupId"
 	KeyDBPort                 = "dbPort"
 	KeySecretArn              = "secretArn"
-	KeySecretKmsKeyArn        = "secretKmsKeyArn"
+	KeySecretKmsKeyArn        = "secretKmsKeyArn" //nolint:gosec // G101: a config key's name, not a credential
 	KeyAppSecurityGroupIDs    = "appSecurityGroupIds"
 	KeyAllowedCidrs           = "allowedCidrs"
 	KeyIdleClientTimeout      = "idleClientTimeout"
@@ -31,6 +33,9 @@ const (
 	KeyPool                   = "pool"
 	KeyTags                   = "tags"
 	KeyEndpointParameterName  = "endpointParameterName"
+	KeyCutover                = "cutover"
+	KeyAppSecretArn           = "appSecretArn"
+	KeyCutoverAllowRotation   = "cutoverAllowRotation"
 )
 
 // Keys lists every key of the rds-proxy namespace the program reads, sorted.
@@ -40,7 +45,8 @@ func Keys() []string {
 		KeyOrg, KeyVpcID, KeySubnetIDs, KeyClusterIdentifier, KeyClusterSecurityGroupID,
 		KeyDBPort, KeySecretArn, KeySecretKmsKeyArn, KeyAppSecurityGroupIDs, KeyAllowedCidrs,
 		KeyIdleClientTimeout, KeyRequireTLS, KeyIAMAuth, KeyDebugLogging, KeyPool, KeyTags,
-		KeyEndpointParameterName,
+		KeyEndpointParameterName, KeyCutover, KeyAppSecretArn, KeyCutoverAllowRotation,
+		KeyReaderEndpoint, KeyAlarms, KeyInstanceClass, KeyMaxConnections, KeyProtect, KeyLogRetentionDays,
 	}
 	sort.Strings(keys)
 	return keys
@@ -84,7 +90,11 @@ func Load(ctx *pulumi.Context) (*Config, error) {
 	c.AppSecurityGroupIDs = l.strings(KeyAppSecurityGroupIDs)
 	c.AllowedCidrs = l.prefixes()
 	c.EndpointParameterName = l.str(KeyEndpointParameterName, "/"+c.Org+"/"+c.Env+"/rds-proxy/endpoint")
+	c.Cutover = cutover.Mode(l.str(KeyCutover, string(cutover.Off)))
+	c.AppSecretArn = l.str(KeyAppSecretArn, c.SecretArn)
+	c.CutoverAllowRotation = l.bool(KeyCutoverAllowRotation, false)
 
+	l.operate(c)
 	l.problems = append(l.problems, validate(c, l.unparsed)...)
 	if len(l.problems) > 0 {
 		sortProblems(l.problems)

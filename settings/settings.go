@@ -9,12 +9,18 @@ package settings
 import (
 	"fmt"
 	"net/netip"
+	"path"
 	"sort"
 	"strings"
+
+	"github.com/acmecorp/rds-proxy/cutover"
 )
 
 // Namespace is the Pulumi project name and the namespace of every program key.
 const Namespace = "rds-proxy"
+
+// ProdEnv is the stack name of production, where stricter rules apply.
+const ProdEnv = "prod"
 
 // Values accepted by iamAuth.
 const (
@@ -100,6 +106,35 @@ type Config struct {
 	UserTags map[string]string
 	// EndpointParameterName is the SSM parameter that publishes the endpoint.
 	EndpointParameterName string
+
+	// ReaderEndpoint adds a READ_ONLY proxy endpoint for the cluster's readers.
+	ReaderEndpoint bool
+	// Alarms configures the CloudWatch alarms.
+	Alarms Alarms
+	// InstanceClass is the instance class of the cluster's writer.
+	InstanceClass string
+	// MaxConnections overrides the writer's max_connections computed from
+	// InstanceClass; 0 means computed.
+	MaxConnections int
+	// Protect makes `pulumi destroy` stop before the proxy, its target, the
+	// proxy security group and the role.
+	Protect bool
+	// LogRetentionDays is how long the proxy's log group keeps its logs.
+	LogRetentionDays int
+
+	// Cutover says where the application secret's host points: off (the
+	// program never writes the secret), proxy or direct.
+	Cutover cutover.Mode
+	// AppSecretArn is the secret the services read; it defaults to SecretArn.
+	AppSecretArn string
+	// CutoverAllowRotation lets cutover proxy proceed on a rotated secret.
+	CutoverAllowRotation bool
+}
+
+// DirectHostParameterName is the SSM parameter, beside the endpoint
+// parameter, that keeps the cluster's writer endpoint during a cutover.
+func (c *Config) DirectHostParameterName() string {
+	return path.Join(path.Dir(c.EndpointParameterName), "direct-host")
 }
 
 // Prefix is "<org>-<env>", the start of every physical name.

@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/acmecorp/rds-proxy/cutover"
 )
 
 // Limits from the RDS, EC2, IAM and SSM APIs (see ../shared/notes/rds-proxy-facts.md).
@@ -115,7 +117,29 @@ func validate(c *Config, skip map[string]bool) []Problem {
 	} else if lower := strings.ToLower(c.EndpointParameterName); strings.HasPrefix(lower, "/aws") || strings.HasPrefix(lower, "/ssm") {
 		v.add(KeyEndpointParameterName, strconv.Quote(c.EndpointParameterName), "must not start with /aws or /ssm (reserved by AWS)")
 	}
+	v.cutover(c)
+	v.operate(c)
 	return v.problems
+}
+
+// cutover checks the cutover settings. What can only be known at deploy
+// time (the secret's shape, its rotation) is checked by package cutover
+// before anything is registered.
+func (v *validator) cutover(c *Config) {
+	valid := false
+	for _, m := range cutover.Modes() {
+		valid = valid || c.Cutover == m
+	}
+	if !valid {
+		v.add(KeyCutover, show(string(c.Cutover)), "must be off, proxy or direct")
+	}
+	if c.AppSecretArn != c.SecretArn {
+		v.arn(KeyAppSecretArn, c.AppSecretArn, secretARN, c.Region, true,
+			"must be the full ARN of the Secrets Manager secret the services read, not a name")
+	}
+	if c.Cutover == cutover.ToProxy && !c.RequireTLS && c.Env == ProdEnv {
+		v.add(KeyCutover, show(string(c.Cutover)), "needs requireTls: true in prod: services must not reach the proxy without TLS")
+	}
 }
 
 type validator struct {

@@ -77,6 +77,30 @@ func TestInvalidConfigurationIsRefusedBeforeAnyResource(t *testing.T) {
 		{"tags not a map", "", map[string]string{ns + "tags": `["CostCenter"]`}, ns + "tags", `["CostCenter"]`, "must be a map of strings to strings"},
 		{"endpoint parameter not a path", "", map[string]string{ns + "endpointParameterName": "rds-proxy-endpoint"}, ns + "endpointParameterName", `"rds-proxy-endpoint"`, "must be an SSM parameter path"},
 		{"endpoint parameter under /aws", "", map[string]string{ns + "endpointParameterName": "/aws/rds-proxy"}, ns + "endpointParameterName", `"/aws/rds-proxy"`, "reserved by AWS"},
+		{"readerEndpoint not a boolean", "", map[string]string{ns + "readerEndpoint": "yes"}, ns + "readerEndpoint", `"yes"`, "must be true or false"},
+		{"org making the reader endpoint name too long", "", map[string]string{ns + "readerEndpoint": "true", ns + "org": strings.Repeat("a", 44)}, ns + "org", `"` + strings.Repeat("a", 44) + `"`, "64 characters long, and RDS allows 63"},
+		{"instanceClass missing without maxConnections", "", map[string]string{ns + "instanceClass": ""}, ns + "instanceClass", "(not set)", "or set maxConnections"},
+		{"instanceClass unknown without maxConnections", "", map[string]string{ns + "instanceClass": "db.serverless"}, ns + "instanceClass", `"db.serverless"`, "set maxConnections to the writer's max_connections"},
+		{"maxConnections not a number", "", map[string]string{ns + "maxConnections": "many"}, ns + "maxConnections", `"many"`, "must be a whole number"},
+		{"maxConnections negative", "", map[string]string{ns + "maxConnections": "-1"}, ns + "maxConnections", "-1", "from 1 to 262143"},
+		{"maxConnections above PostgreSQL's limit", "", map[string]string{ns + "maxConnections": "262144"}, ns + "maxConnections", "262144", "from 1 to 262143"},
+		{"protect not a boolean", "", map[string]string{ns + "protect": "prod"}, ns + "protect", `"prod"`, "must be true or false"},
+		{"logRetentionDays not a CloudWatch value", "", map[string]string{ns + "logRetentionDays": "10"}, ns + "logRetentionDays", "10", "must be a retention CloudWatch Logs accepts"},
+		{"logRetentionDays zero (never expire) refused", "", map[string]string{ns + "logRetentionDays": "0"}, ns + "logRetentionDays", "0", "must be a retention CloudWatch Logs accepts"},
+		{"alarms not an object", "", map[string]string{ns + "alarms": `["availability"]`}, ns + "alarms", `["availability"]`, "must be an object with enabled, topicArns"},
+		{"alarms field misspelt", "", map[string]string{ns + "alarms": `{"topicArn":[]}`}, ns + "alarms", `{"topicArn":[]}`, `unknown field "topicArn"`},
+		{"alarm topic not an ARN", "", map[string]string{ns + "alarms": `{"topicArns":["oncall"]}`}, ns + "alarms.topicArns", `"oncall"`, "must be the ARN of an SNS standard topic"},
+		{"alarm topic FIFO", "", map[string]string{ns + "alarms": `{"topicArns":["arn:aws:sns:us-east-1:000000000000:oncall.fifo"]}`}, ns + "alarms.topicArns", `"arn:aws:sns:us-east-1:000000000000:oncall.fifo"`, "must be the ARN of an SNS standard topic"},
+		{"alarm topic in another region", "", map[string]string{ns + "alarms": `{"topicArns":["arn:aws:sns:eu-west-1:000000000000:oncall"]}`}, ns + "alarms.topicArns", `"arn:aws:sns:eu-west-1:000000000000:oncall"`, "is in region eu-west-1 but the stack deploys to us-east-1"},
+		{"alarm topic listed twice", "", map[string]string{ns + "alarms": `{"topicArns":["arn:aws:sns:us-east-1:000000000000:oncall","arn:aws:sns:us-east-1:000000000000:oncall"]}`}, ns + "alarms.topicArns", `"arn:aws:sns:us-east-1:000000000000:oncall"`, "is listed twice"},
+		{"more alarm topics than CloudWatch allows", "", map[string]string{ns + "alarms": mustJSON(t, map[string]any{"topicArns": topics(6)})}, ns + "alarms.topicArns", "6 topics", "must be at most 5"},
+		{"alarm backend usage zero", "", map[string]string{ns + "alarms": `{"backendUsagePercent":0}`}, ns + "alarms.backendUsagePercent", "0", "from 1 to 100"},
+		{"alarm backend usage above 100", "", map[string]string{ns + "alarms": `{"backendUsagePercent":101}`}, ns + "alarms.backendUsagePercent", "101", "from 1 to 100"},
+		{"alarm borrow latency zero", "", map[string]string{ns + "alarms": `{"borrowLatencyMs":0}`}, ns + "alarms.borrowLatencyMs", "0", "from 1 to 300000"},
+		{"alarm borrow latency beyond the longest borrow timeout", "", map[string]string{ns + "alarms": `{"borrowLatencyMs":300001}`}, ns + "alarms.borrowLatencyMs", "300001", "from 1 to 300000"},
+		{"alarm freeable memory zero", "", map[string]string{ns + "alarms": `{"freeableMemoryMiB":0}`}, ns + "alarms.freeableMemoryMiB", "0", "must be 1 MiB or more"},
+		{"alarm freeable memory at the writer's whole memory", "", map[string]string{ns + "alarms": `{"freeableMemoryMiB":16384}`}, ns + "alarms.freeableMemoryMiB", "16384", "must be below the 16384 MiB of instanceClass db.r6g.large"},
+		{"alarm Aurora connections above 100", "", map[string]string{ns + "alarms": `{"auroraConnectionsPercent":101}`}, ns + "alarms.auroraConnectionsPercent", "101", "from 1 to 100"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -144,7 +168,7 @@ func TestDefaultsApplyWhenKeysAreUnset(t *testing.T) {
 	cfg := stackConfig(t, "qa")
 	minimal := plan.Config{Project: cfg.Project, Stack: "qa", Values: map[string]string{}}
 	for _, k := range []string{"aws:region", ns + "vpcId", ns + "subnetIds", ns + "clusterIdentifier",
-		ns + "clusterSecurityGroupId", ns + "secretArn", ns + "allowedCidrs"} {
+		ns + "clusterSecurityGroupId", ns + "secretArn", ns + "allowedCidrs", ns + "instanceClass"} {
 		minimal.Values[k] = cfg.Values[k]
 	}
 	p := planOf(t, minimal)
@@ -164,6 +188,16 @@ func TestDefaultsApplyWhenKeysAreUnset(t *testing.T) {
 		{"endpointParameterName", param.Inputs["name"], "/acmecorp/qa/rds-proxy/endpoint"},
 		{"dbPort", rule.Inputs["fromPort"], float64(5432)},
 		{"tags", asJSON(t, proxy.Inputs["tags"]), `{"Environment":"qa","ManagedBy":"pulumi","Project":"rds-proxy"}`},
+		{"protect", proxy.Protect, false},
+		{"logRetentionDays", get(t, p, typeLogGroup, "acmecorp-qa-rds-proxy-logs").Inputs["retentionInDays"], float64(30)},
+		{"readerEndpoint", len(p.OfType(typeProxyEndpoint)), 0},
+		{"alarms.enabled", len(p.OfType(typeAlarm)), 6},
+		{"alarms.topicArns", get(t, p, typeAlarm, "acmecorp-qa-rds-proxy-availability").Inputs["alarmActions"], nil},
+		{"alarms.backendUsagePercent", get(t, p, typeAlarm, "acmecorp-qa-rds-proxy-backend-connections").Inputs["threshold"], float64(70)},
+		{"alarms.borrowLatencyMs", get(t, p, typeAlarm, "acmecorp-qa-rds-proxy-borrow-latency").Inputs["threshold"], float64(100 * 1000)},
+		{"alarms.freeableMemoryMiB", get(t, p, typeAlarm, "acmecorp-qa-rds-proxy-aurora-freeable-memory").Inputs["threshold"], float64(1024 * 1024 * 1024)},
+		{"alarms.auroraConnectionsPercent", get(t, p, typeAlarm, "acmecorp-qa-rds-proxy-aurora-connections").Inputs["threshold"], float64(1510)},
+		{"maxConnections", fmt.Sprint(p.Outputs["maxConnections"]), "1678"},
 	}
 	for _, c := range checks {
 		if c.got != c.want {

@@ -29,6 +29,11 @@ const (
 	typeChain         = "rds-proxy:network:SecurityChain"
 	typeAccess        = "rds-proxy:secrets:ProxyAccess"
 	typeProxyComp     = "rds-proxy:proxy:Proxy"
+	typeLogGroup      = "aws:cloudwatch/logGroup:LogGroup"
+	typeAlarm         = "aws:cloudwatch/metricAlarm:MetricAlarm"
+	typeDashboard     = "aws:cloudwatch/dashboard:Dashboard"
+	typeProxyEndpoint = "aws:rds/proxyEndpoint:ProxyEndpoint"
+	typeMonitoring    = "rds-proxy:monitoring:Monitoring"
 )
 
 // stacks are the stack files the project ships.

@@ -3,8 +3,11 @@ package tests
 import (
 	"encoding/json"
 	"net/netip"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/acmecorp/rds-proxy/plan"
 )
 
 // taggable lists the resource types that accept tags; each must carry the
@@ -16,6 +19,9 @@ var taggable = map[string]bool{
 	typeRole:          true,
 	typeProxy:         true,
 	typeParameter:     true,
+	typeLogGroup:      true,
+	typeAlarm:         true,
+	typeProxyEndpoint: true,
 }
 
 // TestInvariantsHoldForEveryStack checks properties of the whole graph that
@@ -125,6 +131,86 @@ func TestInvariantsHoldForEveryStack(t *testing.T) {
 				for _, r := range p.Resources {
 					if r.Custom && r.Parent == "" {
 						t.Errorf("%s %s has no parent component", r.Type, r.Name)
+					}
+				}
+			}},
+			{"every alarm tells the on-call what it means and what to check first", func(t *testing.T) {
+				alarms := p.OfType(typeAlarm)
+				if len(alarms) == 0 {
+					t.Fatal("no alarms")
+				}
+				for _, r := range alarms {
+					d, _ := r.Inputs["alarmDescription"].(string)
+					// CloudWatch keeps at most 1024 characters.
+					if !strings.Contains(d, "Check first:") || len(d) > 1024 {
+						t.Errorf("%s: description of %d characters: %q", r.Name, len(d), d)
+					}
+				}
+			}},
+			{"every alarm notifies exactly the configured topics, on ALARM and on OK", func(t *testing.T) {
+				var cfg struct{ TopicArns []string }
+				if raw, ok := stackConfig(t, stack).Values[ns+"alarms"]; ok {
+					if err := json.Unmarshal([]byte(raw), &cfg); err != nil {
+						t.Fatal(err)
+					}
+				}
+				var want any
+				if len(cfg.TopicArns) > 0 {
+					want = cfg.TopicArns
+				}
+				for _, r := range p.OfType(typeAlarm) {
+					for _, k := range []string{"alarmActions", "okActions"} {
+						if g, w := asJSON(t, r.Inputs[k]), asJSON(t, want); g != w {
+							t.Errorf("%s: %s = %s, want %s", r.Name, k, g, w)
+						}
+					}
+					if r.Inputs["actionsEnabled"] != true {
+						t.Errorf("%s: actionsEnabled = %v", r.Name, r.Inputs["actionsEnabled"])
+					}
+				}
+			}},
+			{"every alarm says what a minute without data means", func(t *testing.T) {
+				for _, r := range p.OfType(typeAlarm) {
+					switch r.Inputs["treatMissingData"] {
+					case "breaching", "notBreaching", "missing":
+					default:
+						t.Errorf("%s: treatMissingData = %v", r.Name, r.Inputs["treatMissingData"])
+					}
+				}
+			}},
+			{"every alarm watches this proxy or its cluster in AWS/RDS", func(t *testing.T) {
+				proxy, cluster := "acmecorp-"+stack+"-rds-proxy", "acmecorp-"+stack+"-aurora"
+				for _, r := range p.OfType(typeAlarm) {
+					metrics := []any{r.Inputs}
+					if qs, ok := r.Inputs["metricQueries"].([]any); ok {
+						metrics = nil
+						for _, q := range qs {
+							if m, ok := q.(map[string]any)["metric"]; ok {
+								metrics = append(metrics, m)
+							}
+						}
+					}
+					if len(metrics) == 0 {
+						t.Errorf("%s watches no metric", r.Name)
+					}
+					for _, m := range metrics {
+						m := m.(map[string]any)
+						dims, _ := m["dimensions"].(map[string]any)
+						if m["namespace"] != "AWS/RDS" || (dims["ProxyName"] != proxy && dims["DBClusterIdentifier"] != cluster) {
+							t.Errorf("%s watches %v %v", r.Name, m["namespace"], dims)
+						}
+					}
+				}
+			}},
+			{"the proxy waits for its log group, so RDS never creates one without retention", func(t *testing.T) {
+				for _, px := range p.OfType(typeProxy) {
+					want := plan.Ref(typeLogGroup, px.Name+"-logs")
+					if !slices.Contains(px.DependsOn, want) {
+						t.Errorf("%s: dependsOn = %v, want %s", px.Name, px.DependsOn, want)
+					}
+					lg := get(t, p, typeLogGroup, px.Name+"-logs")
+					if lg.Inputs["name"] != "/aws/rds/proxy/"+px.Name {
+						t.Errorf("log group name = %v", lg.Inputs["name"])
 					}
 				}
 			}},

@@ -3,11 +3,14 @@ package tests
 import (
 	"encoding/json"
 	"path/filepath"
+	"slices"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
 
+	"github.com/acmecorp/rds-proxy/cutover"
 	"github.com/acmecorp/rds-proxy/settings"
 )
 
@@ -40,6 +43,24 @@ func TestProjectDeclaresEveryKeyWithTheProgramsDefault(t *testing.T) {
 		settings.KeyDebugLogging:          settings.DefaultDebugLogging,
 		settings.KeyTags:                  map[string]any{},
 		settings.KeyEndpointParameterName: "",
+		settings.KeyCutover:               string(cutover.Off),
+		settings.KeyAppSecretArn:          "",
+		settings.KeyCutoverAllowRotation:  false,
+		settings.KeyReaderEndpoint:        settings.DefaultReaderEndpoint,
+		settings.KeyInstanceClass:         "",
+		settings.KeyMaxConnections:        settings.DefaultMaxConnections,
+		settings.KeyLogRetentionDays:      settings.DefaultLogRetentionDays,
+		// protect is absent on purpose: its default depends on the stack
+		// (true in prod), which Pulumi.yaml cannot state, so it declares no
+		// default and every stack file sets it.
+		settings.KeyAlarms: map[string]any{
+			"enabled":                  settings.DefaultAlarmsEnabled,
+			"topicArns":                []any{},
+			"backendUsagePercent":      settings.DefaultAlarmBackendUsagePercent,
+			"borrowLatencyMs":          settings.DefaultAlarmBorrowLatencyMs,
+			"freeableMemoryMiB":        settings.DefaultAlarmFreeableMemoryMiB,
+			"auroraConnectionsPercent": settings.DefaultAlarmAuroraConnectionsPercent,
+		},
 		settings.KeyPool: map[string]any{
 			"maxConnectionsPercent":     settings.DefaultMaxConnectionsPercent,
 			"maxIdleConnectionsPercent": settings.DefaultMaxIdleConnectionsPercent,
@@ -80,4 +101,34 @@ func canonical(t *testing.T, v any) string {
 		t.Fatal(err)
 	}
 	return asJSON(t, x)
+}
+
+// TestEveryStackFileSetsEveryKeyWithoutADefault: the Pulumi CLI refuses a
+// stack that leaves a declared key without a default unset, so every
+// shipped stack file sets each one (protect among them).
+func TestEveryStackFileSetsEveryKeyWithoutADefault(t *testing.T) {
+	proj, err := workspace.LoadProject(filepath.Join(projectDir, "Pulumi.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var required []string
+	for k, c := range proj.Config {
+		if c.Default == nil && !strings.Contains(k, ":") {
+			required = append(required, k)
+		}
+	}
+	sort.Strings(required)
+	if !slices.Contains(required, settings.KeyProtect) {
+		t.Fatalf("protect has a default in Pulumi.yaml; its default depends on the stack: %v", required)
+	}
+	for _, stack := range stacks {
+		t.Run(stack, func(t *testing.T) {
+			cfg := stackConfig(t, stack)
+			for _, k := range required {
+				if _, ok := cfg.Values[settings.Namespace+":"+k]; !ok {
+					t.Errorf("Pulumi.%s.yaml does not set %s, which has no default", stack, k)
+				}
+			}
+		})
+	}
 }

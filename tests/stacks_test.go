@@ -2,6 +2,7 @@ package tests
 
 import (
 	"encoding/json"
+	"maps"
 	"sort"
 	"testing"
 
@@ -11,10 +12,13 @@ import (
 // want is one expected resource: where it sits, what it waits for, and every
 // input it is given.
 type want struct {
-	typ, name, parent string
-	dependsOn         []string
-	timeouts          map[string]string
-	inputs            map[string]any
+	typ, name, parent   string
+	dependsOn           []string
+	timeouts            map[string]string
+	protect             bool
+	deleteBeforeReplace bool
+	replaceWith         []string
+	inputs              map[string]any
 }
 
 type obj = map[string]any
@@ -45,6 +49,7 @@ func wantStack(stack string) []want {
 		appSGs                        []string
 		idle                          int
 		pool                          obj
+		protect                       bool
 	)
 	switch stack {
 	case "qa":
@@ -55,6 +60,7 @@ func wantStack(stack string) []want {
 		appSGs = []string{"sg-0123456789abcdef1"}
 		idle = 1800
 		pool = obj{"maxConnectionsPercent": 80, "maxIdleConnectionsPercent": 50, "connectionBorrowTimeout": 120}
+		protect = false
 	case "prod":
 		tags, vpc, auroraSG, cluster = prodTags(), "vpc-0fedcba98765432a0", "sg-0fedcba98765432a0", "acmecorp-prod-aurora"
 		secret = "arn:aws:secretsmanager:us-east-1:000000000000:secret:acmecorp/prod/aurora-GhIjKl"
@@ -66,13 +72,14 @@ func wantStack(stack string) []want {
 		appSGs = []string{"sg-0fedcba98765432a1", "sg-0fedcba98765432a2"}
 		idle = 900
 		pool = obj{"maxConnectionsPercent": 70, "maxIdleConnectionsPercent": 40, "connectionBorrowTimeout": 60}
+		protect = true
 	}
 
 	ws := []want{
 		{typ: typeChain, name: p, inputs: obj{}},
 		{typ: typeAccess, name: p, inputs: obj{}},
 		{typ: typeProxyComp, name: p, inputs: obj{}},
-		{typ: typeSecurityGroup, name: sg, parent: chain, inputs: obj{
+		{typ: typeSecurityGroup, name: sg, parent: chain, protect: protect, inputs: obj{
 			"name":                sg,
 			"description":         "RDS Proxy " + proxy + ": clients in, Aurora out, PostgreSQL port only",
 			"vpcId":               vpc,
@@ -97,7 +104,7 @@ func wantStack(stack string) []want {
 			"referencedSecurityGroupId": sgID,
 			"tags":                      tags,
 		}},
-		{typ: typeRole, name: role, parent: access, inputs: obj{
+		{typ: typeRole, name: role, parent: access, protect: protect, inputs: obj{
 			"name":             role,
 			"description":      "Assumed by RDS Proxy " + proxy + " to read its database credentials",
 			"assumeRolePolicy": trustPolicy,
@@ -109,8 +116,9 @@ func wantStack(stack string) []want {
 			"policy": policy,
 		}},
 		{typ: typeProxy, name: proxy, parent: comp,
-			dependsOn: []string{plan.Ref(typeSecurityGroup, sg), plan.Ref(typeRole, role), plan.Ref(typeRolePolicy, role+"-read-secret")},
+			dependsOn: []string{plan.Ref(typeSecurityGroup, sg), plan.Ref(typeRole, role), plan.Ref(typeRolePolicy, role+"-read-secret"), plan.Ref(typeLogGroup, proxy+"-logs")},
 			timeouts:  map[string]string{"create": "30m", "update": "30m", "delete": "90m"},
+			protect:   protect,
 			inputs: obj{
 				"name":         proxy,
 				"engineFamily": "POSTGRESQL",
@@ -132,7 +140,7 @@ func wantStack(stack string) []want {
 			"dbProxyName":          proxy,
 			"connectionPoolConfig": pool,
 		}},
-		{typ: typeTarget, name: proxy + "-" + cluster, parent: comp,
+		{typ: typeTarget, name: proxy + "-" + cluster, parent: comp, protect: protect,
 			dependsOn: []string{
 				plan.Ref(typeProxy, proxy),
 				plan.Ref(typeTargetGroup, proxy),
@@ -170,6 +178,7 @@ func wantStack(stack string) []want {
 		ingress("10-0-0-0-16", "PostgreSQL clients in 10.0.0.0/16", "cidrIpv4", "10.0.0.0/16"),
 		ingress("172-31-0-0-16", "PostgreSQL clients in 172.31.0.0/16", "cidrIpv4", "172.31.0.0/16"),
 	)
+	ws = append(ws, operateWants(stack, tags, subnets)...)
 	return ws
 }
 
@@ -219,8 +228,17 @@ func TestStackRegistersExactlyThePlannedResources(t *testing.T) {
 					if g, e := asJSON(t, r.CustomTimeouts), asJSON(t, w.timeouts); g != e {
 						t.Errorf("customTimeouts = %s, want %s", g, e)
 					}
-					if r.Protect || r.RetainOnDelete {
-						t.Errorf("protect = %v, retainOnDelete = %v; want neither", r.Protect, r.RetainOnDelete)
+					if r.Protect != w.protect {
+						t.Errorf("protect = %v, want %v", r.Protect, w.protect)
+					}
+					if r.RetainOnDelete {
+						t.Errorf("retainOnDelete is set; nothing is retained")
+					}
+					if r.DeleteBeforeReplace != w.deleteBeforeReplace {
+						t.Errorf("deleteBeforeReplace = %v, want %v", r.DeleteBeforeReplace, w.deleteBeforeReplace)
+					}
+					if g, e := asJSON(t, r.ReplaceWith), asJSON(t, w.replaceWith); g != e {
+						t.Errorf("replaceWith = %s, want %s", g, e)
 					}
 				})
 			}
@@ -243,6 +261,7 @@ func TestStackOutputs(t *testing.T) {
 				"targetGroupName":       ph(typeTargetGroup, proxy, "name"),
 				"endpointParameterName": "/acmecorp/" + stack + "/rds-proxy/endpoint",
 			}
+			maps.Copy(want, operateOutputs(stack))
 			if g, e := asJSON(t, p.Outputs), asJSON(t, want); g != e {
 				t.Errorf("outputs:\n got %s\nwant %s", g, e)
 			}

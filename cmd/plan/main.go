@@ -24,13 +24,13 @@ import (
 )
 
 func main() {
-	if err := run(os.Args[1:], os.Stdout); err != nil {
+	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "plan:", err)
 		os.Exit(1)
 	}
 }
 
-func run(args []string, stdout io.Writer) error {
+func run(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("plan", flag.ContinueOnError)
 	stack := fs.String("stack", "", "stack to plan (qa, prod): reads Pulumi.<stack>.yaml")
 	dir := fs.String("dir", ".", "project directory holding Pulumi.yaml")
@@ -45,7 +45,8 @@ func run(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	p, err := plan.Run(cfg, program.Run)
+	calls := &offlineCalls{}
+	p, err := plan.Run(cfg, program.Run, plan.WithCalls(calls.answer))
 	var cfgErr *settings.Error
 	if errors.As(err, &cfgErr) {
 		// The SDK wraps program errors in a list of one; show the
@@ -54,6 +55,11 @@ func run(args []string, stdout io.Writer) error {
 	}
 	if err != nil {
 		return err
+	}
+	if calls.used.Load() {
+		if _, err := fmt.Fprintln(stderr, note); err != nil {
+			return fmt.Errorf("write note: %w", err)
+		}
 	}
 	if *asJSON {
 		return plan.WriteJSON(stdout, p)

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -33,6 +34,7 @@ func TestRun(t *testing.T) {
 		wantErr string // a part of the error; "" means success
 	}{
 		{"table of the qa stack", []string{"-dir", "../..", "-stack", "qa"}, "+ aws:rds/proxy:Proxy  acmecorp-qa-rds-proxy", ""},
+		{"the table shows the connection budget among the outputs", []string{"-dir", "../..", "-stack", "qa"}, "directConnectionsLeft  336", ""},
 		{"json of the prod stack", []string{"-dir", "../..", "-stack", "prod", "-json"}, `"stack": "prod"`, ""},
 		{"stack is required", []string{"-dir", "../.."}, "", "-stack is required"},
 		{"unknown stack", []string{"-dir", "../..", "-stack", "staging"}, "", "Pulumi.staging.yaml"},
@@ -40,7 +42,7 @@ func TestRun(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			var out bytes.Buffer
-			err := run(tc.args, &out)
+			err := run(tc.args, &out, io.Discard)
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 					t.Fatalf("err = %v, want %q", err, tc.wantErr)
@@ -60,7 +62,7 @@ func TestRun(t *testing.T) {
 
 func TestJSONIsTheWholeGraph(t *testing.T) {
 	var out bytes.Buffer
-	if err := run([]string{"-dir", "../..", "-stack", "qa", "-json"}, &out); err != nil {
+	if err := run([]string{"-dir", "../..", "-stack", "qa", "-json"}, &out, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	var p struct {
@@ -75,15 +77,15 @@ func TestJSONIsTheWholeGraph(t *testing.T) {
 	if err := json.Unmarshal(out.Bytes(), &p); err != nil {
 		t.Fatal(err)
 	}
-	if p.Stack != "qa" || len(p.Resources) != 15 || len(p.Outputs) != 7 {
-		t.Errorf("stack %s with %d resources and %d outputs, want qa, 15 and 7", p.Stack, len(p.Resources), len(p.Outputs))
+	if p.Stack != "qa" || len(p.Resources) != 24 || len(p.Outputs) != 12 {
+		t.Errorf("stack %s with %d resources and %d outputs, want qa, 24 and 12", p.Stack, len(p.Resources), len(p.Outputs))
 	}
 }
 
 func TestInvalidConfigPrintsNoPlan(t *testing.T) {
 	dir := project(t, "config:\n  aws:region: us-east-1\n  rds-proxy:allowedCidrs: [0.0.0.0/0]\n")
 	var out bytes.Buffer
-	err := run([]string{"-dir", dir, "-stack", "qa"}, &out)
+	err := run([]string{"-dir", dir, "-stack", "qa"}, &out, io.Discard)
 	if err == nil {
 		t.Fatal("accepted an invalid configuration")
 	}
@@ -101,5 +103,34 @@ func TestInvalidConfigPrintsNoPlan(t *testing.T) {
 	}
 	if out.Len() > 0 {
 		t.Errorf("printed a plan:\n%s", out.String())
+	}
+}
+
+func TestOfflineCutoverSaysItsLookupsAreUnchecked(t *testing.T) {
+	qa, err := os.ReadFile(filepath.Join("..", "..", "Pulumi.qa.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := project(t, string(qa)+"  rds-proxy:cutover: proxy\n")
+	var out, errOut bytes.Buffer
+	if err := run([]string{"-dir", dir, "-stack", "qa"}, &out, &errOut); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(errOut.String(), "offline plan: the cutover's lookups") {
+		t.Errorf("stderr lacks the offline note: %q", errOut.String())
+	}
+	if !strings.Contains(out.String(), "+ aws:secretsmanager/secretVersion:SecretVersion  acmecorp-qa-app-secret") ||
+		!strings.Contains(out.String(), `secretString = "[secret]"`) {
+		t.Errorf("plan lacks the masked secret version:\n%s", out.String())
+	}
+}
+
+func TestPlanWithoutCutoverMakesNoLookups(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if err := run([]string{"-dir", "../..", "-stack", "qa"}, &out, &errOut); err != nil {
+		t.Fatal(err)
+	}
+	if errOut.Len() > 0 {
+		t.Errorf("stderr = %q, want nothing", errOut.String())
 	}
 }

@@ -1,0 +1,28 @@
+package program
+
+import "github.com/acmecorp/rds-proxy/settings"
+
+// Warnings says what is risky about a valid configuration, one sentence
+// each, in a fixed order. Build logs each with ctx.Log.Warn; none stops the
+// deployment.
+func Warnings(cfg *settings.Config) []string {
+	var out []string
+	if cfg.DebugLogging {
+		// Debug logging writes SQL statements, parameters included, to
+		// CloudWatch Logs.
+		out = append(out, "debugLogging is on: the proxy logs SQL statements with their parameters; turn it off once the problem is found")
+	}
+	out = append(out, cfg.Budget().Warnings()...)
+	if cfg.Alarms.Enabled && len(cfg.Alarms.TopicArns) == 0 {
+		out = append(out, "alarms.topicArns is empty: the alarms change state but notify no one; list the on-call SNS topics")
+	}
+	return out
+}
+
+// readerEndpointName is the reader endpoint's name, or "" without one.
+func readerEndpointName(cfg *settings.Config) string {
+	if !cfg.ReaderEndpoint {
+		return ""
+	}
+	return cfg.ReaderEndpointName()
+}

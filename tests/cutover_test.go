@@ -1,0 +1,263 @@
+package tests
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/acmecorp/rds-proxy/plan"
+	"github.com/acmecorp/rds-proxy/program"
+	"github.com/acmecorp/rds-proxy/settings"
+)
+
+const (
+	typeCutover       = "rds-proxy:cutover:Cutover"
+	typeSecretVersion = "aws:secretsmanager/secretVersion:SecretVersion"
+
+	clusterEndpoint = "acmecorp-qa-aurora.cluster-c1a2b3c4d5e6.us-east-1.rds.amazonaws.com"
+	// appSecret is the services' secret as it is in AWS at deploy time: the
+	// password has been rotated since it was created, and it holds a key the
+	// program knows nothing about.
+	appSecret = `{"username":"app","password":"rotated-7Qx!\"pw","engine":"postgres","host":"` + clusterEndpoint + `","port":5432,"dbname":"app","sslmode":"require"}`
+)
+
+// fakeAWS answers the cutover's lookups the way AWS would.
+type fakeAWS struct {
+	secret   string
+	rotation bool
+	calls    []string
+}
+
+func (f *fakeAWS) answer(token string, args map[string]any) (map[string]any, error) {
+	f.calls = append(f.calls, token)
+	switch token {
+	case "aws:secretsmanager/getSecretVersion:getSecretVersion":
+		return map[string]any{"arn": args["secretId"], "secretString": f.secret}, nil
+	case "aws:secretsmanager/getSecretRotation:getSecretRotation":
+		return map[string]any{"secretId": args["secretId"], "rotationEnabled": f.rotation}, nil
+	case "aws:rds/getCluster:getCluster":
+		return map[string]any{"clusterIdentifier": args["clusterIdentifier"], "endpoint": clusterEndpoint}, nil
+	}
+	return nil, fmt.Errorf("unexpected call %s", token)
+}
+
+func cutoverPlan(t *testing.T, aws *fakeAWS, set map[string]string, opts ...plan.Option) (*plan.Plan, error) {
+	t.Helper()
+	cfg := withValues(stackConfig(t, "qa"), set)
+	return plan.Run(cfg, program.Run, append(opts, plan.WithCalls(aws.answer))...)
+}
+
+// keysExceptHost decodes a secret and drops its host, to compare the rest.
+func keysExceptHost(t *testing.T, secret string) (map[string]json.RawMessage, string) {
+	t.Helper()
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(secret), &m); err != nil {
+		t.Fatalf("secret is not JSON: %v", err)
+	}
+	var host string
+	if err := json.Unmarshal(m["host"], &host); err != nil {
+		t.Fatalf("host: %v", err)
+	}
+	delete(m, "host")
+	return m, host
+}
+
+func TestCutoverModes(t *testing.T) {
+	proxyEndpoint := ph(typeProxy, "acmecorp-qa-rds-proxy", "endpoint")
+	cases := []struct {
+		mode     string
+		wantHost string // the host the secret must hold; "" when nothing is written
+	}{
+		{"off", ""},
+		{"proxy", proxyEndpoint},
+		{"direct", clusterEndpoint},
+	}
+	for _, tc := range cases {
+		t.Run(tc.mode, func(t *testing.T) {
+			aws := &fakeAWS{secret: appSecret}
+			p, err := cutoverPlan(t, aws, map[string]string{ns + "cutover": tc.mode}, plan.RevealSecrets())
+			if err != nil {
+				t.Fatal(err)
+			}
+			versions := p.OfType(typeSecretVersion)
+			if tc.wantHost == "" {
+				if len(versions) != 0 || len(p.OfType(typeCutover)) != 0 || len(aws.calls) != 0 {
+					t.Fatalf("cutover off wrote %d secret versions and made calls %v", len(versions), aws.calls)
+				}
+				if _, ok := p.Outputs["secretHost"]; ok {
+					t.Error("secretHost exported while cutover is off")
+				}
+				return
+			}
+			if len(versions) != 1 {
+				t.Fatalf("%d secret versions, want 1", len(versions))
+			}
+			v := versions[0]
+			if v.Inputs["secretId"] != "arn:aws:secretsmanager:us-east-1:000000000000:secret:acmecorp/qa/aurora-AbCdEf" {
+				t.Errorf("secretId = %v", v.Inputs["secretId"])
+			}
+			if !v.RetainOnDelete {
+				t.Error("the secret version is not retained on delete")
+			}
+			if v.Parent != plan.Ref(typeCutover, "acmecorp-qa") {
+				t.Errorf("parent = %s", v.Parent)
+			}
+			gotRest, gotHost := keysExceptHost(t, v.Inputs["secretString"].(string))
+			wantRest, _ := keysExceptHost(t, appSecret)
+			if gotHost != tc.wantHost {
+				t.Errorf("host = %q, want %q", gotHost, tc.wantHost)
+			}
+			if asJSON(t, gotRest) != asJSON(t, wantRest) {
+				t.Errorf("other keys changed:\n got %s\nwant %s", asJSON(t, gotRest), asJSON(t, wantRest))
+			}
+			if len(v.Inputs) != 2 {
+				t.Errorf("inputs = %v, want only secretId and secretString", v.Inputs)
+			}
+
+			param := get(t, p, typeParameter, "acmecorp-qa-direct-host")
+			if g, e := asJSON(t, param.Inputs), asJSON(t, obj{
+				"name":        "/acmecorp/qa/rds-proxy/direct-host",
+				"type":        "String",
+				"value":       clusterEndpoint,
+				"description": "Aurora writer endpoint of qa: the host to restore with cutover: direct",
+				"tags":        qaTags(),
+			}); g != e {
+				t.Errorf("direct host parameter:\n got %s\nwant %s", g, e)
+			}
+			if p.Outputs["secretHost"] != tc.wantHost || p.Outputs["directHostParameterName"] != "/acmecorp/qa/rds-proxy/direct-host" {
+				t.Errorf("outputs = %v", p.Outputs)
+			}
+			// The endpoint parameter keeps working for services that read
+			// DB_HOST from SSM.
+			if get(t, p, typeParameter, "acmecorp-qa-rds-proxy-endpoint").Inputs["value"] != proxyEndpoint {
+				t.Error("the endpoint parameter no longer holds the proxy endpoint")
+			}
+		})
+	}
+}
+
+func TestCutoverWritesTheAppSecretWhenItDiffers(t *testing.T) {
+	const appArn = "arn:aws:secretsmanager:us-east-1:000000000000:secret:acmecorp/qa/app-db-XyZ123"
+	p, err := cutoverPlan(t, &fakeAWS{secret: appSecret}, map[string]string{ns + "cutover": "proxy", ns + "appSecretArn": appArn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := p.OfType(typeSecretVersion)
+	if len(v) != 1 || v[0].Inputs["secretId"] != appArn {
+		t.Fatalf("secret versions = %+v", v)
+	}
+	// The proxy itself keeps reading secretArn.
+	auth := get(t, p, typeProxy, "acmecorp-qa-rds-proxy").Inputs["auths"].([]any)[0].(map[string]any)
+	if auth["secretArn"] != "arn:aws:secretsmanager:us-east-1:000000000000:secret:acmecorp/qa/aurora-AbCdEf" {
+		t.Errorf("proxy auth secret = %v", auth["secretArn"])
+	}
+}
+
+func TestCutoverSecretNeverAppearsInPlaintext(t *testing.T) {
+	p, err := cutoverPlan(t, &fakeAWS{secret: appSecret}, map[string]string{ns + "cutover": "proxy"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := p.OfType(typeSecretVersion)[0].Inputs["secretString"]; got != plan.Secret {
+		t.Errorf("secretString = %v, want %s", got, plan.Secret)
+	}
+	var buf strings.Builder
+	if err := plan.WriteJSON(&buf, p); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(buf.String(), "rotated-7Qx") {
+		t.Error("the plan holds the password")
+	}
+}
+
+func TestCutoverRefusals(t *testing.T) {
+	cases := []struct {
+		name string
+		aws  fakeAWS
+		set  map[string]string
+		want []string // parts of the message: why, and what to do
+	}{
+		{"proxy on a rotated secret", fakeAWS{secret: appSecret, rotation: true}, map[string]string{ns + "cutover": "proxy"},
+			[]string{"rotation enabled", "requires TLS connections", "rds-proxy:cutoverAllowRotation"}},
+		{"a secret that is not JSON", fakeAWS{secret: "postgres://app:pw@host/app"}, map[string]string{ns + "cutover": "proxy"},
+			[]string{"not a JSON object", "set rds-proxy:cutover to off"}},
+		{"a secret without a host", fakeAWS{secret: `{"username":"app","password":"pw"}`}, map[string]string{ns + "cutover": "direct"},
+			[]string{`no "host" key`, "set rds-proxy:cutover to off"}},
+		{"a secret whose host is not a string", fakeAWS{secret: `{"host":["a","b"]}`}, map[string]string{ns + "cutover": "proxy"},
+			[]string{`"host" is not a string`}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			aws := tc.aws
+			p, err := cutoverPlan(t, &aws, tc.set)
+			if err == nil {
+				t.Fatal("the cutover was allowed")
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("message lacks %q:\n%v", w, err)
+				}
+			}
+			if strings.Contains(err.Error(), "pw") && !strings.Contains(tc.aws.secret, "pw@") {
+				t.Errorf("message quotes the secret: %v", err)
+			}
+			if len(p.Resources) != 0 {
+				t.Errorf("%d resources registered before the refusal", len(p.Resources))
+			}
+		})
+	}
+}
+
+func TestCutoverAllowedDespiteRotation(t *testing.T) {
+	cases := []struct {
+		name string
+		set  map[string]string
+	}{
+		{"proxy once the rotation function is known to use TLS", map[string]string{ns + "cutover": "proxy", ns + "cutoverAllowRotation": "true"}},
+		{"direct, the rollback, always", map[string]string{ns + "cutover": "direct"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			p, err := cutoverPlan(t, &fakeAWS{secret: appSecret, rotation: true}, tc.set)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(p.OfType(typeSecretVersion)) != 1 {
+				t.Error("no secret version")
+			}
+		})
+	}
+}
+
+func TestCutoverSettingsAreValidated(t *testing.T) {
+	cases := []struct {
+		name, stack string
+		set         map[string]string
+		key, value  string
+		rule        string
+	}{
+		{"an unknown mode", "qa", map[string]string{ns + "cutover": "on"}, ns + "cutover", `"on"`, "must be off, proxy or direct"},
+		{"an application secret given by name", "qa", map[string]string{ns + "appSecretArn": "acmecorp/qa/app"}, ns + "appSecretArn", `"acmecorp/qa/app"`, "not a name"},
+		{"an application secret in another region", "qa", map[string]string{ns + "appSecretArn": "arn:aws:secretsmanager:eu-west-1:000000000000:secret:app-AbCdEf"}, ns + "appSecretArn", `"arn:aws:secretsmanager:eu-west-1:000000000000:secret:app-AbCdEf"`, "is in region eu-west-1"},
+		{"cutoverAllowRotation not a boolean", "qa", map[string]string{ns + "cutoverAllowRotation": "sure"}, ns + "cutoverAllowRotation", `"sure"`, "must be true or false"},
+		{"proxy without TLS in prod", "prod", map[string]string{ns + "cutover": "proxy", ns + "requireTls": "false"}, ns + "cutover", `"proxy"`, "needs requireTls: true in prod"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			aws := &fakeAWS{secret: appSecret}
+			p, err := plan.Run(withValues(stackConfig(t, tc.stack), tc.set), program.Run, plan.WithCalls(aws.answer))
+			var cfgErr *settings.Error
+			if !errors.As(err, &cfgErr) {
+				t.Fatalf("err = %v, want a configuration error", err)
+			}
+			if len(cfgErr.Problems) != 1 || !strings.HasPrefix(cfgErr.Problems[0].String(), tc.key+": "+tc.value+" ") || !strings.Contains(cfgErr.Problems[0].Rule, tc.rule) {
+				t.Errorf("problems = %v", cfgErr.Problems)
+			}
+			if len(p.Resources) != 0 || len(aws.calls) != 0 {
+				t.Errorf("registered %d resources and made calls %v", len(p.Resources), aws.calls)
+			}
+		})
+	}
+}

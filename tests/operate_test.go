@@ -1,0 +1,567 @@
+package tests
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/acmecorp/rds-proxy/plan"
+)
+
+// stackBudget is the connection budget a stack file must produce, worked out
+// by hand: max_connections = LEAST(floor(GiB*10^9/9531392), 5000).
+type stackBudget struct {
+	max, pct, proxyCap, direct int
+	// ceiling is the Aurora connections alarm's threshold: 90% of max.
+	ceiling int
+}
+
+func budgetOf(stack string) stackBudget {
+	if stack == "prod" {
+		// db.r6g.2xlarge: 64e9/9531392 = 6714, capped at 5000; 70% = 3500.
+		return stackBudget{max: 5000, pct: 70, proxyCap: 3500, direct: 1500, ceiling: 4500}
+	}
+	// db.r6g.large: 16e9/9531392 = 1678; 80% = 1342.4, rounded down.
+	return stackBudget{max: 1678, pct: 80, proxyCap: 1342, direct: 336, ceiling: 1510}
+}
+
+// operateOutputs are the stack outputs that operate the proxy.
+func operateOutputs(stack string) obj {
+	b := budgetOf(stack)
+	proxy := "acmecorp-" + stack + "-rds-proxy"
+	out := obj{
+		"maxConnections":        b.max,
+		"proxyConnectionCap":    b.proxyCap,
+		"directConnectionsLeft": b.direct,
+		"logGroupName":          "/aws/rds/proxy/" + proxy,
+		"dashboardName":         proxy,
+	}
+	if stack == "prod" {
+		out["readerEndpoint"] = ph(typeProxyEndpoint, proxy+"-reader", "endpoint")
+		out["readerEndpointParameterName"] = "/acmecorp/prod/rds-proxy/reader-endpoint"
+	}
+	return out
+}
+
+// dashboardTemplate is the qa dashboard body, byte for byte, with the values
+// that differ between stacks as {placeholders}.
+const dashboardTemplate = `{"widgets":[` +
+	`{"type":"metric","x":0,"y":0,"width":8,"height":6,"properties":{"title":"Client connections","region":"us-east-1","view":"timeSeries","stacked":false,"stat":"Sum","period":60,` +
+	`"metrics":[["AWS/RDS","ClientConnections","ProxyName","{proxy}",{"label":"client connections"}]]}},` +
+	`{"type":"metric","x":8,"y":0,"width":8,"height":6,"properties":{"title":"Backend connections against the cap","region":"us-east-1","view":"timeSeries","stacked":false,"stat":"Sum","period":60,` +
+	`"metrics":[["AWS/RDS","DatabaseConnections","ProxyName","{proxy}","TargetGroup","default","TargetRole","READ_WRITE",{"label":"backend connections to the writer"}],` +
+	`["AWS/RDS","MaxDatabaseConnectionsAllowed","ProxyName","{proxy}","TargetGroup","default","TargetRole","READ_WRITE",{"label":"cap the proxy reports (MaxDatabaseConnectionsAllowed)"}]],` +
+	`"annotations":{"horizontal":[{"label":"budget: {pct}% of max_connections {max}","value":{cap}}]}}},` +
+	`{"type":"metric","x":16,"y":0,"width":8,"height":6,"properties":{"title":"Borrow latency (microseconds)","region":"us-east-1","view":"timeSeries","stacked":false,"stat":"Average","period":60,` +
+	`"metrics":[["AWS/RDS","DatabaseConnectionsBorrowLatency","ProxyName","{proxy}",{"label":"borrow latency"}]]}},` +
+	`{"type":"metric","x":0,"y":6,"width":8,"height":6,"properties":{"title":"Pinned sessions","region":"us-east-1","view":"timeSeries","stacked":false,"stat":"Sum","period":60,` +
+	`"metrics":[["AWS/RDS","DatabaseConnectionsCurrentlySessionPinned","ProxyName","{proxy}",{"label":"sessions pinned to a backend connection"}]]}},` +
+	`{"type":"metric","x":8,"y":6,"width":8,"height":6,"properties":{"title":"Aurora freeable memory (lowest instance)","region":"us-east-1","view":"timeSeries","stacked":false,"stat":"Minimum","period":60,` +
+	`"metrics":[["AWS/RDS","FreeableMemory","DBClusterIdentifier","{cluster}",{"label":"FreeableMemory, bytes"}]]}}` +
+	`]}`
+
+func dashboardBody(stack string) string {
+	b := budgetOf(stack)
+	return strings.NewReplacer(
+		"{proxy}", "acmecorp-"+stack+"-rds-proxy",
+		"{cluster}", "acmecorp-"+stack+"-aurora",
+		"{pct}", strconv.Itoa(b.pct),
+		"{max}", strconv.Itoa(b.max),
+		"{cap}", strconv.Itoa(b.proxyCap),
+	).Replace(dashboardTemplate)
+}
+
+// operateWants are the resources that operate the proxy, every input
+// pinned: the log group, the reader endpoint (prod), the alarms and the
+// dashboard.
+func operateWants(stack string, tags obj, subnets []any) []want {
+	p := "acmecorp-" + stack
+	proxy, cluster, sg := p+"-rds-proxy", p+"-aurora", p+"-rds-proxy-sg"
+	comp, mon := plan.Ref(typeProxyComp, p), plan.Ref(typeMonitoring, p)
+	b := budgetOf(stack)
+
+	retention, memoryMiB := 30, 1024
+	var actions []any
+	if stack == "prod" {
+		retention, memoryMiB = 90, 4096
+		actions = []any{"arn:aws:sns:us-east-1:000000000000:acmecorp-prod-oncall"}
+	}
+
+	ws := []want{
+		{typ: typeMonitoring, name: p, inputs: obj{}},
+		{typ: typeLogGroup, name: proxy + "-logs", parent: comp, inputs: obj{
+			"name":            "/aws/rds/proxy/" + proxy,
+			"retentionInDays": retention,
+			"tags":            tags,
+		}},
+		{typ: typeDashboard, name: proxy, parent: mon, inputs: obj{
+			"dashboardName": proxy,
+			"dashboardBody": dashboardBody(stack),
+		}},
+	}
+
+	alarm := func(slug string, inputs obj) want {
+		inputs["name"] = proxy + "-" + slug
+		inputs["actionsEnabled"] = true
+		inputs["tags"] = tags
+		if actions != nil {
+			inputs["alarmActions"] = actions
+			inputs["okActions"] = actions
+		}
+		return want{typ: typeAlarm, name: proxy + "-" + slug, parent: mon, inputs: inputs}
+	}
+	writer := obj{"ProxyName": proxy, "TargetGroup": "default", "TargetRole": "READ_WRITE"}
+	byProxy := obj{"ProxyName": proxy}
+	byCluster := obj{"DBClusterIdentifier": cluster}
+	query := func(id, metric string) obj {
+		return obj{"id": id, "returnData": false, "metric": obj{
+			"namespace": "AWS/RDS", "metricName": metric, "dimensions": writer, "stat": "Sum", "period": 60,
+		}}
+	}
+
+	ws = append(ws,
+		alarm("availability", obj{
+			"alarmDescription": "RDS Proxy " + proxy + " reports its writer target (target group default, role READ_WRITE) available less than 100% of the time, " +
+				"3 minutes in a row: clients may fail to connect through the proxy. Check first: the Aurora cluster " + cluster + "'s recent events " +
+				"(a failover or reboot explains a short dip), then `aws rds describe-db-proxy-targets --db-proxy-name " + proxy + "` for the " +
+				"target's health reason (AUTH_FAILURE: the secret or the role; CONNECTION_FAILED: the security groups). " +
+				"No data counts as unavailable: RDS publishes this metric every minute once the proxy has connected.",
+			"namespace": "AWS/RDS", "metricName": "AvailabilityPercentage", "dimensions": writer, "statistic": "Average", "period": 60,
+			"comparisonOperator": "LessThanThreshold", "threshold": 100, "evaluationPeriods": 3, "treatMissingData": "breaching",
+		}),
+		alarm("backend-connections", obj{
+			"alarmDescription": "RDS Proxy " + proxy + " holds more than 70% of the backend connections it may open (DatabaseConnections / " +
+				"MaxDatabaseConnectionsAllowed) for 5 minutes. AWS advises 30% headroom: when the pool is full, clients wait up to " +
+				"connectionBorrowTimeout and then fail. Check first: pinned sessions on the dashboard (each pins a backend), then " +
+				"which service is deploying or scaling out. Raise pool.maxConnectionsPercent only if the direct-connection budget " +
+				fmt.Sprintf("(directConnectionsLeft, now %d) allows it.", b.direct),
+			"metricQueries": []any{
+				query("connections", "DatabaseConnections"),
+				query("allowed", "MaxDatabaseConnectionsAllowed"),
+				obj{"id": "usage", "expression": "100 * connections / allowed", "label": "Backend connections, % of MaxDatabaseConnectionsAllowed", "returnData": true},
+			},
+			"comparisonOperator": "GreaterThanThreshold", "threshold": 70, "evaluationPeriods": 5, "treatMissingData": "notBreaching",
+		}),
+		alarm("borrow-latency", obj{
+			"alarmDescription": "RDS Proxy " + proxy + " takes on average more than 100 ms to hand a client a backend connection " +
+				"(DatabaseConnectionsBorrowLatency, in microseconds) for 5 minutes: the pool is exhausted or the proxy is opening new " +
+				"connections to Aurora. Check first: backend connections against the cap and pinned sessions on the dashboard, " +
+				"then the writer's CPU and FreeableMemory.",
+			"namespace": "AWS/RDS", "metricName": "DatabaseConnectionsBorrowLatency", "dimensions": byProxy, "statistic": "Average", "period": 60,
+			"comparisonOperator": "GreaterThanThreshold", "threshold": 100000, "evaluationPeriods": 5, "treatMissingData": "notBreaching",
+		}),
+		alarm("clients-without-tls", obj{
+			"alarmDescription": "RDS Proxy " + proxy + " is configured to require TLS, yet it reports client connections without TLS " +
+				"(ClientConnectionsNoTLS above 0): Require TLS was probably switched off outside Pulumi. Check first: the proxy's " +
+				"Require TLS setting in the console and `pulumi preview` for drift; then which service connects without sslmode=require.",
+			"namespace": "AWS/RDS", "metricName": "ClientConnectionsNoTLS", "dimensions": byProxy, "statistic": "Sum", "period": 60,
+			"comparisonOperator": "GreaterThanThreshold", "threshold": 0, "evaluationPeriods": 1, "treatMissingData": "notBreaching",
+		}),
+		alarm("aurora-freeable-memory", obj{
+			"alarmDescription": "An instance of Aurora cluster " + cluster + fmt.Sprintf(" has less than %d MiB of freeable memory (FreeableMemory, ", memoryMiB) +
+				"the lowest instance) for 5 minutes: every PostgreSQL connection is a backend process with its own memory, and the " +
+				"instance may soon swap or restart. Check first: Aurora DatabaseConnections (connections that bypass the proxy), " +
+				"then long-running queries and large sorts in Performance Insights.",
+			"namespace": "AWS/RDS", "metricName": "FreeableMemory", "dimensions": byCluster, "statistic": "Minimum", "period": 60,
+			"comparisonOperator": "LessThanThreshold", "threshold": memoryMiB * 1024 * 1024, "evaluationPeriods": 5, "treatMissingData": "missing",
+		}),
+		alarm("aurora-connections", obj{
+			"alarmDescription": "An instance of Aurora cluster " + cluster + fmt.Sprintf(" holds more than %d connections (90%% of the writer's estimated ", b.ceiling) +
+				fmt.Sprintf("max_connections, %d) for 5 minutes: new connections, the proxy's included, will soon be refused. Check first: ", b.max) +
+				"connections that bypass the proxy (pg_stat_activity by usename and application_name); they must stay within the " +
+				fmt.Sprintf("%d direct connections the proxy's cap of %d leaves.", b.direct, b.proxyCap),
+			"namespace": "AWS/RDS", "metricName": "DatabaseConnections", "dimensions": byCluster, "statistic": "Maximum", "period": 60,
+			"comparisonOperator": "GreaterThanThreshold", "threshold": b.ceiling, "evaluationPeriods": 5, "treatMissingData": "missing",
+		}),
+	)
+
+	if stack == "prod" {
+		reader := proxy + "-reader"
+		ws = append(ws,
+			want{typ: typeProxyEndpoint, name: reader, parent: comp,
+				dependsOn:           []string{plan.Ref(typeProxy, proxy), plan.Ref(typeSecurityGroup, sg)},
+				deleteBeforeReplace: true,
+				replaceWith:         []string{plan.Ref(typeProxy, proxy)},
+				inputs: obj{
+					"dbProxyEndpointName": reader,
+					"dbProxyName":         proxy,
+					"targetRole":          "READ_ONLY",
+					"vpcSubnetIds":        subnets,
+					"vpcSecurityGroupIds": []any{ph(typeSecurityGroup, sg, "id")},
+					"tags":                tags,
+				}},
+			want{typ: typeParameter, name: reader + "-endpoint", parent: comp, dependsOn: []string{plan.Ref(typeProxyEndpoint, reader)}, inputs: obj{
+				"name":        "/acmecorp/prod/rds-proxy/reader-endpoint",
+				"type":        "String",
+				"value":       ph(typeProxyEndpoint, reader, "endpoint"),
+				"description": "Use this as the read-only DB_HOST for prod services: it reaches the cluster's readers",
+				"tags":        tags,
+			}},
+		)
+	}
+	return ws
+}
+
+// dashboardOf parses the dashboard body of a plan.
+func dashboardOf(t *testing.T, p *plan.Plan) dashboardDoc {
+	t.Helper()
+	dashboards := p.OfType(typeDashboard)
+	if len(dashboards) != 1 {
+		t.Fatalf("%d dashboards, want 1", len(dashboards))
+	}
+	body, ok := dashboards[0].Inputs["dashboardBody"].(string)
+	if !ok {
+		t.Fatalf("dashboardBody = %v", dashboards[0].Inputs["dashboardBody"])
+	}
+	var d dashboardDoc
+	dec := json.NewDecoder(strings.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&d); err != nil {
+		t.Fatalf("dashboard body is not a dashboard: %v\n%s", err, body)
+	}
+	return d
+}
+
+type dashboardDoc struct {
+	Widgets []struct {
+		Type                string
+		X, Y, Width, Height int
+		Properties          struct {
+			Title, Region, View, Stat string
+			Stacked                   bool
+			Period                    int
+			Metrics                   [][]any
+			Annotations               *struct {
+				Horizontal []struct {
+					Label string
+					Value int
+				}
+			}
+		}
+	}
+}
+
+// TestDashboardPutsTheOperatingMetricsSideBySide parses the dashboard back:
+// the widgets, their metrics and dimensions, statistics and layout.
+func TestDashboardPutsTheOperatingMetricsSideBySide(t *testing.T) {
+	for _, stack := range stacks {
+		t.Run(stack, func(t *testing.T) {
+			d := dashboardOf(t, planOf(t, stackConfig(t, stack)))
+			proxy, cluster := "acmecorp-"+stack+"-rds-proxy", "acmecorp-"+stack+"-aurora"
+			writer := []string{"ProxyName", proxy, "TargetGroup", "default", "TargetRole", "READ_WRITE"}
+			byProxy := []string{"ProxyName", proxy}
+			type line struct {
+				metric string
+				dims   []string
+			}
+			wantWidgets := []struct {
+				title, stat string
+				lines       []line
+			}{
+				{"Client connections", "Sum", []line{{"ClientConnections", byProxy}}},
+				{"Backend connections against the cap", "Sum", []line{{"DatabaseConnections", writer}, {"MaxDatabaseConnectionsAllowed", writer}}},
+				{"Borrow latency (microseconds)", "Average", []line{{"DatabaseConnectionsBorrowLatency", byProxy}}},
+				{"Pinned sessions", "Sum", []line{{"DatabaseConnectionsCurrentlySessionPinned", byProxy}}},
+				{"Aurora freeable memory (lowest instance)", "Minimum", []line{{"FreeableMemory", []string{"DBClusterIdentifier", cluster}}}},
+			}
+			if len(d.Widgets) != len(wantWidgets) {
+				t.Fatalf("%d widgets, want %d", len(d.Widgets), len(wantWidgets))
+			}
+			for i, w := range wantWidgets {
+				got := d.Widgets[i]
+				t.Run(w.title, func(t *testing.T) {
+					pr := got.Properties
+					if got.Type != "metric" || pr.Title != w.title || pr.Stat != w.stat || pr.Region != "us-east-1" || pr.Period != 60 || pr.View != "timeSeries" {
+						t.Errorf("widget = %s %q stat %s region %s period %d view %s", got.Type, pr.Title, pr.Stat, pr.Region, pr.Period, pr.View)
+					}
+					if len(pr.Metrics) != len(w.lines) {
+						t.Fatalf("%d metrics, want %d", len(pr.Metrics), len(w.lines))
+					}
+					for j, l := range w.lines {
+						row := pr.Metrics[j]
+						want := append([]any{"AWS/RDS", l.metric}, toAny(l.dims)...)
+						// The last element is the rendering options (a label).
+						if len(row) != len(want)+1 {
+							t.Fatalf("metric %d = %v, want %v and options", j, row, want)
+						}
+						if asJSON(t, row[:len(want)]) != asJSON(t, want) {
+							t.Errorf("metric %d = %v, want %v", j, row[:len(want)], want)
+						}
+						if opts, ok := row[len(want)].(map[string]any); !ok || opts["label"] == "" {
+							t.Errorf("metric %d has no label: %v", j, row[len(want)])
+						}
+					}
+				})
+			}
+
+			backend := d.Widgets[1].Properties.Annotations
+			if b := budgetOf(stack); backend == nil || len(backend.Horizontal) != 1 || backend.Horizontal[0].Value != b.proxyCap {
+				t.Errorf("backend widget annotations = %+v, want the proxy cap %d", backend, b.proxyCap)
+			}
+
+			// Side by side: widgets fill CloudWatch's 24-column grid row by
+			// row and never overlap.
+			for i, a := range d.Widgets {
+				if a.X < 0 || a.X+a.Width > 24 || a.Width <= 0 || a.Height <= 0 {
+					t.Errorf("widget %d is off the grid: x=%d width=%d", i, a.X, a.Width)
+				}
+				for j, b := range d.Widgets[:i] {
+					if a.X < b.X+b.Width && b.X < a.X+a.Width && a.Y < b.Y+b.Height && b.Y < a.Y+a.Height {
+						t.Errorf("widgets %d and %d overlap", j, i)
+					}
+				}
+			}
+			if d.Widgets[0].Y != d.Widgets[1].Y || d.Widgets[1].Y != d.Widgets[2].Y {
+				t.Errorf("the first three widgets are not side by side: y = %d, %d, %d", d.Widgets[0].Y, d.Widgets[1].Y, d.Widgets[2].Y)
+			}
+		})
+	}
+}
+
+func toAny(xs []string) []any {
+	out := make([]any, len(xs))
+	for i, x := range xs {
+		out[i] = x
+	}
+	return out
+}
+
+// alarmNames returns the names of the planned alarms, sorted.
+func alarmNames(p *plan.Plan) []string {
+	var out []string
+	for _, r := range p.OfType(typeAlarm) {
+		out = append(out, r.Name)
+	}
+	return out
+}
+
+// TestAlarmsFollowTheConfiguration: each alarm setting reaches the alarms,
+// one setting a case, starting from the qa stack file.
+func TestAlarmsFollowTheConfiguration(t *testing.T) {
+	const alarmPrefix = "acmecorp-qa-rds-proxy-"
+	threshold := func(t *testing.T, p *plan.Plan, slug string) any {
+		t.Helper()
+		return get(t, p, typeAlarm, alarmPrefix+slug).Inputs["threshold"]
+	}
+	cases := []struct {
+		name  string
+		set   map[string]string
+		check func(t *testing.T, p *plan.Plan)
+	}{
+		{"disabled alarms register none, and the dashboard stays", map[string]string{ns + "alarms": `{"enabled":false}`}, func(t *testing.T, p *plan.Plan) {
+			if names := alarmNames(p); len(names) != 0 {
+				t.Errorf("alarms = %v", names)
+			}
+			get(t, p, typeDashboard, "acmecorp-qa-rds-proxy")
+		}},
+		{"without requireTls there is no TLS alarm", map[string]string{ns + "requireTls": "false"}, func(t *testing.T, p *plan.Plan) {
+			want := []string{"aurora-connections", "aurora-freeable-memory", "availability", "backend-connections", "borrow-latency"}
+			for i := range want {
+				want[i] = alarmPrefix + want[i]
+			}
+			if g, w := asJSON(t, alarmNames(p)), asJSON(t, want); g != w {
+				t.Errorf("alarms = %s, want %s", g, w)
+			}
+		}},
+		{"topics become the alarm and OK actions of every alarm, sorted", map[string]string{ns + "alarms": `{"topicArns":["arn:aws:sns:us-east-1:000000000000:b","arn:aws:sns:us-east-1:000000000000:a"]}`}, func(t *testing.T, p *plan.Plan) {
+			want := `["arn:aws:sns:us-east-1:000000000000:a","arn:aws:sns:us-east-1:000000000000:b"]`
+			for _, r := range p.OfType(typeAlarm) {
+				if g := asJSON(t, r.Inputs["alarmActions"]); g != want {
+					t.Errorf("%s: alarmActions = %s", r.Name, g)
+				}
+				if g := asJSON(t, r.Inputs["okActions"]); g != want {
+					t.Errorf("%s: okActions = %s", r.Name, g)
+				}
+			}
+		}},
+		{"backendUsagePercent is the usage threshold", map[string]string{ns + "alarms": `{"backendUsagePercent":60}`}, func(t *testing.T, p *plan.Plan) {
+			if v := threshold(t, p, "backend-connections"); v != float64(60) {
+				t.Errorf("threshold = %v", v)
+			}
+		}},
+		{"borrowLatencyMs becomes microseconds", map[string]string{ns + "alarms": `{"borrowLatencyMs":250}`}, func(t *testing.T, p *plan.Plan) {
+			if v := threshold(t, p, "borrow-latency"); v != float64(250000) {
+				t.Errorf("threshold = %v", v)
+			}
+		}},
+		{"freeableMemoryMiB becomes bytes", map[string]string{ns + "alarms": `{"freeableMemoryMiB":2048}`}, func(t *testing.T, p *plan.Plan) {
+			if v := threshold(t, p, "aurora-freeable-memory"); v != float64(2048*1024*1024) {
+				t.Errorf("threshold = %v", v)
+			}
+		}},
+		{"auroraConnectionsPercent of max_connections, rounded down", map[string]string{ns + "alarms": `{"auroraConnectionsPercent":75}`}, func(t *testing.T, p *plan.Plan) {
+			// 75% of 1678 = 1258.5.
+			if v := threshold(t, p, "aurora-connections"); v != float64(1258) {
+				t.Errorf("threshold = %v", v)
+			}
+		}},
+		{"maxConnections overrides the instance class in the budget", map[string]string{ns + "maxConnections": "1000"}, func(t *testing.T, p *plan.Plan) {
+			got := asJSON(t, obj{"max": p.Outputs["maxConnections"], "cap": p.Outputs["proxyConnectionCap"], "direct": p.Outputs["directConnectionsLeft"]})
+			if want := `{"cap":800,"direct":200,"max":1000}`; got != want {
+				t.Errorf("budget = %s, want %s", got, want)
+			}
+			if v := threshold(t, p, "aurora-connections"); v != float64(900) {
+				t.Errorf("aurora connections threshold = %v, want 900", v)
+			}
+		}},
+		{"maxConnections admits an instance class the table lacks", map[string]string{ns + "instanceClass": "db.serverless", ns + "maxConnections": "2000"}, func(t *testing.T, p *plan.Plan) {
+			if v := p.Outputs["maxConnections"]; fmt.Sprint(v) != "2000" {
+				t.Errorf("maxConnections = %v", v)
+			}
+		}},
+		{"the highest freeable-memory floor below the class memory", map[string]string{ns + "alarms": `{"freeableMemoryMiB":16383}`}, func(t *testing.T, p *plan.Plan) {
+			if v := threshold(t, p, "aurora-freeable-memory"); v != float64(16383*1024*1024) {
+				t.Errorf("threshold = %v", v)
+			}
+		}},
+		{"five topics, CloudWatch's limit", map[string]string{ns + "alarms": mustJSON(t, obj{"topicArns": topics(5)})}, func(t *testing.T, p *plan.Plan) {
+			if n := len(get(t, p, typeAlarm, alarmPrefix+"availability").Inputs["alarmActions"].([]any)); n != 5 {
+				t.Errorf("%d actions", n)
+			}
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.check(t, planOf(t, withValues(stackConfig(t, "qa"), tc.set)))
+		})
+	}
+}
+
+// topics returns n distinct SNS topic ARNs in us-east-1.
+func topics(n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = fmt.Sprintf("arn:aws:sns:us-east-1:000000000000:oncall-%d", i)
+	}
+	return out
+}
+
+// protectedIn lists the protected resources of a plan as refs, sorted.
+func protectedIn(p *plan.Plan) []string {
+	var out []string
+	for _, r := range p.Resources {
+		if r.Protect {
+			out = append(out, plan.Ref(r.Type, r.Name))
+		}
+	}
+	return out
+}
+
+// TestProtectDefaultsToTheStack: without the key, prod protects the proxy,
+// its target, the security group and the role, and qa protects nothing; the
+// key overrides either way.
+func TestProtectDefaultsToTheStack(t *testing.T) {
+	protected := func(stack string) []string {
+		p := "acmecorp-" + stack
+		return []string{
+			plan.Ref(typeSecurityGroup, p+"-rds-proxy-sg"),
+			plan.Ref(typeRole, p+"-rds-proxy-role"),
+			plan.Ref(typeProxy, p+"-rds-proxy"),
+			plan.Ref(typeTarget, p+"-rds-proxy-"+p+"-aurora"),
+		}
+	}
+	cases := []struct {
+		name, stack string
+		protect     string // "" leaves the key unset
+		want        []string
+	}{
+		{"prod without the key protects", "prod", "", protected("prod")},
+		{"qa without the key protects nothing", "qa", "", nil},
+		{"prod may turn it off", "prod", "false", nil},
+		{"qa may turn it on", "qa", "true", protected("qa")},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := withValues(stackConfig(t, tc.stack), map[string]string{ns + "protect": tc.protect})
+			p := planOf(t, cfg)
+			if g, w := asJSON(t, protectedIn(p)), asJSON(t, sortedCopy(tc.want)); g != w {
+				t.Errorf("protected = %s, want %s", g, w)
+			}
+			// Protection changes nothing else: the proxy keeps its timeouts.
+			px := get(t, p, typeProxy, "acmecorp-"+tc.stack+"-rds-proxy")
+			if g := asJSON(t, px.CustomTimeouts); g != `{"create":"30m","delete":"90m","update":"30m"}` {
+				t.Errorf("proxy timeouts = %s", g)
+			}
+		})
+	}
+}
+
+// TestReaderEndpointFollowsTheProxy: the reader endpoint is off by default
+// and, when on, is replaced whenever the proxy is.
+func TestReaderEndpointFollowsTheProxy(t *testing.T) {
+	const proxy = "acmecorp-qa-rds-proxy"
+	cases := []struct {
+		name  string
+		set   map[string]string
+		check func(t *testing.T, p *plan.Plan)
+	}{
+		{"off by default: no endpoint, no parameter, no outputs", nil, func(t *testing.T, p *plan.Plan) {
+			if eps := p.OfType(typeProxyEndpoint); len(eps) != 0 {
+				t.Errorf("endpoints = %v", eps)
+			}
+			if _, ok := p.Find(typeParameter, proxy+"-reader-endpoint"); ok {
+				t.Error("a reader endpoint parameter exists")
+			}
+			for _, k := range []string{"readerEndpoint", "readerEndpointParameterName"} {
+				if v, ok := p.Outputs[k]; ok {
+					t.Errorf("output %s = %v", k, v)
+				}
+			}
+		}},
+		{"on: the endpoint takes the proxy's name from the proxy and is replaced with it", map[string]string{ns + "readerEndpoint": "true"}, func(t *testing.T, p *plan.Plan) {
+			ep := get(t, p, typeProxyEndpoint, proxy+"-reader")
+			if ep.Inputs["targetRole"] != "READ_ONLY" || ep.Inputs["dbProxyName"] != proxy {
+				t.Errorf("inputs = %v", ep.Inputs)
+			}
+			if !ep.DeleteBeforeReplace {
+				t.Error("the endpoint is not deleted before it is replaced; its fixed name would collide")
+			}
+			if g := asJSON(t, ep.ReplaceWith); g != asJSON(t, []string{plan.Ref(typeProxy, proxy)}) {
+				t.Errorf("replaceWith = %s", g)
+			}
+			found := false
+			for _, d := range ep.DependsOn {
+				found = found || d == plan.Ref(typeProxy, proxy)
+			}
+			if !found {
+				t.Errorf("dependsOn = %v, want the proxy", ep.DependsOn)
+			}
+			if v := p.Outputs["readerEndpointParameterName"]; v != "/acmecorp/qa/rds-proxy/reader-endpoint" {
+				t.Errorf("readerEndpointParameterName = %v", v)
+			}
+		}},
+		{"the longest org the endpoint name allows", map[string]string{ns + "readerEndpoint": "true", ns + "org": strings.Repeat("a", 43)}, func(t *testing.T, p *plan.Plan) {
+			get(t, p, typeProxyEndpoint, strings.Repeat("a", 43)+"-qa-rds-proxy-reader")
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.check(t, planOf(t, withValues(stackConfig(t, "qa"), tc.set)))
+		})
+	}
+}
+
+// TestLogRetentionAcceptsEveryCloudWatchValue: the edges of CloudWatch's
+// list reach the log group.
+func TestLogRetentionAcceptsEveryCloudWatchValue(t *testing.T) {
+	for _, days := range []int{1, 3653} {
+		t.Run(strconv.Itoa(days), func(t *testing.T) {
+			p := planOf(t, withValues(stackConfig(t, "qa"), map[string]string{ns + "logRetentionDays": strconv.Itoa(days)}))
+			if v := get(t, p, typeLogGroup, "acmecorp-qa-rds-proxy-logs").Inputs["retentionInDays"]; v != float64(days) {
+				t.Errorf("retentionInDays = %v", v)
+			}
+		})
+	}
+}
+
+func sortedCopy(xs []string) []string {
+	if xs == nil {
+		return nil
+	}
+	out := append([]string(nil), xs...)
+	sort.Strings(out)
+	return out
+}
