@@ -118,3 +118,22 @@ func TestReplacementOptionsAreRecorded(t *testing.T) {
 		})
 	}
 }
+
+func TestTableShortensLongValuesOnly(t *testing.T) {
+	long := strings.Repeat("x", 500)
+	p := &Plan{Project: "demo", Stack: "dev", Resources: []Resource{{
+		Type: "aws:ssm/parameter:Parameter", Name: "p", Custom: true,
+		Inputs: map[string]any{"description": "short", "value": long},
+	}}}
+	var buf strings.Builder
+	if err := WriteTable(&buf, p); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	if !strings.Contains(out, `description = "short"`) {
+		t.Errorf("short value changed:\n%s", out)
+	}
+	if strings.Contains(out, long) || !strings.Contains(out, "(502 characters; -json shows it whole)") {
+		t.Errorf("long value not shortened:\n%s", out)
+	}
+}

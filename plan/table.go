@@ -144,10 +144,17 @@ func objects(v []any) ([]map[string]any, bool) {
 	return out, true
 }
 
+// longValue is the length past which the table shortens a value; -json
+// always shows it whole.
+const longValue = 400
+
 func show(v any) string {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return fmt.Sprintf("%v", v)
+	}
+	if r := []rune(string(b)); len(r) > longValue {
+		return fmt.Sprintf("%s… (%d characters; -json shows it whole)", string(r[:longValue/4]), len(r))
 	}
 	return string(b)
 }

@@ -18,6 +18,8 @@ import (
 	"io"
 	"os"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
 	"github.com/acmecorp/rds-proxy/plan"
 	"github.com/acmecorp/rds-proxy/program"
 	"github.com/acmecorp/rds-proxy/settings"
@@ -28,6 +30,25 @@ func main() {
 		fmt.Fprintln(os.Stderr, "plan:", err)
 		os.Exit(1)
 	}
+}
+
+// warningsOf returns what `pulumi up` would log as warnings for cfg. The mock
+// engine drops the program's log messages, so they are computed again here
+// from the same loader.
+func warningsOf(cfg plan.Config) ([]string, error) {
+	var warnings []string
+	_, err := plan.Run(cfg, func(ctx *pulumi.Context) (pulumi.Map, error) {
+		c, err := settings.Load(ctx)
+		if err != nil {
+			return nil, err
+		}
+		warnings = program.Warnings(c)
+		return pulumi.Map{}, nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("compute warnings: %w", err)
+	}
+	return warnings, nil
 }
 
 func run(args []string, stdout, stderr io.Writer) error {
@@ -56,9 +77,16 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	warnings, err := warningsOf(cfg)
+	if err != nil {
+		return err
+	}
 	if calls.used.Load() {
-		if _, err := fmt.Fprintln(stderr, note); err != nil {
-			return fmt.Errorf("write note: %w", err)
+		warnings = append(warnings, note)
+	}
+	for _, w := range warnings {
+		if _, err := fmt.Fprintln(stderr, "warning: "+w); err != nil {
+			return fmt.Errorf("write warning: %w", err)
 		}
 	}
 	if *asJSON {

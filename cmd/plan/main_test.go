@@ -130,7 +130,28 @@ func TestPlanWithoutCutoverMakesNoLookups(t *testing.T) {
 	if err := run([]string{"-dir", "../..", "-stack", "qa"}, &out, &errOut); err != nil {
 		t.Fatal(err)
 	}
-	if errOut.Len() > 0 {
-		t.Errorf("stderr = %q, want nothing", errOut.String())
+	if strings.Contains(errOut.String(), "offline plan") {
+		t.Errorf("stderr = %q, want no offline note", errOut.String())
+	}
+}
+
+func TestWarningsGoToStderr(t *testing.T) {
+	cases := []struct {
+		name, stack string
+		want        string // a part of stderr; "" means no warning at all
+	}{
+		{"qa has no alarm topics", "qa", "warning: alarms.topicArns is empty"},
+		{"prod has nothing to warn about", "prod", ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			if err := run([]string{"-dir", "../..", "-stack", tc.stack}, &out, &errOut); err != nil {
+				t.Fatal(err)
+			}
+			if tc.want == "" && errOut.Len() > 0 || !strings.Contains(errOut.String(), tc.want) {
+				t.Errorf("stderr = %q, want %q", errOut.String(), tc.want)
+			}
+		})
 	}
 }

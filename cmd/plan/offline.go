@@ -37,5 +37,5 @@ func (o *offlineCalls) answer(token string, args map[string]any) (map[string]any
 }
 
 // note is printed beside a plan whose lookups were answered offline.
-const note = "note: offline plan: the cutover's lookups (the application secret, its rotation, the cluster endpoint) " +
+const note = "offline plan: the cutover's lookups (the application secret, its rotation, the cluster endpoint) " +
 	"were answered with placeholders; the secret's shape and its rotation are checked by a real `pulumi preview`"
