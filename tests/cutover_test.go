@@ -109,15 +109,15 @@ func TestCutoverModes(t *testing.T) {
 			if gotHost != tc.wantHost {
 				t.Errorf("host = %q, want %q", gotHost, tc.wantHost)
 			}
-			if asJSON(t, gotRest) != asJSON(t, wantRest) {
-				t.Errorf("other keys changed:\n got %s\nwant %s", asJSON(t, gotRest), asJSON(t, wantRest))
+			if mustJSON(t, gotRest) != mustJSON(t, wantRest) {
+				t.Errorf("other keys changed:\n got %s\nwant %s", mustJSON(t, gotRest), mustJSON(t, wantRest))
 			}
 			if len(v.Inputs) != 2 {
 				t.Errorf("inputs = %v, want only secretId and secretString", v.Inputs)
 			}
 
 			param := get(t, p, typeParameter, "acmecorp-qa-direct-host")
-			if g, e := asJSON(t, param.Inputs), asJSON(t, obj{
+			if g, e := mustJSON(t, param.Inputs), mustJSON(t, obj{
 				"name":        "/acmecorp/qa/rds-proxy/direct-host",
 				"type":        "String",
 				"value":       clusterEndpoint,

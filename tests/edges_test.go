@@ -32,19 +32,19 @@ func TestValidEdgeConfigurationsAreAccepted(t *testing.T) {
 		}},
 		{"idle connections may equal max connections", map[string]string{ns + "pool": `{"maxConnectionsPercent":100,"maxIdleConnectionsPercent":100,"connectionBorrowTimeout":300}`}, func(t *testing.T, p *plan.Plan) {
 			tg := get(t, p, typeTargetGroup, "acmecorp-qa-rds-proxy")
-			if got := asJSON(t, tg.Inputs["connectionPoolConfig"]); got != `{"connectionBorrowTimeout":300,"maxConnectionsPercent":100,"maxIdleConnectionsPercent":100}` {
+			if got := mustJSON(t, tg.Inputs["connectionPoolConfig"]); got != `{"connectionBorrowTimeout":300,"maxConnectionsPercent":100,"maxIdleConnectionsPercent":100}` {
 				t.Errorf("pool = %s", got)
 			}
 		}},
 		{"zero idle connections and zero borrow timeout", map[string]string{ns + "pool": `{"maxConnectionsPercent":1,"maxIdleConnectionsPercent":0,"connectionBorrowTimeout":0}`}, func(t *testing.T, p *plan.Plan) {
 			tg := get(t, p, typeTargetGroup, "acmecorp-qa-rds-proxy")
-			if got := asJSON(t, tg.Inputs["connectionPoolConfig"]); got != `{"connectionBorrowTimeout":0,"maxConnectionsPercent":1,"maxIdleConnectionsPercent":0}` {
+			if got := mustJSON(t, tg.Inputs["connectionPoolConfig"]); got != `{"connectionBorrowTimeout":0,"maxConnectionsPercent":1,"maxIdleConnectionsPercent":0}` {
 				t.Errorf("pool = %s", got)
 			}
 		}},
 		{"a partial pool object keeps the other defaults", map[string]string{ns + "pool": `{"maxConnectionsPercent":60}`}, func(t *testing.T, p *plan.Plan) {
 			tg := get(t, p, typeTargetGroup, "acmecorp-qa-rds-proxy")
-			if got := asJSON(t, tg.Inputs["connectionPoolConfig"]); got != `{"connectionBorrowTimeout":120,"maxConnectionsPercent":60,"maxIdleConnectionsPercent":50}` {
+			if got := mustJSON(t, tg.Inputs["connectionPoolConfig"]); got != `{"connectionBorrowTimeout":120,"maxConnectionsPercent":60,"maxIdleConnectionsPercent":50}` {
 				t.Errorf("pool = %s", got)
 			}
 		}},

@@ -160,7 +160,7 @@ func TestInvariantsHoldForEveryStack(t *testing.T) {
 				}
 				for _, r := range p.OfType(typeAlarm) {
 					for _, k := range []string{"alarmActions", "okActions"} {
-						if g, w := asJSON(t, r.Inputs[k]), asJSON(t, want); g != w {
+						if g, w := mustJSON(t, r.Inputs[k]), mustJSON(t, want); g != w {
 							t.Errorf("%s: %s = %s, want %s", r.Name, k, g, w)
 						}
 					}

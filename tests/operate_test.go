@@ -287,7 +287,7 @@ func TestDashboardPutsTheOperatingMetricsSideBySide(t *testing.T) {
 						if len(row) != len(want)+1 {
 							t.Fatalf("metric %d = %v, want %v and options", j, row, want)
 						}
-						if asJSON(t, row[:len(want)]) != asJSON(t, want) {
+						if mustJSON(t, row[:len(want)]) != mustJSON(t, want) {
 							t.Errorf("metric %d = %v, want %v", j, row[:len(want)], want)
 						}
 						if opts, ok := row[len(want)].(map[string]any); !ok || opts["label"] == "" {
@@ -362,17 +362,17 @@ func TestAlarmsFollowTheConfiguration(t *testing.T) {
 			for i := range want {
 				want[i] = alarmPrefix + want[i]
 			}
-			if g, w := asJSON(t, alarmNames(p)), asJSON(t, want); g != w {
+			if g, w := mustJSON(t, alarmNames(p)), mustJSON(t, want); g != w {
 				t.Errorf("alarms = %s, want %s", g, w)
 			}
 		}},
 		{"topics become the alarm and OK actions of every alarm, sorted", map[string]string{ns + "alarms": `{"topicArns":["arn:aws:sns:us-east-1:000000000000:b","arn:aws:sns:us-east-1:000000000000:a"]}`}, func(t *testing.T, p *plan.Plan) {
 			want := `["arn:aws:sns:us-east-1:000000000000:a","arn:aws:sns:us-east-1:000000000000:b"]`
 			for _, r := range p.OfType(typeAlarm) {
-				if g := asJSON(t, r.Inputs["alarmActions"]); g != want {
+				if g := mustJSON(t, r.Inputs["alarmActions"]); g != want {
 					t.Errorf("%s: alarmActions = %s", r.Name, g)
 				}
-				if g := asJSON(t, r.Inputs["okActions"]); g != want {
+				if g := mustJSON(t, r.Inputs["okActions"]); g != want {
 					t.Errorf("%s: okActions = %s", r.Name, g)
 				}
 			}
@@ -399,7 +399,7 @@ func TestAlarmsFollowTheConfiguration(t *testing.T) {
 			}
 		}},
 		{"maxConnections overrides the instance class in the budget", map[string]string{ns + "maxConnections": "1000"}, func(t *testing.T, p *plan.Plan) {
-			got := asJSON(t, obj{"max": p.Outputs["maxConnections"], "cap": p.Outputs["proxyConnectionCap"], "direct": p.Outputs["directConnectionsLeft"]})
+			got := mustJSON(t, obj{"max": p.Outputs["maxConnections"], "cap": p.Outputs["proxyConnectionCap"], "direct": p.Outputs["directConnectionsLeft"]})
 			if want := `{"cap":800,"direct":200,"max":1000}`; got != want {
 				t.Errorf("budget = %s, want %s", got, want)
 			}
@@ -477,12 +477,12 @@ func TestProtectDefaultsToTheStack(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := withValues(stackConfig(t, tc.stack), map[string]string{ns + "protect": tc.protect})
 			p := planOf(t, cfg)
-			if g, w := asJSON(t, protectedIn(p)), asJSON(t, sortedCopy(tc.want)); g != w {
+			if g, w := mustJSON(t, protectedIn(p)), mustJSON(t, sortedCopy(tc.want)); g != w {
 				t.Errorf("protected = %s, want %s", g, w)
 			}
 			// Protection changes nothing else: the proxy keeps its timeouts.
 			px := get(t, p, typeProxy, "acmecorp-"+tc.stack+"-rds-proxy")
-			if g := asJSON(t, px.CustomTimeouts); g != `{"create":"30m","delete":"90m","update":"30m"}` {
+			if g := mustJSON(t, px.CustomTimeouts); g != `{"create":"30m","delete":"90m","update":"30m"}` {
 				t.Errorf("proxy timeouts = %s", g)
 			}
 		})
@@ -519,7 +519,7 @@ func TestReaderEndpointFollowsTheProxy(t *testing.T) {
 			if !ep.DeleteBeforeReplace {
 				t.Error("the endpoint is not deleted before it is replaced; its fixed name would collide")
 			}
-			if g := asJSON(t, ep.ReplaceWith); g != asJSON(t, []string{plan.Ref(typeProxy, proxy)}) {
+			if g := mustJSON(t, ep.ReplaceWith); g != mustJSON(t, []string{plan.Ref(typeProxy, proxy)}) {
 				t.Errorf("replaceWith = %s", g)
 			}
 			found := false

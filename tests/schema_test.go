@@ -27,7 +27,7 @@ func TestProjectDeclaresEveryKeyWithTheProgramsDefault(t *testing.T) {
 		declared = append(declared, k)
 	}
 	sort.Strings(declared)
-	if asJSON(t, declared) != asJSON(t, settings.Keys()) {
+	if mustJSON(t, declared) != mustJSON(t, settings.Keys()) {
 		t.Fatalf("Pulumi.yaml declares %v\nthe program reads  %v", declared, settings.Keys())
 	}
 
@@ -100,7 +100,7 @@ func canonical(t *testing.T, v any) string {
 	if err := json.Unmarshal(b, &x); err != nil {
 		t.Fatal(err)
 	}
-	return asJSON(t, x)
+	return mustJSON(t, x)
 }
 
 // TestEveryStackFileSetsEveryKeyWithoutADefault: the Pulumi CLI refuses a

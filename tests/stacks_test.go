@@ -1,7 +1,6 @@
 package tests
 
 import (
-	"encoding/json"
 	"maps"
 	"sort"
 	"testing"
@@ -182,15 +181,6 @@ func wantStack(stack string) []want {
 	return ws
 }
 
-func asJSON(t *testing.T, v any) string {
-	t.Helper()
-	b, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
-}
-
 // TestStackRegistersExactlyThePlannedResources pins, for each stack file,
 // the set of resources and every input, parent, dependency and timeout.
 func TestStackRegistersExactlyThePlannedResources(t *testing.T) {
@@ -207,14 +197,14 @@ func TestStackRegistersExactlyThePlannedResources(t *testing.T) {
 				exp = append(exp, plan.Ref(w.typ, w.name))
 			}
 			sort.Strings(exp)
-			if asJSON(t, got) != asJSON(t, exp) {
+			if mustJSON(t, got) != mustJSON(t, exp) {
 				t.Fatalf("resources:\n got %v\nwant %v", got, exp)
 			}
 
 			for _, w := range ws {
 				t.Run(plan.Ref(w.typ, w.name), func(t *testing.T) {
 					r := get(t, p, w.typ, w.name)
-					if g, e := asJSON(t, r.Inputs), asJSON(t, w.inputs); g != e {
+					if g, e := mustJSON(t, r.Inputs), mustJSON(t, w.inputs); g != e {
 						t.Errorf("inputs:\n got %s\nwant %s", g, e)
 					}
 					if r.Parent != w.parent {
@@ -222,10 +212,10 @@ func TestStackRegistersExactlyThePlannedResources(t *testing.T) {
 					}
 					deps := append([]string{}, w.dependsOn...)
 					sort.Strings(deps)
-					if g, e := asJSON(t, r.DependsOn), asJSON(t, deps); g != e {
+					if g, e := mustJSON(t, r.DependsOn), mustJSON(t, deps); g != e {
 						t.Errorf("dependsOn:\n got %s\nwant %s", g, e)
 					}
-					if g, e := asJSON(t, r.CustomTimeouts), asJSON(t, w.timeouts); g != e {
+					if g, e := mustJSON(t, r.CustomTimeouts), mustJSON(t, w.timeouts); g != e {
 						t.Errorf("customTimeouts = %s, want %s", g, e)
 					}
 					if r.Protect != w.protect {
@@ -237,7 +227,7 @@ func TestStackRegistersExactlyThePlannedResources(t *testing.T) {
 					if r.DeleteBeforeReplace != w.deleteBeforeReplace {
 						t.Errorf("deleteBeforeReplace = %v, want %v", r.DeleteBeforeReplace, w.deleteBeforeReplace)
 					}
-					if g, e := asJSON(t, r.ReplaceWith), asJSON(t, w.replaceWith); g != e {
+					if g, e := mustJSON(t, r.ReplaceWith), mustJSON(t, w.replaceWith); g != e {
 						t.Errorf("replaceWith = %s, want %s", g, e)
 					}
 				})
@@ -262,7 +252,7 @@ func TestStackOutputs(t *testing.T) {
 				"endpointParameterName": "/acmecorp/" + stack + "/rds-proxy/endpoint",
 			}
 			maps.Copy(want, operateOutputs(stack))
-			if g, e := asJSON(t, p.Outputs), asJSON(t, want); g != e {
+			if g, e := mustJSON(t, p.Outputs), mustJSON(t, want); g != e {
 				t.Errorf("outputs:\n got %s\nwant %s", g, e)
 			}
 		})
