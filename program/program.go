@@ -87,6 +87,15 @@ func Build(ctx *pulumi.Context, cfg *settings.Config) (pulumi.Map, error) {
 	tags := cfg.Tags()
 	prefix := cfg.Prefix()
 
+	// The subnets are checked against AWS before anything is registered.
+	subnets, err := network.LookupSubnets(ctx, cfg.SubnetIDs)
+	if err != nil {
+		return nil, fmt.Errorf("network: %w", err)
+	}
+	if problems := placementProblems(cfg, subnets); len(problems) > 0 {
+		return nil, &settings.Error{Stack: cfg.Env, Problems: problems}
+	}
+
 	// A cutover reads the application secret and the cluster first, and
 	// refuses before anything is registered.
 	var facts cutover.Facts

@@ -28,9 +28,15 @@ type fakeAWS struct {
 	secret   string
 	rotation bool
 	calls    []string
+	// subnets answers the subnet lookups every plan makes.
+	subnets plan.CallFunc
 }
 
 func (f *fakeAWS) answer(token string, args map[string]any) (map[string]any, error) {
+	if token == plan.GetSubnet {
+		return f.subnets(token, args)
+	}
+	// Only the cutover's own lookups are recorded.
 	f.calls = append(f.calls, token)
 	switch token {
 	case "aws:secretsmanager/getSecretVersion:getSecretVersion":
@@ -46,6 +52,7 @@ func (f *fakeAWS) answer(token string, args map[string]any) (map[string]any, err
 func cutoverPlan(t *testing.T, aws *fakeAWS, set map[string]string, opts ...plan.Option) (*plan.Plan, error) {
 	t.Helper()
 	cfg := withValues(stackConfig(t, "qa"), set)
+	aws.subnets = plan.Offline(cfg)
 	return plan.Run(cfg, program.Run, append(opts, plan.WithCalls(aws.answer))...)
 }
 
@@ -246,8 +253,9 @@ func TestCutoverSettingsAreValidated(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			aws := &fakeAWS{secret: appSecret}
-			p, err := plan.Run(withValues(stackConfig(t, tc.stack), tc.set), program.Run, plan.WithCalls(aws.answer))
+			cfg := withValues(stackConfig(t, tc.stack), tc.set)
+			aws := &fakeAWS{secret: appSecret, subnets: plan.Offline(cfg)}
+			p, err := plan.Run(cfg, program.Run, plan.WithCalls(aws.answer))
 			var cfgErr *settings.Error
 			if !errors.As(err, &cfgErr) {
 				t.Fatalf("err = %v, want a configuration error", err)

@@ -31,15 +31,16 @@ const cycleTimeout = 9 * time.Minute
 
 // fixture is the pre-existing infrastructure, from the fixture's outputs.
 type fixture struct {
-	VpcID             string   `json:"vpc_id"`
-	SubnetIDs         []string `json:"subnet_ids"`
-	ClusterIdentifier string   `json:"cluster_identifier"`
-	ClusterEndpoint   string   `json:"cluster_endpoint"`
-	AuroraSGID        string   `json:"aurora_sg_id"`
-	AppSGID           string   `json:"app_sg_id"`
-	SecretArn         string   `json:"secret_arn"`
-	SecretString      string   `json:"secret_string"`
-	InstanceClass     string   `json:"instance_class"`
+	VpcID             string            `json:"vpc_id"`
+	SubnetIDs         []string          `json:"subnet_ids"`
+	SubnetAZs         map[string]string `json:"subnet_azs"`
+	ClusterIdentifier string            `json:"cluster_identifier"`
+	ClusterEndpoint   string            `json:"cluster_endpoint"`
+	AuroraSGID        string            `json:"aurora_sg_id"`
+	AppSGID           string            `json:"app_sg_id"`
+	SecretArn         string            `json:"secret_arn"`
+	SecretString      string            `json:"secret_string"`
+	InstanceClass     string            `json:"instance_class"`
 }
 
 // e2eSettings are the stack settings the test varies; the rest comes from
@@ -127,6 +128,13 @@ func fixtureLookups(fx fixture, secretNow string) plan.CallFunc {
 				return nil, fmt.Errorf("%s: no secret %v in the fixture", token, args["secretId"])
 			}
 			return map[string]any{"arn": fx.SecretArn, "secretString": secretNow}, nil
+		case plan.GetSubnet:
+			id, _ := args["id"].(string)
+			az, ok := fx.SubnetAZs[id]
+			if !ok {
+				return nil, fmt.Errorf("%s: no subnet %s in the fixture", token, id)
+			}
+			return map[string]any{"id": id, "vpcId": fx.VpcID, "availabilityZone": az}, nil
 		case "aws:secretsmanager/getSecretRotation:getSecretRotation":
 			return map[string]any{"secretId": args["secretId"], "rotationEnabled": false}, nil
 		case "aws:rds/getCluster:getCluster":

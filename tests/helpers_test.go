@@ -49,10 +49,11 @@ func stackConfig(t *testing.T, stack string) plan.Config {
 	return cfg
 }
 
-// planOf runs the program for cfg and fails the test on any error.
+// planOf runs the program for cfg, its AWS lookups answered as cmd/plan
+// answers them offline, and fails the test on any error.
 func planOf(t *testing.T, cfg plan.Config) *plan.Plan {
 	t.Helper()
-	p, err := plan.Run(cfg, program.Run)
+	p, err := plan.Run(cfg, program.Run, plan.WithCalls(plan.Offline(cfg)))
 	if err != nil {
 		t.Fatalf("plan stack %s: %v", cfg.Stack, err)
 	}

@@ -66,8 +66,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	calls := &offlineCalls{}
-	p, err := plan.Run(cfg, program.Run, plan.WithCalls(calls.answer))
+	p, err := plan.Run(cfg, program.Run, plan.WithCalls(plan.Offline(cfg)))
 	var cfgErr *settings.Error
 	if errors.As(err, &cfgErr) {
 		// The SDK wraps program errors in a list of one; show the
@@ -81,12 +80,13 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if calls.used.Load() {
-		warnings = append(warnings, note)
-	}
+	lines := []string{"note: " + plan.OfflineNote}
 	for _, w := range warnings {
-		if _, err := fmt.Fprintln(stderr, "warning: "+w); err != nil {
-			return fmt.Errorf("write warning: %w", err)
+		lines = append(lines, "warning: "+w)
+	}
+	for _, l := range lines {
+		if _, err := fmt.Fprintln(stderr, l); err != nil {
+			return fmt.Errorf("write warnings: %w", err)
 		}
 	}
 	if *asJSON {

@@ -17,7 +17,7 @@ func TestConvertsShippedStacks(t *testing.T) {
 			if err != nil {
 				t.Fatalf("load stack: %v", err)
 			}
-			p, err := plan.Run(cfg, program.Run, plan.RevealSecrets())
+			p, err := plan.Run(cfg, program.Run, plan.RevealSecrets(), plan.WithCalls(plan.Offline(cfg)))
 			if err != nil {
 				t.Fatalf("plan: %v", err)
 			}

@@ -1,0 +1,51 @@
+package plan
+
+import (
+	"encoding/json"
+	"fmt"
+)
+
+// Function tokens of the AWS lookups the rds-proxy program makes.
+const (
+	GetSubnet         = "aws:ec2/getSubnet:getSubnet"
+	GetSecretVersion  = "aws:secretsmanager/getSecretVersion:getSecretVersion"
+	GetSecretRotation = "aws:secretsmanager/getSecretRotation:getSecretRotation"
+	GetCluster        = "aws:rds/getCluster:getCluster"
+)
+
+// OfflineNote says what an offline plan assumed of AWS.
+const OfflineNote = "offline plan: AWS lookups were answered with placeholders: the subnets are taken to be in vpcId, " +
+	"each in its own Availability Zone, and a cutover's secret is taken to be a JSON object with a host and no rotation; " +
+	"a real `pulumi preview` checks all of these"
+
+// Offline answers the program's AWS lookups without AWS, for cfg's stack:
+// what AWS would return becomes a placeholder naming the lookup, and the
+// facts the program checks are taken to hold (see OfflineNote).
+func Offline(cfg Config) CallFunc {
+	vpcID := cfg.Values[cfg.Project+":vpcId"]
+	return func(token string, args map[string]any) (map[string]any, error) {
+		switch token {
+		case GetSubnet:
+			id, _ := args["id"].(string)
+			return map[string]any{
+				"id":               id,
+				"vpcId":            vpcID,
+				"availabilityZone": "${" + GetSubnet + "(" + id + ").availabilityZone}",
+			}, nil
+		case GetSecretVersion:
+			secret, err := json.Marshal(map[string]string{"host": "${" + GetSecretVersion + ".secretString.host}"})
+			if err != nil {
+				return nil, fmt.Errorf("offline secret: %w", err)
+			}
+			return map[string]any{"arn": args["secretId"], "secretString": string(secret)}, nil
+		case GetSecretRotation:
+			return map[string]any{"secretId": args["secretId"], "rotationEnabled": false}, nil
+		case GetCluster:
+			return map[string]any{
+				"clusterIdentifier": args["clusterIdentifier"],
+				"endpoint":          "${" + GetCluster + ".endpoint}",
+			}, nil
+		}
+		return nil, fmt.Errorf("no offline answer for %s", token)
+	}
+}
