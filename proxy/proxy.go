@@ -162,7 +162,11 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		Create: CreateTimeout,
 		Update: UpdateTimeout,
 		Delete: DeleteTimeout,
-	}))
+	}),
+		// The name is fixed, so a replacement (a new engine family or
+		// subnets) cannot create the new proxy while the old one holds the
+		// name: the old one goes first. The endpoint changes either way.
+		pulumi.DeleteBeforeReplace(true))
 	if err != nil {
 		return nil, fmt.Errorf("proxy %s: %w", args.Name, err)
 	}

@@ -118,6 +118,8 @@ func wantStack(stack string) []want {
 			dependsOn: []string{plan.Ref(typeSecurityGroup, sg), plan.Ref(typeRole, role), plan.Ref(typeRolePolicy, role+"-read-secret"), plan.Ref(typeLogGroup, proxy+"-logs")},
 			timeouts:  map[string]string{"create": "30m", "update": "30m", "delete": "90m"},
 			protect:   protect,
+			// a fixed name: the old proxy must go before the new one comes
+			deleteBeforeReplace: true,
 			inputs: obj{
 				"name":         proxy,
 				"engineFamily": "POSTGRESQL",
