@@ -1,7 +1,15 @@
 # Commands for people and for CI. `make help` lists them.
 STACK ?= qa
 
-.PHONY: help plan plan-json test test-short golden golden-check fmt-check vet lint ci
+# The engine cycle's tools (e2e/): the Pulumi CLI at the version e2e/cli
+# pins (the program's SDK version) and the test-only aws plugin. Built into
+# bin/e2e, an ignored folder, and rebuilt only when their sources change.
+E2E_TOOLS   := bin/e2e
+E2E_CLI     := $(E2E_TOOLS)/bin/pulumi
+E2E_PLUGIN  := $(E2E_TOOLS)/pulumi-resource-aws
+CLI_VERSION  = $(shell cd e2e/cli && go list -m -f '{{.Version}}' github.com/pulumi/pulumi/pkg/v3)
+
+.PHONY: help plan plan-json test test-short e2e e2e-tools golden golden-check fmt-check vet lint ci
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -12,11 +20,22 @@ plan: ## print, offline, what `pulumi up` would create for STACK (default qa)
 plan-json: ## the whole planned graph of STACK as JSON
 	go run ./cmd/plan -stack $(STACK) -json
 
-test: ## every test: mocks tests, golden plans and the emulator cycle (skipped without terraform/moto)
-	go test -count=1 ./...
+test: ## every test: mocks tests, golden plans and the engine cycle (skipped, saying why, without `make e2e-tools` and moto)
+	go test -count=1 -timeout 30m ./...
 
-test-short: ## the mocks tests only, without the emulator cycle
+test-short: ## the mocks tests only, without the engine cycle
 	go test -count=1 -short ./...
+
+e2e: e2e-tools ## the engine cycle alone: preview, up, refresh, update, cutover, destroy of qa and prod against moto
+	RDS_PROXY_E2E=require go test -count=1 -timeout 30m -v -run 'TestEngineCycle|TestBridge' ./e2e
+
+e2e-tools: $(E2E_CLI) $(E2E_PLUGIN) ## build the Pulumi CLI and the test aws plugin into bin/e2e (reused while up to date)
+
+$(E2E_CLI): e2e/cli/go.mod e2e/cli/go.sum
+	cd e2e/cli && go build -o ../../$@ -ldflags "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$(CLI_VERSION)" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
+
+$(E2E_PLUGIN): e2e/awsbridge/go.mod e2e/awsbridge/go.sum $(wildcard e2e/awsbridge/*.go e2e/awsbridge/*/*.go)
+	cd e2e/awsbridge && go build -o ../../$@ .
 
 golden: ## rewrite tests/testdata/*.plan.json from the current program; review the diff
 	go test -count=1 ./tests -run 'TestGoldenPlans' -update

@@ -39,8 +39,6 @@ type Args struct {
 	AllowedCidrs []netip.Prefix
 	// Tags go on every taggable resource.
 	Tags map[string]string
-	// Protect makes `pulumi destroy` stop before the proxy security group.
-	Protect bool
 }
 
 // SecurityChain is the proxy security group and every rule of the chain.
@@ -74,7 +72,7 @@ func NewSecurityChain(ctx *pulumi.Context, name string, args *Args, opts ...pulu
 		// before deletion keeps a rule added by hand from blocking it.
 		RevokeRulesOnDelete: pulumi.Bool(true),
 		Tags:                tags,
-	}, parent, pulumi.Protect(args.Protect))
+	}, parent)
 	if err != nil {
 		return nil, fmt.Errorf("proxy security group: %w", err)
 	}

@@ -174,15 +174,8 @@ var computed = map[string][]string{
 	"aws:secretsmanager/secretVersion:SecretVersion":          {"arn", "versionId"},
 }
 
-// ComputedAttributes returns the attributes a plan records as placeholders
-// for typ, and whether the type is known.
-func ComputedAttributes(typ string) ([]string, bool) {
-	attrs, ok := computed[typ]
-	return append([]string(nil), attrs...), ok
-}
-
 // RevealSecrets records secret values as they are instead of as Secret. Only
-// for runs whose secrets are test data, such as the emulator test.
+// for runs whose secrets are test data, such as the cutover tests.
 func RevealSecrets() Option { return func(o *options) { o.reveal = true } }
 
 // Option changes how Run records a plan.

@@ -109,6 +109,13 @@ func Build(ctx *pulumi.Context, cfg *settings.Config) (pulumi.Map, error) {
 		}
 	}
 
+	// Every resource inherits protect from its component. It is on in
+	// prod (protect), and whenever the application secret points at the
+	// proxy: `pulumi destroy` then deletes nothing at all, instead of
+	// deleting the unprotected resources (client rules, parameters,
+	// alarms) in parallel before it stops at the first protected one.
+	protect := pulumi.Protect(cfg.Protected())
+
 	chain, err := network.NewSecurityChain(ctx, prefix, &network.Args{
 		SecurityGroupName:      cfg.SecurityGroupName(),
 		ProxyName:              cfg.ProxyName(),
@@ -118,8 +125,7 @@ func Build(ctx *pulumi.Context, cfg *settings.Config) (pulumi.Map, error) {
 		AppSecurityGroupIDs:    cfg.AppSecurityGroupIDs,
 		AllowedCidrs:           cfg.AllowedCidrs,
 		Tags:                   tags,
-		Protect:                cfg.Protect,
-	})
+	}, protect)
 	if err != nil {
 		return nil, fmt.Errorf("network: %w", err)
 	}
@@ -131,8 +137,7 @@ func Build(ctx *pulumi.Context, cfg *settings.Config) (pulumi.Map, error) {
 		KmsKeyArn: cfg.SecretKmsKeyArn,
 		Region:    cfg.Region,
 		Tags:      tags,
-		Protect:   cfg.Protect,
-	})
+	}, protect)
 	if err != nil {
 		return nil, fmt.Errorf("secrets: %w", err)
 	}
@@ -159,11 +164,10 @@ func Build(ctx *pulumi.Context, cfg *settings.Config) (pulumi.Map, error) {
 		ReaderEndpointParameterName: cfg.ReaderEndpointParameterName(),
 		LogGroupName:                cfg.LogGroupName(),
 		LogRetentionDays:            cfg.LogRetentionDays,
-		Protect:                     cfg.Protect,
 		Tags:                        tags,
 		ProxyDependsOn:              []pulumi.Resource{access.Policy},
 		TargetDependsOn:             []pulumi.Resource{chain.ClusterIngress, chain.ProxyEgress},
-	})
+	}, protect)
 	if err != nil {
 		return nil, fmt.Errorf("proxy: %w", err)
 	}
@@ -196,7 +200,7 @@ func Build(ctx *pulumi.Context, cfg *settings.Config) (pulumi.Map, error) {
 		},
 		Budget: b,
 		Tags:   tags,
-	})
+	}, protect)
 	if err != nil {
 		return nil, fmt.Errorf("monitoring: %w", err)
 	}
@@ -219,7 +223,7 @@ func Build(ctx *pulumi.Context, cfg *settings.Config) (pulumi.Map, error) {
 			DirectHostParameterName: cfg.DirectHostParameterName(),
 			Env:                     cfg.Env,
 			Tags:                    tags,
-		})
+		}, protect)
 		if err != nil {
 			return nil, fmt.Errorf("cutover: %w", err)
 		}

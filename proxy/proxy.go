@@ -85,8 +85,6 @@ type Args struct {
 	LogGroupName string
 	// LogRetentionDays is how long the log group keeps the proxy's logs.
 	LogRetentionDays int
-	// Protect makes `pulumi destroy` stop before the proxy and its target.
-	Protect bool
 	// Tags go on every taggable resource.
 	Tags map[string]string
 	// ProxyDependsOn must exist before the proxy starts (the role policy).
@@ -158,7 +156,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		IdleClientTimeout:   pulumi.Int(args.IdleClientTimeout),
 		DebugLogging:        pulumi.Bool(args.DebugLogging),
 		Tags:                tags,
-	}, parent, pulumi.DependsOn(proxyDeps), pulumi.Protect(args.Protect), pulumi.Timeouts(&pulumi.CustomTimeouts{
+	}, parent, pulumi.DependsOn(proxyDeps), pulumi.Timeouts(&pulumi.CustomTimeouts{
 		Create: CreateTimeout,
 		Update: UpdateTimeout,
 		Delete: DeleteTimeout,
@@ -196,7 +194,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		DbProxyName:         px.Name,
 		TargetGroupName:     tg.Name,
 		DbClusterIdentifier: pulumi.String(args.ClusterIdentifier),
-	}, parent, pulumi.DependsOn(targetDeps), pulumi.Protect(args.Protect)); err != nil {
+	}, parent, pulumi.DependsOn(targetDeps)); err != nil {
 		return nil, fmt.Errorf("target %s of %s: %w", args.ClusterIdentifier, args.Name, err)
 	}
 

@@ -28,8 +28,6 @@ type Args struct {
 	Region string
 	// Tags go on the role.
 	Tags map[string]string
-	// Protect makes `pulumi destroy` stop before the role.
-	Protect bool
 }
 
 // ProxyAccess is the role RDS Proxy assumes and its secret-read policy.
@@ -65,7 +63,7 @@ func NewProxyAccess(ctx *pulumi.Context, name string, args *Args, opts ...pulumi
 		Description:      pulumi.String("Assumed by RDS Proxy " + args.ProxyName + " to read its database credentials"),
 		AssumeRolePolicy: pulumi.String(trust),
 		Tags:             pulumi.ToStringMap(args.Tags),
-	}, parent, pulumi.Protect(args.Protect))
+	}, parent)
 	if err != nil {
 		return nil, fmt.Errorf("proxy role: %w", err)
 	}

@@ -116,8 +116,8 @@ type Config struct {
 	// MaxConnections overrides the writer's max_connections computed from
 	// InstanceClass; 0 means computed.
 	MaxConnections int
-	// Protect makes `pulumi destroy` stop before the proxy, its target, the
-	// proxy security group and the role.
+	// Protect makes `pulumi destroy` refuse the whole stack: every
+	// resource of the program is protected.
 	Protect bool
 	// LogRetentionDays is how long the proxy's log group keeps its logs.
 	LogRetentionDays int
@@ -211,3 +211,9 @@ func sortProblems(ps []Problem) {
 		return false
 	})
 }
+
+// Protected reports whether every resource of the stack is protected: when
+// protect is set, and while the application secret points at the proxy (a
+// destroy would leave the services' secret naming a deleted host). Roll back
+// with cutover direct (or off) before turning protection off.
+func (c *Config) Protected() bool { return c.Protect || c.Cutover == cutover.ToProxy }

@@ -269,3 +269,32 @@ func TestCutoverSettingsAreValidated(t *testing.T) {
 		})
 	}
 }
+
+// TestCutoverProxyProtectsTheStack: while the application secret points at
+// the proxy, every resource is protected, whatever protect says, so that a
+// destroy cannot delete the proxy the services' secret names. The rollback
+// (direct) and off leave protection to the protect key.
+func TestCutoverProxyProtectsTheStack(t *testing.T) {
+	cases := []struct {
+		mode, protect string
+		all           bool
+	}{
+		{"proxy", "false", true},
+		{"direct", "false", false},
+		{"off", "false", false},
+		{"direct", "true", true},
+	}
+	for _, tc := range cases {
+		t.Run("cutover "+tc.mode+" protect "+tc.protect, func(t *testing.T) {
+			p, err := cutoverPlan(t, &fakeAWS{secret: appSecret}, map[string]string{ns + "cutover": tc.mode, ns + "protect": tc.protect})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range p.Resources {
+				if r.Protect != tc.all {
+					t.Errorf("%s: protect = %v, want %v", plan.Ref(r.Type, r.Name), r.Protect, tc.all)
+				}
+			}
+		})
+	}
+}

@@ -450,34 +450,38 @@ func protectedIn(p *plan.Plan) []string {
 	return out
 }
 
-// TestProtectDefaultsToTheStack: without the key, prod protects the proxy,
-// its target, the security group and the role, and qa protects nothing; the
-// key overrides either way.
-func TestProtectDefaultsToTheStack(t *testing.T) {
-	protected := func(stack string) []string {
-		p := "acmecorp-" + stack
-		return []string{
-			plan.Ref(typeSecurityGroup, p+"-rds-proxy-sg"),
-			plan.Ref(typeRole, p+"-rds-proxy-role"),
-			plan.Ref(typeProxy, p+"-rds-proxy"),
-			plan.Ref(typeTarget, p+"-rds-proxy-"+p+"-aurora"),
+// TestProtectionIsAllOrNothing: protect defaults to true in prod and false
+// elsewhere, and protects every resource and component of the stack, so
+// that an accidental `pulumi destroy` deletes nothing (the engine deletes
+// unprotected resources in parallel before it stops at a protected one).
+// The key overrides the default either way.
+func TestProtectionIsAllOrNothing(t *testing.T) {
+	everything := func(p *plan.Plan) []string {
+		var out []string
+		for _, r := range p.Resources {
+			out = append(out, plan.Ref(r.Type, r.Name))
 		}
+		return out
 	}
 	cases := []struct {
 		name, stack string
 		protect     string // "" leaves the key unset
-		want        []string
+		all         bool
 	}{
-		{"prod without the key protects", "prod", "", protected("prod")},
-		{"qa without the key protects nothing", "qa", "", nil},
-		{"prod may turn it off", "prod", "false", nil},
-		{"qa may turn it on", "qa", "true", protected("qa")},
+		{"prod without the key protects everything", "prod", "", true},
+		{"qa without the key protects nothing", "qa", "", false},
+		{"prod may turn it off", "prod", "false", false},
+		{"qa may turn it on", "qa", "true", true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := withValues(stackConfig(t, tc.stack), map[string]string{ns + "protect": tc.protect})
 			p := planOf(t, cfg)
-			if g, w := mustJSON(t, protectedIn(p)), mustJSON(t, sortedCopy(tc.want)); g != w {
+			var want []string
+			if tc.all {
+				want = everything(p)
+			}
+			if g, w := mustJSON(t, protectedIn(p)), mustJSON(t, sortedCopy(want)); g != w {
 				t.Errorf("protected = %s, want %s", g, w)
 			}
 			// Protection changes nothing else: the proxy keeps its timeouts.

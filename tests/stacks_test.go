@@ -14,7 +14,6 @@ type want struct {
 	typ, name, parent   string
 	dependsOn           []string
 	timeouts            map[string]string
-	protect             bool
 	deleteBeforeReplace bool
 	replaceWith         []string
 	inputs              map[string]any
@@ -32,8 +31,9 @@ func prodTags() obj {
 
 const trustPolicy = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"rds.amazonaws.com"},"Action":["sts:AssumeRole"]}]}`
 
-// wantStack is the complete resource graph a stack file must produce.
-func wantStack(stack string) []want {
+// wantStack is the complete resource graph a stack file must produce, and
+// whether the stack protects it.
+func wantStack(stack string) ([]want, bool) {
 	p := "acmecorp-" + stack
 	sg, role, proxy := p+"-rds-proxy-sg", p+"-rds-proxy-role", p+"-rds-proxy"
 	sgID := ph(typeSecurityGroup, sg, "id")
@@ -78,7 +78,7 @@ func wantStack(stack string) []want {
 		{typ: typeChain, name: p, inputs: obj{}},
 		{typ: typeAccess, name: p, inputs: obj{}},
 		{typ: typeProxyComp, name: p, inputs: obj{}},
-		{typ: typeSecurityGroup, name: sg, parent: chain, protect: protect, inputs: obj{
+		{typ: typeSecurityGroup, name: sg, parent: chain, inputs: obj{
 			"name":                sg,
 			"description":         "RDS Proxy " + proxy + ": clients in, Aurora out, PostgreSQL port only",
 			"vpcId":               vpc,
@@ -103,7 +103,7 @@ func wantStack(stack string) []want {
 			"referencedSecurityGroupId": sgID,
 			"tags":                      tags,
 		}},
-		{typ: typeRole, name: role, parent: access, protect: protect, inputs: obj{
+		{typ: typeRole, name: role, parent: access, inputs: obj{
 			"name":             role,
 			"description":      "Assumed by RDS Proxy " + proxy + " to read its database credentials",
 			"assumeRolePolicy": trustPolicy,
@@ -117,7 +117,6 @@ func wantStack(stack string) []want {
 		{typ: typeProxy, name: proxy, parent: comp,
 			dependsOn: []string{plan.Ref(typeSecurityGroup, sg), plan.Ref(typeRole, role), plan.Ref(typeRolePolicy, role+"-read-secret"), plan.Ref(typeLogGroup, proxy+"-logs")},
 			timeouts:  map[string]string{"create": "30m", "update": "30m", "delete": "90m"},
-			protect:   protect,
 			// a fixed name: the old proxy must go before the new one comes
 			deleteBeforeReplace: true,
 			inputs: obj{
@@ -141,7 +140,7 @@ func wantStack(stack string) []want {
 			"dbProxyName":          proxy,
 			"connectionPoolConfig": pool,
 		}},
-		{typ: typeTarget, name: proxy + "-" + cluster, parent: comp, protect: protect,
+		{typ: typeTarget, name: proxy + "-" + cluster, parent: comp,
 			dependsOn: []string{
 				plan.Ref(typeProxy, proxy),
 				plan.Ref(typeTargetGroup, proxy),
@@ -180,7 +179,7 @@ func wantStack(stack string) []want {
 		ingress("172-31-0-0-16", "PostgreSQL clients in 172.31.0.0/16", "cidrIpv4", "172.31.0.0/16"),
 	)
 	ws = append(ws, operateWants(stack, tags, subnets)...)
-	return ws
+	return ws, protect
 }
 
 // TestStackRegistersExactlyThePlannedResources pins, for each stack file,
@@ -189,7 +188,7 @@ func TestStackRegistersExactlyThePlannedResources(t *testing.T) {
 	for _, stack := range stacks {
 		t.Run(stack, func(t *testing.T) {
 			p := planOf(t, stackConfig(t, stack))
-			ws := wantStack(stack)
+			ws, protect := wantStack(stack)
 
 			var got, exp []string
 			for _, r := range p.Resources {
@@ -220,8 +219,10 @@ func TestStackRegistersExactlyThePlannedResources(t *testing.T) {
 					if g, e := mustJSON(t, r.CustomTimeouts), mustJSON(t, w.timeouts); g != e {
 						t.Errorf("customTimeouts = %s, want %s", g, e)
 					}
-					if r.Protect != w.protect {
-						t.Errorf("protect = %v, want %v", r.Protect, w.protect)
+					// Protection is all or nothing: a destroy of a
+					// protected stack must delete nothing.
+					if r.Protect != protect {
+						t.Errorf("protect = %v, want %v, as every resource of the stack", r.Protect, protect)
 					}
 					if r.RetainOnDelete {
 						t.Errorf("retainOnDelete is set; nothing is retained")

@@ -1,0 +1,645 @@
+package e2e
+
+// The engine cycle: the program's stacks through preview, up, refresh,
+// update, cutover, replacement, interruption and destroy, each checked
+// against what the emulator then holds.
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
+)
+
+// cycleTimeout bounds the whole cycle; it normally takes about 3 minutes.
+const cycleTimeout = 20 * time.Minute
+
+// Resource types the checks name.
+const (
+	typeProxy        = "aws:rds/proxy:Proxy"
+	typeTargetGroup  = "aws:rds/proxyDefaultTargetGroup:ProxyDefaultTargetGroup"
+	typeTarget       = "aws:rds/proxyTarget:ProxyTarget"
+	typeIngressRule  = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+	typeAlarm        = "aws:cloudwatch/metricAlarm:MetricAlarm"
+	typeDashboard    = "aws:cloudwatch/dashboard:Dashboard"
+	typeParameter    = "aws:ssm/parameter:Parameter"
+	typeSecretVersin = "aws:secretsmanager/secretVersion:SecretVersion"
+)
+
+func TestEngineCycle(t *testing.T) {
+	tl := needTools(t, true)
+	id := runID(t)
+	// Registered first, so it runs last: after moto and the CLI stopped.
+	reapLeftovers(t, id)
+	tm := newTimings()
+	t.Cleanup(func() { t.Logf("engine cycle timings:\n%s", tm.summary()) })
+	ctx, cancel := context.WithTimeout(context.Background(), cycleTimeout)
+	defer cancel()
+
+	m := startMoto(t, tl.python, id)
+	fx := createFixture(ctx, t, tl, m, "")
+	baseline := takeSnapshot(ctx, t, tl, m)
+	e := newEngine(ctx, t, tl, m, id)
+	tm.step(t, "start moto, create the fixture, prepare the workspace")
+
+	if !t.Run("refusals before anything exists", func(t *testing.T) {
+		testRefusals(ctx, t, e, tl, fx, baseline)
+	}) {
+		return
+	}
+	tm.step(t, "refusals (3 stacks)")
+	if !t.Run("qa", func(t *testing.T) { testQA(ctx, t, e, tl, fx, baseline, tm) }) {
+		return
+	}
+	t.Run("prod", func(t *testing.T) { testProd(ctx, t, e, tl, fx, baseline, tm) })
+}
+
+// testRefusals: a value of the wrong type for a declared key (the CLI
+// refuses it against Pulumi.yaml), a value the program refuses and a subnet
+// the emulator places in another VPC each stop `pulumi up` before anything
+// is created.
+func testRefusals(ctx context.Context, t *testing.T, e *engine, tl tools, fx fixture, baseline *snapshot) {
+	cases := []struct {
+		name  string
+		set   func(t *testing.T, sf *stackFile)
+		wants []string // what the error must say
+	}{
+		{"a string for the integer key dbPort is refused by the CLI",
+			func(t *testing.T, sf *stackFile) { sf.setRaw(t, "rds-proxy:dbPort", "fifty-four-thirty-two") },
+			[]string{"configuration key 'dbPort' must be of type 'integer'"}},
+		{"0.0.0.0/0 in allowedCidrs is refused by the program",
+			func(t *testing.T, sf *stackFile) { sf.set(t, "rds-proxy:allowedCidrs", []string{"0.0.0.0/0"}) },
+			[]string{"rds-proxy:allowedCidrs", "0.0.0.0/0"}},
+		{"a subnet of another VPC is refused by the placement check",
+			func(t *testing.T, sf *stackFile) {
+				sf.set(t, "rds-proxy:subnetIds", []string{fx.SubnetIDs[0], fx.OtherVpcSubnetID})
+			},
+			[]string{fx.OtherVpcSubnetID, fx.VpcID}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			sf := e.loadStackFile(t, "qa", fx)
+			tc.set(t, sf)
+			st := e.stack(ctx, t, sf)
+			steps, err := st.up(ctx, t)
+			if err == nil {
+				t.Fatalf("pulumi up succeeded; want a refusal naming %q", tc.wants)
+			}
+			for _, w := range tc.wants {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("the refusal does not name %q:\n%v", w, err)
+				}
+			}
+			for _, s := range steps {
+				if s.Op == apitype.OpCreate && !strings.HasPrefix(s.Type, "pulumi:") {
+					t.Errorf("the refused up still announced %s", s)
+				}
+			}
+			sameInventory(t, "after the refusal", baseline, takeSnapshot(ctx, t, tl, e.moto))
+		})
+	}
+}
+
+// testQA runs the qa stack through the whole cycle.
+func testQA(ctx context.Context, t *testing.T, e *engine, tl tools, fx fixture, baseline *snapshot, tm *timings) {
+	sf := e.loadStackFile(t, "qa", fx)
+	st := e.stack(ctx, t, sf)
+	want := expectFrom(t, sf, fx)
+
+	// Preview creates exactly what the golden plan (the mocks) holds.
+	steps, err := st.preview(ctx, t)
+	if err != nil {
+		t.Fatalf("preview: %v", err)
+	}
+	requireCreatesGolden(t, "qa", steps)
+	tm.step(t, "qa: preview")
+
+	st.mustUp(ctx, t, "first up")
+	tm.step(t, "qa: up")
+	checkDeployed(ctx, t, st, tl, fx, want)
+	tm.step(t, "qa: outputs and emulator checked")
+	if t.Failed() {
+		t.FailNow()
+	}
+
+	steps, err = st.refresh(ctx, t)
+	if err != nil {
+		t.Fatalf("refresh: %v", err)
+	}
+	requireNoChanges(t, "refresh after up", steps)
+	requireClean(ctx, t, st, "preview after refresh")
+	tm.step(t, "qa: refresh, preview expecting no changes")
+
+	// One pool value and one more CIDR: exactly those change.
+	changed := sf.clone()
+	want.pool["maxConnectionsPercent"] = 60
+	changed.set(t, "rds-proxy:pool", want.pool)
+	want.cidrs = append(want.cidrs, "10.60.0.0/16")
+	changed.set(t, "rds-proxy:allowedCidrs", want.cidrs)
+	st.configure(ctx, t, changed)
+	steps, err = st.preview(ctx, t)
+	if err != nil {
+		t.Fatalf("preview of the change: %v", err)
+	}
+	checkPoolAndCidrChange(t, steps)
+	st.mustUp(ctx, t, "the pool and CIDR change")
+	requireClean(ctx, t, st, "preview after the change")
+	checkDeployed(ctx, t, st, tl, fx, want)
+	tm.step(t, "qa: change the pool and add a CIDR")
+	if t.Failed() {
+		t.FailNow()
+	}
+
+	// Cutover to the proxy: only the host changes, byte for byte.
+	toProxy := changed.clone()
+	toProxy.set(t, "rds-proxy:cutover", "proxy")
+	st.configure(ctx, t, toProxy)
+	st.mustUp(ctx, t, "cutover proxy")
+	endpoint := proxyOf(t, takeSnapshot(ctx, t, tl, e.moto)).Endpoint
+	wantSecret := strings.Replace(fx.SecretString, `"host":"`+fx.ClusterEndpoint+`"`, `"host":"`+endpoint+`"`, 1)
+	if got := secretValue(t, takeSnapshot(ctx, t, tl, e.moto), fx.SecretArn); got != wantSecret {
+		t.Errorf("after cutover proxy the application secret is\n%s\nwant\n%s", got, wantSecret)
+	}
+	if h := st.outputs(ctx, t)["secretHost"]; h != endpoint {
+		t.Errorf("output secretHost = %v, want the proxy endpoint %s", h, endpoint)
+	}
+	tm.step(t, "qa: cutover proxy")
+
+	// A destroy while the secret points at the proxy deletes nothing.
+	before := takeSnapshot(ctx, t, tl, e.moto)
+	if _, err := st.destroy(ctx, t); err == nil {
+		t.Fatal("pulumi destroy succeeded while the application secret points at the proxy")
+	} else {
+		t.Logf("destroy refused while cutover is proxy: %s", firstLine(err))
+	}
+	sameInventory(t, "after the refused destroy", before, takeSnapshot(ctx, t, tl, e.moto))
+	tm.step(t, "qa: destroy refused while cutover proxy")
+	if t.Failed() {
+		t.FailNow()
+	}
+
+	// Roll back: the secret holds its original bytes again.
+	direct := changed.clone()
+	direct.set(t, "rds-proxy:cutover", "direct")
+	st.configure(ctx, t, direct)
+	st.mustUp(ctx, t, "cutover direct")
+	if got := secretValue(t, takeSnapshot(ctx, t, tl, e.moto), fx.SecretArn); got != fx.SecretString {
+		t.Errorf("after cutover direct the application secret is\n%s\nwant the original, byte for byte:\n%s", got, fx.SecretString)
+	}
+	requireClean(ctx, t, st, "preview after cutover direct")
+	tm.step(t, "qa: cutover direct")
+
+	// New subnets replace the proxy: delete before replace (its name is
+	// fixed), and what follows its identity follows it.
+	moved := direct.clone()
+	want.subnets = []string{fx.SubnetIDs[1], fx.SubnetIDs[2]}
+	moved.set(t, "rds-proxy:subnetIds", want.subnets)
+	st.configure(ctx, t, moved)
+	steps, err = st.preview(ctx, t)
+	if err != nil {
+		t.Fatalf("preview of the subnet change: %v", err)
+	}
+	checkProxyReplacement(t, steps)
+	steps = st.mustUp(ctx, t, "the subnet change")
+	for _, s := range steps {
+		t.Logf("replacement step: %s", s)
+	}
+	checkDeployed(ctx, t, st, tl, fx, want)
+	requireClean(ctx, t, st, "preview after the replacement")
+	tm.step(t, "qa: replace the proxy (new subnets)")
+	if t.Failed() {
+		t.FailNow()
+	}
+	clean := takeSnapshot(ctx, t, tl, e.moto)
+
+	// Destroy: nothing of the program is left, the application secret
+	// (retained on delete) holds its original value.
+	if _, err := st.destroy(ctx, t); err != nil {
+		t.Fatalf("destroy: %v", err)
+	}
+	after := takeSnapshot(ctx, t, tl, e.moto)
+	sameInventory(t, "after destroy", baseline, after)
+	if got := secretValue(t, after, fx.SecretArn); got != fx.SecretString {
+		t.Errorf("after destroy the application secret is %s, want the original", got)
+	}
+	tm.step(t, "qa: destroy")
+
+	// An interrupted up, then the README's recovery: the same end state as
+	// a clean run, nothing duplicated or left over.
+	testInterruptedUp(ctx, t, st, tl, clean)
+	tm.step(t, "qa: interrupted up and recovery")
+	if _, err := st.destroy(ctx, t); err != nil {
+		t.Fatalf("destroy after the recovery: %v", err)
+	}
+	sameInventory(t, "after the last destroy", baseline, takeSnapshot(ctx, t, tl, e.moto))
+	tm.step(t, "qa: destroy")
+}
+
+// testInterruptedUp cancels an up once its first resource exists (the CLI
+// gets SIGINT, as from Ctrl-C), then follows the README's recovery steps:
+// refresh, then up.
+func testInterruptedUp(ctx context.Context, t *testing.T, st *stack, tl tools, clean *snapshot) {
+	t.Helper()
+	upCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var once sync.Once
+	interrupted := false
+	r := newRecorder(func(md apitype.StepEventMetadata) {
+		if md.Op == apitype.OpCreate && !strings.HasPrefix(md.Type, "pulumi:") {
+			once.Do(func() { interrupted = true; cancel() })
+		}
+	})
+	_, err := st.s.Up(upCtx, optup.EventStreams(r.ch), optup.ProgressStreams(st.log), optup.ErrorProgressStreams(st.log))
+	r.wait()
+	if !interrupted || err == nil {
+		t.Fatalf("the up was not interrupted (err %v)", err)
+	}
+	t.Logf("up interrupted after its first create: %s", firstLine(err))
+	partial := takeSnapshot(ctx, t, tl, st.e.moto)
+	t.Logf("after the interruption the emulator holds %d of the %d things a clean run leaves", partial.count(), clean.count())
+
+	// The README's recovery.
+	if _, err := st.refresh(ctx, t); err != nil {
+		t.Fatalf("recovery: refresh: %v", err)
+	}
+	st.mustUp(ctx, t, "recovery: up")
+	sameInventory(t, "after the recovery", clean, takeSnapshot(ctx, t, tl, st.e.moto))
+	requireClean(ctx, t, st, "preview after the recovery")
+}
+
+// testProd: with protect, a destroy deletes nothing; without, it removes
+// everything.
+func testProd(ctx context.Context, t *testing.T, e *engine, tl tools, fx fixture, baseline *snapshot, tm *timings) {
+	sf := e.loadStackFile(t, "prod", fx)
+	// moto 5.2.1 implements no DB proxy endpoint calls: the reader
+	// endpoint is exercised under mocks only.
+	sf.set(t, "rds-proxy:readerEndpoint", false)
+	t.Log("emulator gap: readerEndpoint off in prod (moto 5.2.1 has no CreateDBProxyEndpoint)")
+	st := e.stack(ctx, t, sf)
+	st.mustUp(ctx, t, "prod up")
+	checkDeployed(ctx, t, st, tl, fx, expectFrom(t, sf, fx))
+	up := takeSnapshot(ctx, t, tl, e.moto)
+	tm.step(t, "prod: up")
+
+	if _, err := st.destroy(ctx, t); err == nil {
+		t.Fatal("pulumi destroy of protected prod succeeded")
+	} else {
+		t.Logf("destroy of protected prod refused: %s", firstLine(err))
+	}
+	sameInventory(t, "after the refused prod destroy", up, takeSnapshot(ctx, t, tl, e.moto))
+	requireClean(ctx, t, st, "preview after the refused prod destroy")
+	tm.step(t, "prod: destroy refused, every resource still there")
+
+	unprotected := sf.clone()
+	unprotected.set(t, "rds-proxy:protect", false)
+	st.configure(ctx, t, unprotected)
+	st.mustUp(ctx, t, "prod: protect false")
+	if _, err := st.destroy(ctx, t); err != nil {
+		t.Fatalf("destroy of unprotected prod: %v", err)
+	}
+	sameInventory(t, "after the prod destroy", baseline, takeSnapshot(ctx, t, tl, e.moto))
+	tm.step(t, "prod: unprotect, destroy")
+}
+
+// expected is what a stack's configuration says the emulator must hold.
+type expected struct {
+	subnets   []string
+	cidrs     []string
+	pool      map[string]int
+	idle      int
+	retention int
+}
+
+// expectFrom reads the values the checks compare from a stack file.
+func expectFrom(t *testing.T, sf *stackFile, fx fixture) *expected {
+	t.Helper()
+	w := &expected{idle: 1800, retention: 30}
+	get := func(key string, into any) bool {
+		for k, v := range sf.cfg {
+			if k.String() != key {
+				continue
+			}
+			s, err := v.Value(nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if str, ok := into.(*string); ok {
+				*str = s
+				return true
+			}
+			if err := json.Unmarshal([]byte(s), into); err != nil {
+				t.Fatalf("%s = %s: %v", key, s, err)
+			}
+			return true
+		}
+		return false
+	}
+	get("rds-proxy:subnetIds", &w.subnets)
+	get("rds-proxy:allowedCidrs", &w.cidrs)
+	if !get("rds-proxy:pool", &w.pool) {
+		t.Fatalf("stack %s sets no pool", sf.name)
+	}
+	get("rds-proxy:idleClientTimeout", &w.idle)
+	get("rds-proxy:logRetentionDays", &w.retention)
+	return w
+}
+
+// requireCreatesGolden fails unless the preview creates exactly the
+// resources of the stack's golden plan (the program under mocks).
+func requireCreatesGolden(t *testing.T, stackName string, steps []step) {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "tests", "testdata", stackName+".plan.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var golden struct {
+		Resources []struct {
+			Type string `json:"type"`
+			Name string `json:"name"`
+		} `json:"resources"`
+	}
+	if err := json.Unmarshal(b, &golden); err != nil {
+		t.Fatal(err)
+	}
+	var want, got []string
+	for _, r := range golden.Resources {
+		want = append(want, r.Type+" "+r.Name)
+	}
+	for _, s := range steps {
+		if strings.HasPrefix(s.Type, "pulumi:") {
+			continue
+		}
+		if s.Op != apitype.OpCreate {
+			t.Errorf("the first preview announces %s", s)
+			continue
+		}
+		got = append(got, s.Type+" "+s.Name)
+	}
+	sort.Strings(want)
+	sort.Strings(got)
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("preview creates %d resources:\n%s\nthe golden plan holds %d:\n%s", len(got), strings.Join(got, "\n"), len(want), strings.Join(want, "\n"))
+		return
+	}
+	t.Logf("preview creates the golden plan's %d resources", len(got))
+}
+
+// requireClean runs a preview that must announce no change but those the
+// emulator's gaps explain.
+func requireClean(ctx context.Context, t *testing.T, st *stack, what string) {
+	t.Helper()
+	steps, err := st.preview(ctx, t)
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	requireNoChanges(t, what, steps)
+}
+
+// checkPoolAndCidrChange: the target group is updated in place on
+// connectionPoolConfig, one ingress rule is created, and the only other
+// updates are of alarms and the dashboard whose text derives from the pool.
+func checkPoolAndCidrChange(t *testing.T, steps []step) {
+	t.Helper()
+	var tg, rules int
+	for _, s := range steps {
+		switch {
+		case s.Type == typeTargetGroup && s.Op == apitype.OpUpdate:
+			tg++
+			if !reflect.DeepEqual(s.Diffs, []string{"connectionPoolConfig"}) {
+				t.Errorf("the target group changes %v, want only connectionPoolConfig", s.Diffs)
+			}
+		case s.Type == typeIngressRule && s.Op == apitype.OpCreate:
+			rules++
+		case (s.Type == typeAlarm || s.Type == typeDashboard) && s.Op == apitype.OpUpdate:
+			t.Logf("the pool change also updates %s %s %v (its text derives from the pool)", s.Type, s.Name, s.Diffs)
+		default:
+			t.Errorf("the pool and CIDR change also announces %s", s)
+		}
+	}
+	if tg != 1 || rules != 1 {
+		t.Errorf("the change updates %d target groups and creates %d ingress rules, want 1 and 1: %v", tg, rules, byOp(steps))
+	}
+}
+
+// checkProxyReplacement: new subnets replace the proxy, deleting it first.
+func checkProxyReplacement(t *testing.T, steps []step) {
+	t.Helper()
+	var replaced bool
+	for _, s := range steps {
+		t.Logf("subnet change preview: %s", s)
+		if s.Type == typeProxy && (s.Op == apitype.OpReplace || s.Op == apitype.OpDeleteReplaced || s.Op == apitype.OpCreateReplacement) {
+			replaced = true
+			if s.Op == apitype.OpReplace && !slices.Contains(s.Keys, "vpcSubnetIds") {
+				t.Errorf("the proxy is replaced for %v, want vpcSubnetIds", s.Keys)
+			}
+		}
+	}
+	if !replaced {
+		t.Errorf("new subnets do not replace the proxy: %v", byOp(steps))
+	}
+}
+
+// proxyOf returns the emulator's only proxy.
+func proxyOf(t *testing.T, snap *snapshot) *proxySnap {
+	t.Helper()
+	if len(snap.Proxies) != 1 {
+		t.Fatalf("the emulator holds %d proxies, want 1", len(snap.Proxies))
+	}
+	return &snap.Proxies[0]
+}
+
+// checkDeployed compares the stack's outputs and what the emulator holds
+// with the configuration.
+func checkDeployed(ctx context.Context, t *testing.T, st *stack, tl tools, fx fixture, want *expected) {
+	t.Helper()
+	outs := st.outputs(ctx, t)
+	snap := takeSnapshot(ctx, t, tl, st.e.moto)
+	px := proxyOf(t, snap)
+	str := func(k string) string { s, _ := outs[k].(string); return s }
+
+	if px.DBProxyName != str("proxyName") || px.Endpoint == "" || px.Endpoint != str("proxyEndpoint") {
+		t.Errorf("the emulator's proxy %s has endpoint %q; outputs proxyName %q, proxyEndpoint %q", px.DBProxyName, px.Endpoint, str("proxyName"), str("proxyEndpoint"))
+	}
+	if px.EngineFamily != "POSTGRESQL" || !px.RequireTLS || px.DebugLogging || px.IdleClientTimeout != want.idle {
+		t.Errorf("proxy %s: engine %s, RequireTLS %v, DebugLogging %v, IdleClientTimeout %d; want POSTGRESQL, true, false, %d",
+			px.DBProxyName, px.EngineFamily, px.RequireTLS, px.DebugLogging, px.IdleClientTimeout, want.idle)
+	}
+	if px.RoleArn != str("roleArn") {
+		t.Errorf("proxy role %s, output roleArn %s", px.RoleArn, str("roleArn"))
+	}
+	if g, w := sorted(px.VpcSubnetIDs), sorted(want.subnets); !reflect.DeepEqual(g, w) {
+		t.Errorf("proxy subnets %v, want %v", g, w)
+	}
+	if !reflect.DeepEqual(px.VpcSecurityGroupIDs, []string{str("proxySecurityGroupId")}) {
+		t.Errorf("proxy security groups %v, want the output proxySecurityGroupId %s", px.VpcSecurityGroupIDs, str("proxySecurityGroupId"))
+	}
+	if len(px.Auth) != 1 || px.Auth[0].SecretArn != fx.SecretArn || px.Auth[0].AuthScheme != "SECRETS" || px.Auth[0].IAMAuth != "DISABLED" {
+		t.Errorf("proxy auth %+v, want the secret %s with SECRETS and IAM auth DISABLED", px.Auth, fx.SecretArn)
+	}
+	var pools []string
+	for _, g := range px.TargetGroups {
+		if g.IsDefault {
+			c := g.ConnectionPoolConfig
+			pools = append(pools, fmt.Sprintf("%d/%d/%d", c.MaxConnectionsPercent, c.MaxIdleConnectionsPercent, c.ConnectionBorrowTimeout))
+		}
+	}
+	wantPool := fmt.Sprintf("%d/%d/%d", want.pool["maxConnectionsPercent"], want.pool["maxIdleConnectionsPercent"], want.pool["connectionBorrowTimeout"])
+	if !reflect.DeepEqual(pools, []string{wantPool}) {
+		t.Errorf("default target group pools (max/idle/borrow) %v, want [%s]", pools, wantPool)
+	}
+	if len(px.Targets) != 1 || px.Targets[0].RdsResourceID != fx.ClusterIdentifier || px.Targets[0].Type != "TRACKED_CLUSTER" {
+		t.Errorf("proxy targets %+v, want the cluster %s as TRACKED_CLUSTER", px.Targets, fx.ClusterIdentifier)
+	}
+
+	// The endpoint parameter holds what the emulator reports.
+	var param bool
+	for _, p := range snap.Parameters {
+		if p.Name == str("endpointParameterName") {
+			param = true
+			if p.Value != px.Endpoint {
+				t.Errorf("parameter %s holds %q, want the proxy endpoint %q", p.Name, p.Value, px.Endpoint)
+			}
+		}
+	}
+	if !param {
+		t.Errorf("no SSM parameter %q", str("endpointParameterName"))
+	}
+
+	// Exactly the chain's rules, each on the PostgreSQL port.
+	proxySG := str("proxySecurityGroupId")
+	wantRules := []string{
+		rule{GroupID: fx.AuroraSGID, IPProtocol: "tcp", FromPort: 5432, ToPort: 5432, ReferencedGroupInfo: &struct {
+			GroupID string `json:"GroupId"`
+		}{proxySG}}.key(),
+		rule{GroupID: proxySG, IsEgress: true, IPProtocol: "tcp", FromPort: 5432, ToPort: 5432, ReferencedGroupInfo: &struct {
+			GroupID string `json:"GroupId"`
+		}{fx.AuroraSGID}}.key(),
+		rule{GroupID: proxySG, IPProtocol: "tcp", FromPort: 5432, ToPort: 5432, ReferencedGroupInfo: &struct {
+			GroupID string `json:"GroupId"`
+		}{fx.AppSGID}}.key(),
+	}
+	for _, c := range want.cidrs {
+		wantRules = append(wantRules, rule{GroupID: proxySG, IPProtocol: "tcp", FromPort: 5432, ToPort: 5432, CidrIpv4: c}.key())
+	}
+	var gotRules []string
+	for _, r := range snap.SecurityGroupRules {
+		if r.GroupID == proxySG || r.GroupID == fx.AuroraSGID {
+			gotRules = append(gotRules, r.key())
+		}
+	}
+	if g, w := sorted(gotRules), sorted(wantRules); !reflect.DeepEqual(g, w) {
+		t.Errorf("security group rules:\n%s\nwant exactly:\n%s", strings.Join(g, "\n"), strings.Join(w, "\n"))
+	}
+
+	// The role reads exactly the secret.
+	var roles int
+	for _, r := range snap.Roles {
+		if r.Arn != str("roleArn") {
+			continue
+		}
+		roles++
+		allowed := map[string]bool{}
+		for _, doc := range r.Policies {
+			for _, res := range allowedResources(t, doc) {
+				allowed[res] = true
+			}
+		}
+		if !allowed[fx.SecretArn] {
+			t.Errorf("role %s does not allow the secret %s: %v", r.RoleName, fx.SecretArn, allowed)
+		}
+		for res := range allowed {
+			if res != fx.SecretArn && !strings.HasPrefix(res, "arn:aws:kms:") {
+				t.Errorf("role %s allows %s beyond the secret and its key", r.RoleName, res)
+			}
+		}
+	}
+	if roles != 1 {
+		t.Errorf("%d roles with the output roleArn %s, want 1", roles, str("roleArn"))
+	}
+
+	// The log group keeps logs as configured; the dashboard exists.
+	var logs bool
+	for _, g := range snap.LogGroups {
+		if g.LogGroupName == str("logGroupName") {
+			logs = true
+			if g.RetentionInDays != want.retention {
+				t.Errorf("log group %s keeps logs %d days, want %d", g.LogGroupName, g.RetentionInDays, want.retention)
+			}
+		}
+	}
+	if !logs {
+		t.Errorf("no log group %q", str("logGroupName"))
+	}
+	var dash bool
+	for _, d := range snap.Dashboards {
+		dash = dash || d.DashboardName == str("dashboardName")
+	}
+	if !dash {
+		t.Errorf("no dashboard %q", str("dashboardName"))
+	}
+}
+
+// allowedResources lists the resources the Allow statements of a policy
+// document (JSON text, or an object as boto3 decodes it) name.
+func allowedResources(t *testing.T, doc any) []string {
+	t.Helper()
+	if s, ok := doc.(string); ok {
+		if err := json.Unmarshal([]byte(s), &doc); err != nil {
+			t.Fatalf("policy is not JSON: %v", err)
+		}
+	}
+	m, _ := doc.(map[string]any)
+	stmts, _ := m["Statement"].([]any)
+	var out []string
+	for _, st := range stmts {
+		s, _ := st.(map[string]any)
+		if s["Effect"] != "Allow" {
+			continue
+		}
+		switch r := s["Resource"].(type) {
+		case string:
+			out = append(out, r)
+		case []any:
+			for _, e := range r {
+				if v, ok := e.(string); ok {
+					out = append(out, v)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// secretValue returns the current value of the secret arn.
+func secretValue(t *testing.T, snap *snapshot, arn string) string {
+	t.Helper()
+	for _, s := range snap.Secrets {
+		if s.ARN == arn {
+			return s.SecretString
+		}
+	}
+	t.Fatalf("the emulator holds no secret %s", arn)
+	return ""
+}
+
+func sorted(s []string) []string {
+	out := slices.Clone(s)
+	sort.Strings(out)
+	return out
+}
+
+func firstLine(err error) string {
+	s, _, _ := strings.Cut(err.Error(), "\n")
+	return s
+}

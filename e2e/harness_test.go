@@ -1,0 +1,360 @@
+// Package e2e runs the program through the real Pulumi engine against the
+// moto AWS emulator: the Pulumi CLI and a test-only `aws` provider plugin
+// that bridges the hashicorp/aws Terraform provider pulumi-aws v6 bridges,
+// both built by `make e2e-tools` into bin/e2e. Without them the tests skip,
+// naming what is missing; with RDS_PROXY_E2E=require (CI) they fail instead.
+package e2e
+
+// The harness: finding the tools, the moto server, the processes the cycle
+// starts, and timings.
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+const (
+	// e2eEnvVar set to "require" turns a missing tool into a failure
+	// instead of a skip (.ci/run sets it).
+	e2eEnvVar = "RDS_PROXY_E2E"
+	// toolsEnvVar overrides the folder `make e2e-tools` builds into.
+	toolsEnvVar = "RDS_PROXY_E2E_TOOLS"
+	// providerEnvVar names the terraform-provider-aws executable the
+	// plugin bridges; the plugin reads it too.
+	providerEnvVar = "RDS_PROXY_TF_PROVIDER"
+	// defaultProvider is where the machine image keeps hashicorp/aws.
+	defaultProvider = "/opt/tf-plugins/registry.terraform.io/hashicorp/aws/5.100.0/linux_amd64"
+	// pluginVersion is the pulumi-aws version the test plugin reports:
+	// the SDK version in go.mod.
+	pluginVersion = "6.83.4"
+	// runEnvVar marks every process a cycle starts (the CLI, the plugins
+	// and their Terraform children inherit it), so that the cycle can find
+	// and stop any of them that outlive it.
+	runEnvVar = "RDS_PROXY_E2E_RUN"
+	// region is the one region of the cycle.
+	region = "us-east-1"
+)
+
+// tools are the programs the engine cycle needs.
+type tools struct {
+	cliRoot  string // folder holding bin/pulumi (auto.PulumiCommandOptions.Root)
+	plugin   string // the test plugin pulumi-resource-aws
+	provider string // the terraform-provider-aws executable it bridges
+	python   string // python3 with moto and boto3
+}
+
+// repoRoot is the repository's root, from this package's folder.
+func repoRoot(t *testing.T) string {
+	t.Helper()
+	root, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return root
+}
+
+// needTools returns the tools, or skips the test (fails it when
+// RDS_PROXY_E2E=require) naming what is missing and how to get it. A test
+// that runs no engine (engine false) does without the CLI and moto.
+func needTools(t *testing.T, engine bool) tools {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("the engine cycle does not run with -short")
+	}
+	dir := os.Getenv(toolsEnvVar)
+	if dir == "" {
+		dir = filepath.Join(repoRoot(t), "bin", "e2e")
+	}
+	tl := tools{cliRoot: dir, plugin: filepath.Join(dir, "pulumi-resource-aws")}
+	var missing []string
+	bins := []string{tl.plugin}
+	if engine {
+		bins = append(bins, filepath.Join(dir, "bin", "pulumi"))
+	}
+	for _, bin := range bins {
+		if _, err := os.Stat(bin); err != nil {
+			missing = append(missing, bin+" is missing (run `make e2e-tools`)")
+		}
+	}
+	var err error
+	if tl.provider, err = findProvider(); err != nil {
+		missing = append(missing, err.Error())
+	}
+	if engine {
+		missing = append(missing, findPython(&tl)...)
+	}
+	if len(missing) == 0 {
+		return tl
+	}
+	msg := "the engine cycle needs the Pulumi CLI, the test plugin, terraform-provider-aws and moto: " + strings.Join(missing, "; ")
+	if os.Getenv(e2eEnvVar) == "require" {
+		t.Fatalf("%s (%s=require)", msg, e2eEnvVar)
+	}
+	t.Skip(msg)
+	return tl
+}
+
+// findPython sets tl.python to a python3 that can run moto, or says what
+// is missing.
+func findPython(tl *tools) []string {
+	var err error
+	if tl.python, err = exec.LookPath("python3"); err != nil {
+		return []string{"python3 is not on PATH"}
+	}
+	if out, err := exec.Command(tl.python, "-c", "import moto.server, boto3").CombinedOutput(); err != nil { //nolint:gosec // python3 from PATH, fixed arguments
+		return []string{"python3 cannot import moto.server and boto3 (pip install 'moto[server]'): " + lastLines(string(out), 2)}
+	}
+	return nil
+}
+
+// findProvider returns the terraform-provider-aws executable: the one
+// RDS_PROXY_TF_PROVIDER names, or the image's.
+func findProvider() (string, error) {
+	if p := os.Getenv(providerEnvVar); p != "" {
+		if _, err := os.Stat(p); err != nil {
+			return "", fmt.Errorf("%s=%s: %w", providerEnvVar, p, err)
+		}
+		return p, nil
+	}
+	matches, _ := filepath.Glob(filepath.Join(defaultProvider, "terraform-provider-aws*"))
+	if len(matches) == 0 {
+		return "", fmt.Errorf("no terraform-provider-aws in %s (set %s to the executable)", defaultProvider, providerEnvVar)
+	}
+	return matches[0], nil
+}
+
+// runID returns a value unique to this run, for runEnvVar.
+func runID(t *testing.T) string {
+	t.Helper()
+	b := make([]byte, 8)
+	if _, err := rand.Read(b); err != nil {
+		t.Fatal(err)
+	}
+	return hex.EncodeToString(b)
+}
+
+// marked lists the PIDs of live processes whose environment holds
+// runEnvVar=id, with their command lines.
+func marked(id string) map[int]string {
+	want := []byte(runEnvVar + "=" + id)
+	out := map[int]string{}
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		return out
+	}
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil || pid == os.Getpid() {
+			continue
+		}
+		env, err := os.ReadFile(filepath.Join("/proc", e.Name(), "environ"))
+		if err != nil || !bytes.Contains(env, want) {
+			continue
+		}
+		for _, kv := range bytes.Split(env, []byte{0}) {
+			if !bytes.Equal(kv, want) {
+				continue
+			}
+			cmd, _ := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
+			if stat := procState(pid); stat == "Z" {
+				break // a zombie holds nothing
+			}
+			out[pid] = strings.TrimSpace(string(bytes.ReplaceAll(cmd, []byte{0}, []byte{' '})))
+			break
+		}
+	}
+	return out
+}
+
+// procState is the one-letter state of pid from /proc/PID/status.
+func procState(pid int) string {
+	f, err := os.Open(filepath.Join("/proc", strconv.Itoa(pid), "status"))
+	if err != nil {
+		return ""
+	}
+	defer func() { _ = f.Close() }()
+	s := bufio.NewScanner(f)
+	for s.Scan() {
+		if v, ok := strings.CutPrefix(s.Text(), "State:"); ok {
+			return strings.Fields(v)[0]
+		}
+	}
+	return ""
+}
+
+// reapLeftovers registers a cleanup that waits briefly for every process
+// marked with id to end, then stops what is left by PID and fails the test
+// naming each one: the cycle must leave nothing running.
+func reapLeftovers(t *testing.T, id string) {
+	t.Helper()
+	t.Cleanup(func() {
+		deadline := time.Now().Add(15 * time.Second)
+		left := marked(id)
+		for len(left) > 0 && time.Now().Before(deadline) {
+			time.Sleep(500 * time.Millisecond)
+			left = marked(id)
+		}
+		for pid, cmd := range left {
+			_ = syscall.Kill(pid, syscall.SIGKILL)
+			t.Errorf("process %d outlived the cycle and was killed: %s", pid, cmd)
+		}
+	})
+}
+
+// moto is a running moto server.
+type moto struct {
+	url string
+}
+
+// startMoto starts moto on 127.0.0.1 and a free port, marked with id, and
+// stops its process group by PID when the test ends, whatever happens.
+func startMoto(t *testing.T, python, id string) *moto {
+	t.Helper()
+	port := freePort(t)
+	logPath := filepath.Join(t.TempDir(), "moto.log")
+	logFile, err := os.Create(logPath) //nolint:gosec // under t.TempDir
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(python, "-m", "moto.server", "-H", "127.0.0.1", "-p", strconv.Itoa(port)) //nolint:gosec // python3 from PATH, fixed arguments
+	cmd.Stdout, cmd.Stderr = logFile, logFile
+	cmd.Env = append(os.Environ(), runEnvVar+"="+id)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	if err := cmd.Start(); err != nil {
+		_ = logFile.Close()
+		t.Fatalf("start moto: %v", err)
+	}
+	exited := make(chan struct{})
+	var waitErr error
+	go func() { waitErr = cmd.Wait(); close(exited) }()
+	pid := cmd.Process.Pid
+	t.Cleanup(func() {
+		_ = syscall.Kill(-pid, syscall.SIGTERM)
+		select {
+		case <-exited:
+		case <-time.After(5 * time.Second):
+			_ = syscall.Kill(-pid, syscall.SIGKILL)
+			<-exited
+		}
+		_ = logFile.Close()
+		if t.Failed() {
+			if b, err := os.ReadFile(logPath); err == nil { //nolint:gosec // under t.TempDir
+				t.Logf("moto log (last lines):\n%s", lastLines(string(b), 30))
+			}
+		}
+	})
+
+	m := &moto{url: "http://127.0.0.1:" + strconv.Itoa(port)}
+	client := &http.Client{Timeout: 2 * time.Second}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		select {
+		case <-exited:
+			b, _ := os.ReadFile(logPath) //nolint:gosec // under t.TempDir
+			t.Fatalf("moto exited before it answered: %v\n%s", waitErr, lastLines(string(b), 20))
+		default:
+		}
+		resp, err := client.Get(m.url + "/moto-api/")
+		if err == nil {
+			_ = resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				t.Logf("moto %s (pid %d) is up", m.url, pid)
+				return m
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("moto did not answer on %s within 30s: %v", m.url, err)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+func freePort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("find a free port: %v", err)
+	}
+	defer func() { _ = l.Close() }()
+	addr, ok := l.Addr().(*net.TCPAddr)
+	if !ok {
+		t.Fatalf("listener address %v is not TCP", l.Addr())
+	}
+	return addr.Port
+}
+
+// fakeAWSEnv is what every process that talks to the emulator gets on top
+// of its environment: fake credentials and no shared config, so that
+// nothing can reach a real account.
+func fakeAWSEnv() map[string]string {
+	return map[string]string{
+		"AWS_ACCESS_KEY_ID":           "testing",
+		"AWS_SECRET_ACCESS_KEY":       "testing",
+		"AWS_DEFAULT_REGION":          region,
+		"AWS_REGION":                  region,
+		"AWS_CONFIG_FILE":             os.DevNull,
+		"AWS_SHARED_CREDENTIALS_FILE": os.DevNull,
+		"AWS_EC2_METADATA_DISABLED":   "true",
+	}
+}
+
+// envList is the inherited environment without any AWS_ setting, plus
+// extra.
+func envList(extra map[string]string) []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "AWS_") {
+			env = append(env, kv)
+		}
+	}
+	for k, v := range extra {
+		env = append(env, k+"="+v)
+	}
+	return env
+}
+
+// timings records how long each step of the cycle takes.
+type timings struct {
+	start, last time.Time
+	steps       []string
+}
+
+func newTimings() *timings {
+	now := time.Now()
+	return &timings{start: now, last: now}
+}
+
+// step ends the current step under name and logs its duration.
+func (tm *timings) step(t *testing.T, name string) {
+	t.Helper()
+	now := time.Now()
+	line := fmt.Sprintf("%-56s %6.1fs", name, now.Sub(tm.last).Seconds())
+	tm.steps = append(tm.steps, line)
+	tm.last = now
+	t.Logf("step done: %s", line)
+}
+
+func (tm *timings) summary() string {
+	return strings.Join(tm.steps, "\n") + fmt.Sprintf("\n%-56s %6.1fs", "total", time.Since(tm.start).Seconds())
+}
+
+func lastLines(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) > n {
+		lines = append([]string{"..."}, lines[len(lines)-n:]...)
+	}
+	return strings.Join(lines, "\n")
+}

@@ -1,0 +1,300 @@
+package e2e
+
+// The test plugin derives property names from the Terraform schema; the
+// program is compiled against pulumi-aws's SDK, whose names carry
+// pulumi-aws's own overrides. A name the plugin spells differently would
+// silently drop an input, so every name is compared here.
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/rds"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/secretsmanager"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ssm"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/vpc"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// sdkResources maps each resource token the plugin serves to the SDK's
+// input type and resource type.
+var sdkResources = map[string]struct {
+	args     pulumi.Input
+	resource any
+}{
+	"aws:cloudwatch/dashboard:Dashboard":                        {cloudwatch.DashboardArgs{}, cloudwatch.Dashboard{}},
+	"aws:cloudwatch/logGroup:LogGroup":                          {cloudwatch.LogGroupArgs{}, cloudwatch.LogGroup{}},
+	"aws:cloudwatch/metricAlarm:MetricAlarm":                    {cloudwatch.MetricAlarmArgs{}, cloudwatch.MetricAlarm{}},
+	"aws:ec2/securityGroup:SecurityGroup":                       {ec2.SecurityGroupArgs{}, ec2.SecurityGroup{}},
+	"aws:iam/role:Role":                                         {iam.RoleArgs{}, iam.Role{}},
+	"aws:iam/rolePolicy:RolePolicy":                             {iam.RolePolicyArgs{}, iam.RolePolicy{}},
+	"aws:kms/key:Key":                                           {kms.KeyArgs{}, kms.Key{}},
+	"aws:rds/proxy:Proxy":                                       {rds.ProxyArgs{}, rds.Proxy{}},
+	"aws:rds/proxyDefaultTargetGroup:ProxyDefaultTargetGroup":   {rds.ProxyDefaultTargetGroupArgs{}, rds.ProxyDefaultTargetGroup{}},
+	"aws:rds/proxyEndpoint:ProxyEndpoint":                       {rds.ProxyEndpointArgs{}, rds.ProxyEndpoint{}},
+	"aws:rds/proxyTarget:ProxyTarget":                           {rds.ProxyTargetArgs{}, rds.ProxyTarget{}},
+	"aws:secretsmanager/secretVersion:SecretVersion":            {secretsmanager.SecretVersionArgs{}, secretsmanager.SecretVersion{}},
+	"aws:ssm/parameter:Parameter":                               {ssm.ParameterArgs{}, ssm.Parameter{}},
+	"aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule":   {vpc.SecurityGroupEgressRuleArgs{}, vpc.SecurityGroupEgressRule{}},
+	"aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": {vpc.SecurityGroupIngressRuleArgs{}, vpc.SecurityGroupIngressRule{}},
+}
+
+// sdkFunctions maps each function token the program invokes to the SDK's
+// argument and result types.
+var sdkFunctions = map[string]struct{ args, result any }{
+	"aws:ec2/getSubnet:getSubnet":                            {ec2.LookupSubnetArgs{}, ec2.LookupSubnetResult{}},
+	"aws:rds/getCluster:getCluster":                          {rds.LookupClusterArgs{}, rds.LookupClusterResult{}},
+	"aws:secretsmanager/getSecretRotation:getSecretRotation": {secretsmanager.LookupSecretRotationArgs{}, secretsmanager.LookupSecretRotationResult{}},
+	"aws:secretsmanager/getSecretVersion:getSecretVersion":   {secretsmanager.LookupSecretVersionArgs{}, secretsmanager.LookupSecretVersionResult{}},
+}
+
+// schemaProp is a property of the plugin's package schema.
+type schemaProp struct {
+	Ref                  string      `json:"$ref"`
+	Items                *schemaProp `json:"items"`
+	AdditionalProperties *schemaProp `json:"additionalProperties"`
+}
+
+// ref is the type the property holds, through arrays and maps.
+func (p schemaProp) ref() string {
+	switch {
+	case p.Ref != "":
+		return strings.TrimPrefix(p.Ref, "#/types/")
+	case p.Items != nil:
+		return p.Items.ref()
+	case p.AdditionalProperties != nil:
+		return p.AdditionalProperties.ref()
+	}
+	return ""
+}
+
+type schemaObject struct {
+	Properties      map[string]schemaProp `json:"properties"`
+	InputProperties map[string]schemaProp `json:"inputProperties"`
+}
+
+type packageSchema struct {
+	Version   string                  `json:"version"`
+	Types     map[string]schemaObject `json:"types"`
+	Resources map[string]schemaObject `json:"resources"`
+	Functions map[string]struct {
+		Inputs  schemaObject `json:"inputs"`
+		Outputs schemaObject `json:"outputs"`
+	} `json:"functions"`
+}
+
+// pluginSchema runs `pulumi-resource-aws -schema`.
+func pluginSchema(t *testing.T, tl tools) *packageSchema {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, tl.plugin, "-schema") //nolint:gosec // the tools folder's plugin
+	cmd.Env = envList(map[string]string{providerEnvVar: tl.provider})
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("%s -schema: %v\n%s", tl.plugin, err, lastLines(stderr.String(), 20))
+	}
+	var s packageSchema
+	if err := json.Unmarshal(stdout.Bytes(), &s); err != nil {
+		t.Fatalf("read the plugin's schema: %v", err)
+	}
+	return &s
+}
+
+// TestBridgeNamesMatchTheSDK: for every resource and function the plugin
+// serves, the property names (inputs, outputs and nested types) equal the
+// pulumi-aws SDK's, and every resource type the program registers is
+// served.
+func TestBridgeNamesMatchTheSDK(t *testing.T) {
+	tl := needTools(t, false)
+	s := pluginSchema(t, tl)
+	if s.Version != pluginVersion {
+		t.Errorf("the plugin reports version %s, want %s (the SDK's)", s.Version, pluginVersion)
+	}
+
+	for _, typ := range programTypes(t) {
+		if _, ok := s.Resources[typ]; !ok {
+			t.Errorf("the program registers %s, which the plugin does not serve", typ)
+		}
+		if _, ok := sdkResources[typ]; !ok {
+			t.Errorf("the program registers %s, which this test does not compare: add it to sdkResources", typ)
+		}
+	}
+	for token := range s.Resources {
+		if _, ok := sdkResources[token]; !ok {
+			t.Errorf("the plugin serves %s, which this test does not compare: add it to sdkResources", token)
+		}
+	}
+
+	for token, sdk := range sdkResources {
+		t.Run(token, func(t *testing.T) {
+			r, ok := s.Resources[token]
+			if !ok {
+				t.Fatalf("the plugin does not serve %s", token)
+			}
+			sameNames(t, "inputs", tags(sdk.args.ElementType()), keys(r.InputProperties))
+			n := compareObject(t, "outputs", s, reflect.TypeOf(sdk.resource), r.Properties)
+			t.Logf("%d inputs and %d outputs (nested types included) named as in the SDK", len(r.InputProperties), n)
+		})
+	}
+	for token, sdk := range sdkFunctions {
+		t.Run(token, func(t *testing.T) {
+			f, ok := s.Functions[token]
+			if !ok {
+				t.Fatalf("the plugin does not serve %s", token)
+			}
+			n := compareObject(t, "arguments", s, reflect.TypeOf(sdk.args), f.Inputs.Properties)
+			n += compareObject(t, "result", s, reflect.TypeOf(sdk.result), f.Outputs.Properties)
+			t.Logf("%d argument and result names (nested types included) as in the SDK", n)
+		})
+	}
+}
+
+// programTypes lists the resource types in the golden plans.
+func programTypes(t *testing.T) []string {
+	t.Helper()
+	seen := map[string]bool{}
+	for _, stack := range []string{"qa", "prod"} {
+		b, err := os.ReadFile(filepath.Join("..", "tests", "testdata", stack+".plan.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var p struct {
+			Resources []struct {
+				Type   string `json:"type"`
+				Custom bool   `json:"custom"`
+			} `json:"resources"`
+		}
+		if err := json.Unmarshal(b, &p); err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range p.Resources {
+			if r.Custom {
+				seen[r.Type] = true
+			}
+		}
+	}
+	out := make([]string, 0, len(seen))
+	for typ := range seen {
+		out = append(out, typ)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// compareObject compares the pulumi-tagged fields of the struct typ with
+// the schema's properties, and each nested object type with the schema type
+// the property refers to.
+// It returns how many names it compared.
+func compareObject(t *testing.T, where string, s *packageSchema, typ reflect.Type, props map[string]schemaProp) int {
+	t.Helper()
+	sameNames(t, where, tags(typ), keys(props))
+	n := len(props)
+	for i := range typ.NumField() {
+		f := typ.Field(i)
+		name, ok := pulumiTag(f)
+		if !ok {
+			continue
+		}
+		nested := objectType(f.Type)
+		ref := props[name].ref()
+		if nested == nil || ref == "" {
+			continue
+		}
+		obj, ok := s.Types[ref]
+		if !ok {
+			t.Errorf("%s.%s refers to %s, which the schema lacks", where, name, ref)
+			continue
+		}
+		n += compareObject(t, where+"."+name, s, nested, obj.Properties)
+	}
+	return n
+}
+
+// objectType is the struct a field holds (through outputs, pointers,
+// slices and maps), or nil.
+func objectType(typ reflect.Type) reflect.Type {
+	for {
+		if typ.Kind() == reflect.Struct {
+			if et, ok := reflect.New(typ).Elem().Interface().(interface{ ElementType() reflect.Type }); ok && !strings.HasSuffix(typ.Name(), "Args") {
+				typ = et.ElementType()
+				continue
+			}
+			if typ.PkgPath() == "" || strings.HasPrefix(typ.PkgPath(), "github.com/pulumi/pulumi-aws/") {
+				return typ
+			}
+			return nil
+		}
+		switch typ.Kind() {
+		case reflect.Pointer, reflect.Slice, reflect.Array, reflect.Map:
+			typ = typ.Elem()
+		default:
+			return nil
+		}
+	}
+}
+
+// tags lists the pulumi tags of a struct's fields.
+func tags(typ reflect.Type) []string {
+	for typ.Kind() == reflect.Pointer {
+		typ = typ.Elem()
+	}
+	var out []string
+	for i := range typ.NumField() {
+		if name, ok := pulumiTag(typ.Field(i)); ok {
+			out = append(out, name)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func pulumiTag(f reflect.StructField) (string, bool) {
+	tag, ok := f.Tag.Lookup("pulumi")
+	if !ok || f.Anonymous {
+		return "", false
+	}
+	name, _, _ := strings.Cut(tag, ",")
+	return name, name != "" && name != "id" && name != "urn"
+}
+
+func keys(m map[string]schemaProp) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		if k != "id" {
+			out = append(out, k)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// sameNames fails naming each property only one side has.
+func sameNames(t *testing.T, where string, sdk, plugin []string) {
+	t.Helper()
+	for _, n := range sdk {
+		if !slices.Contains(plugin, n) {
+			t.Errorf("%s: the SDK has %q, the plugin does not (plugin: %v)", where, n, plugin)
+		}
+	}
+	for _, n := range plugin {
+		if !slices.Contains(sdk, n) {
+			t.Errorf("%s: the plugin has %q, the SDK does not (SDK: %v)", where, n, sdk)
+		}
+	}
+}

@@ -1,0 +1,93 @@
+"""Create, in the AWS emulator, what exists before the rds-proxy program runs.
+
+Usage: python3 fixture.py ENDPOINT_URL [LOG_GROUP]
+
+Prints the fixture's IDs as JSON. It creates, through the ordinary AWS APIs
+(boto3), never through emulator internals:
+- a VPC with three subnets in three Availability Zones (the third lets the
+  engine cycle replace the proxy by changing its subnets);
+- a second VPC with one subnet (the placement check must refuse it);
+- the Aurora PostgreSQL cluster with its security group and one writer;
+- the App Runner security group;
+- the Secrets Manager secret with the database credentials;
+- the proxy's log group, which already exists on some accounts (the
+  program adopts it with the adopt config key).
+Credentials and region come from the environment the test sets (fake
+credentials, us-east-1).
+"""
+
+import json
+import sys
+
+import boto3
+
+CLUSTER = "e2e-aurora"
+INSTANCE_CLASS = "db.r6g.large"
+
+
+def main():
+    endpoint = sys.argv[1]
+    log_group = sys.argv[2] if len(sys.argv) > 2 else ""
+    session = boto3.session.Session()
+
+    def client(name):
+        return session.client(name, endpoint_url=endpoint)
+
+    ec2, rds = client("ec2"), client("rds")
+    secretsmanager, logs = client("secretsmanager"), client("logs")
+
+    vpc = ec2.create_vpc(CidrBlock="10.42.0.0/16")["Vpc"]["VpcId"]
+    subnets, azs = [], {}
+    for i, az in enumerate(["us-east-1a", "us-east-1b", "us-east-1c"], start=1):
+        s = ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.42.{i}.0/24", AvailabilityZone=az)["Subnet"]
+        subnets.append(s["SubnetId"])
+        azs[s["SubnetId"]] = az
+    other_vpc = ec2.create_vpc(CidrBlock="10.77.0.0/16")["Vpc"]["VpcId"]
+    other_subnet = ec2.create_subnet(VpcId=other_vpc, CidrBlock="10.77.1.0/24",
+                                     AvailabilityZone="us-east-1a")["Subnet"]["SubnetId"]
+
+    aurora_sg = ec2.create_security_group(GroupName="e2e-aurora", Description="Aurora PostgreSQL cluster",
+                                          VpcId=vpc)["GroupId"]
+    app_sg = ec2.create_security_group(GroupName="e2e-apprunner", Description="App Runner VPC connector",
+                                       VpcId=vpc)["GroupId"]
+
+    rds.create_db_subnet_group(DBSubnetGroupName="e2e-aurora", DBSubnetGroupDescription="Aurora",
+                               SubnetIds=subnets[:2])
+    cluster = rds.create_db_cluster(
+        DBClusterIdentifier=CLUSTER, Engine="aurora-postgresql", EngineVersion="15.4",
+        DatabaseName="app", MasterUsername="app_admin", MasterUserPassword="e2e-Password-1234",
+        Port=5432, DBSubnetGroupName="e2e-aurora", VpcSecurityGroupIds=[aurora_sg],
+    )["DBCluster"]
+    rds.create_db_instance(
+        DBInstanceIdentifier=CLUSTER + "-1", DBClusterIdentifier=CLUSTER, Engine="aurora-postgresql",
+        DBInstanceClass=INSTANCE_CLASS, DBSubnetGroupName="e2e-aurora",
+    )
+
+    # Compact JSON with sorted keys: the cutover must give back these bytes.
+    secret_string = json.dumps({
+        "dbname": "app", "engine": "postgres", "host": cluster["Endpoint"],
+        "password": "e2e-Password-1234", "port": 5432, "username": "app_admin",
+    }, separators=(",", ":"), sort_keys=True)
+    secret = secretsmanager.create_secret(Name="e2e/aurora/app", SecretString=secret_string)
+
+    if log_group:
+        logs.create_log_group(logGroupName=log_group)
+
+    json.dump({
+        "vpcId": vpc,
+        "subnetIds": subnets,
+        "subnetAzs": azs,
+        "otherVpcSubnetId": other_subnet,
+        "clusterIdentifier": CLUSTER,
+        "clusterEndpoint": cluster["Endpoint"],
+        "auroraSgId": aurora_sg,
+        "appSgId": app_sg,
+        "secretArn": secret["ARN"],
+        "secretString": secret_string,
+        "instanceClass": INSTANCE_CLASS,
+        "logGroupName": log_group,
+    }, sys.stdout, indent=1, sort_keys=True)
+
+
+if __name__ == "__main__":
+    main()
