@@ -20,8 +20,9 @@ plan: ## print, offline, what `pulumi up` would create for STACK (default qa)
 plan-json: ## the whole planned graph of STACK as JSON
 	go run ./cmd/plan -stack $(STACK) -json
 
-test: ## every test: mocks tests, golden plans and the engine cycle (skipped, saying why, without `make e2e-tools` and moto)
+test: ## every test: mocks tests, golden plans, the engine cycle (skipped, saying why, without `make e2e-tools` and moto) and the test plugin's own
 	go test -count=1 -timeout 30m ./...
+	cd e2e/awsbridge && go test -count=1 ./...
 
 test-short: ## the mocks tests only, without the engine cycle
 	go test -count=1 -short ./...
@@ -46,8 +47,9 @@ golden-check: ## fail when a golden plan is out of date
 fmt-check: ## fail when gofmt would change a file
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 
-vet: ## go vet
+vet: ## go vet, over the program and the test plugin
 	go vet ./...
+	cd e2e/awsbridge && go vet ./...
 
 lint: ## actionlint over the workflows and golangci-lint over the code (pinned in tools/go.mod)
 	scripts/lint.sh

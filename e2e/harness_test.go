@@ -85,7 +85,7 @@ func needTools(t *testing.T, engine bool) tools {
 		bins = append(bins, filepath.Join(dir, "bin", "pulumi"))
 	}
 	for _, bin := range bins {
-		if _, err := os.Stat(bin); err != nil {
+		if _, err := os.Stat(bin); err != nil { //nolint:gosec // a path the developer names, only looked at
 			missing = append(missing, bin+" is missing (run `make e2e-tools`)")
 		}
 	}
@@ -124,7 +124,7 @@ func findPython(tl *tools) []string {
 // RDS_PROXY_TF_PROVIDER names, or the image's.
 func findProvider() (string, error) {
 	if p := os.Getenv(providerEnvVar); p != "" {
-		if _, err := os.Stat(p); err != nil {
+		if _, err := os.Stat(p); err != nil { //nolint:gosec // a path the developer names, only looked at
 			return "", fmt.Errorf("%s=%s: %w", providerEnvVar, p, err)
 		}
 		return p, nil
@@ -225,7 +225,7 @@ func startMoto(t *testing.T, python, id string) *moto {
 	t.Helper()
 	port := freePort(t)
 	logPath := filepath.Join(t.TempDir(), "moto.log")
-	logFile, err := os.Create(logPath) //nolint:gosec // under t.TempDir
+	logFile, err := os.Create(logPath)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -251,7 +251,7 @@ func startMoto(t *testing.T, python, id string) *moto {
 		}
 		_ = logFile.Close()
 		if t.Failed() {
-			if b, err := os.ReadFile(logPath); err == nil { //nolint:gosec // under t.TempDir
+			if b, err := os.ReadFile(logPath); err == nil {
 				t.Logf("moto log (last lines):\n%s", lastLines(string(b), 30))
 			}
 		}
@@ -263,7 +263,7 @@ func startMoto(t *testing.T, python, id string) *moto {
 	for {
 		select {
 		case <-exited:
-			b, _ := os.ReadFile(logPath) //nolint:gosec // under t.TempDir
+			b, _ := os.ReadFile(logPath)
 			t.Fatalf("moto exited before it answered: %v\n%s", waitErr, lastLines(string(b), 20))
 		default:
 		}
