@@ -17,7 +17,7 @@ func testArgs(requireTLS bool) *Args {
 		AlarmsEnabled:     true,
 		RequireTLS:        requireTLS,
 		Thresholds:        Thresholds{BackendUsagePercent: 70, BorrowLatencyMs: 100, FreeableMemoryMiB: 1024, AuroraConnectionsPercent: 90},
-		Budget:            budget.New(1678, 80),
+		Budget:            budget.New(1722, 80),
 	}
 }
 

@@ -208,7 +208,7 @@ func (v *validator) budget(c *Config) {
 		return
 	}
 	v.add(KeyInstanceClass, show(c.InstanceClass),
-		"is not an Aurora PostgreSQL instance class the program knows; set maxConnections to the writer's max_connections (SHOW max_connections)")
+		"has no default the program knows: AWS publishes no default max_connections for it (AuroraPostgreSQL.Managing.html#AuroraPostgreSQL.Managing.MaxConnections in the Aurora User Guide); set maxConnections to the writer's max_connections (SHOW max_connections)")
 }
 
 func (v *validator) alarms(c *Config) {

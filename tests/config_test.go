@@ -81,6 +81,7 @@ func TestInvalidConfigurationIsRefusedBeforeAnyResource(t *testing.T) {
 		{"org making the reader endpoint name too long", "", map[string]string{ns + "readerEndpoint": "true", ns + "org": strings.Repeat("a", 44)}, ns + "org", `"` + strings.Repeat("a", 44) + `"`, "64 characters long, and RDS allows 63"},
 		{"instanceClass missing without maxConnections", "", map[string]string{ns + "instanceClass": ""}, ns + "instanceClass", "(not set)", "or set maxConnections"},
 		{"instanceClass unknown without maxConnections", "", map[string]string{ns + "instanceClass": "db.serverless"}, ns + "instanceClass", `"db.serverless"`, "set maxConnections to the writer's max_connections"},
+		{"an instance class without a published max_connections is not estimated from its memory", "", map[string]string{ns + "instanceClass": "db.r7g.large"}, ns + "instanceClass", `"db.r7g.large"`, "AWS publishes no default max_connections for it"},
 		{"maxConnections not a number", "", map[string]string{ns + "maxConnections": "many"}, ns + "maxConnections", `"many"`, "must be a whole number"},
 		{"maxConnections negative", "", map[string]string{ns + "maxConnections": "-1"}, ns + "maxConnections", "-1", "from 1 to 262143"},
 		{"maxConnections above PostgreSQL's limit", "", map[string]string{ns + "maxConnections": "262144"}, ns + "maxConnections", "262144", "from 1 to 262143"},
@@ -196,8 +197,8 @@ func TestDefaultsApplyWhenKeysAreUnset(t *testing.T) {
 		{"alarms.backendUsagePercent", get(t, p, typeAlarm, "acmecorp-qa-rds-proxy-backend-connections").Inputs["threshold"], float64(70)},
 		{"alarms.borrowLatencyMs", get(t, p, typeAlarm, "acmecorp-qa-rds-proxy-borrow-latency").Inputs["threshold"], float64(100 * 1000)},
 		{"alarms.freeableMemoryMiB", get(t, p, typeAlarm, "acmecorp-qa-rds-proxy-aurora-freeable-memory").Inputs["threshold"], float64(1024 * 1024 * 1024)},
-		{"alarms.auroraConnectionsPercent", get(t, p, typeAlarm, "acmecorp-qa-rds-proxy-aurora-connections").Inputs["threshold"], float64(1510)},
-		{"maxConnections", fmt.Sprint(p.Outputs["maxConnections"]), "1678"},
+		{"alarms.auroraConnectionsPercent", get(t, p, typeAlarm, "acmecorp-qa-rds-proxy-aurora-connections").Inputs["threshold"], float64(1549)},
+		{"maxConnections", fmt.Sprint(p.Outputs["maxConnections"]), "1722"},
 	}
 	for _, c := range checks {
 		if c.got != c.want {

@@ -12,7 +12,7 @@ import (
 )
 
 // stackBudget is the connection budget a stack file must produce, worked out
-// by hand: max_connections = LEAST(floor(GiB*10^9/9531392), 5000).
+// by hand from AWS's published default max_connections per instance class.
 type stackBudget struct {
 	max, pct, proxyCap, direct int
 	// ceiling is the Aurora connections alarm's threshold: 90% of max.
@@ -21,11 +21,11 @@ type stackBudget struct {
 
 func budgetOf(stack string) stackBudget {
 	if stack == "prod" {
-		// db.r6g.2xlarge: 64e9/9531392 = 6714, capped at 5000; 70% = 3500.
+		// db.r6g.2xlarge: 5000 published; 70% = 3500.
 		return stackBudget{max: 5000, pct: 70, proxyCap: 3500, direct: 1500, ceiling: 4500}
 	}
-	// db.r6g.large: 16e9/9531392 = 1678; 80% = 1342.4, rounded down.
-	return stackBudget{max: 1678, pct: 80, proxyCap: 1342, direct: 336, ceiling: 1510}
+	// db.r6g.large: 1722 published; 80% = 1377.6 and 90% = 1549.8, rounded down.
+	return stackBudget{max: 1722, pct: 80, proxyCap: 1377, direct: 345, ceiling: 1549}
 }
 
 // operateOutputs are the stack outputs that operate the proxy.
@@ -399,8 +399,8 @@ func TestAlarmsFollowTheConfiguration(t *testing.T) {
 			}
 		}},
 		{"auroraConnectionsPercent of max_connections, rounded down", map[string]string{ns + "alarms": `{"auroraConnectionsPercent":75}`}, func(t *testing.T, p *plan.Plan) {
-			// 75% of 1678 = 1258.5.
-			if v := threshold(t, p, "aurora-connections"); v != float64(1258) {
+			// 75% of 1722 = 1291.5.
+			if v := threshold(t, p, "aurora-connections"); v != float64(1291) {
 				t.Errorf("threshold = %v", v)
 			}
 		}},
