@@ -25,6 +25,9 @@ const (
 	OutputRoleArn               = "roleArn"
 	OutputTargetGroupName       = "targetGroupName"
 	OutputEndpointParameterName = "endpointParameterName"
+	// OutputProxyPort is the port clients connect to: RDS Proxy for
+	// PostgreSQL listens on 5432 whatever dbPort is.
+	OutputProxyPort = "proxyPort"
 	// OutputSecretHost is the host the application secret now holds; set
 	// only while cutover is proxy or direct.
 	OutputSecretHost = "secretHost"
@@ -120,6 +123,7 @@ func Build(ctx *pulumi.Context, cfg *settings.Config) (pulumi.Map, error) {
 		SecurityGroupName:      cfg.SecurityGroupName(),
 		ProxyName:              cfg.ProxyName(),
 		VpcID:                  cfg.VpcID,
+		ClientPort:             proxy.Port,
 		DBPort:                 cfg.DBPort,
 		ClusterSecurityGroupID: cfg.ClusterSecurityGroupID,
 		AppSecurityGroupIDs:    cfg.AppSecurityGroupIDs,
@@ -180,6 +184,7 @@ func Build(ctx *pulumi.Context, cfg *settings.Config) (pulumi.Map, error) {
 		OutputRoleArn:               access.RoleArn,
 		OutputTargetGroupName:       px.TargetGroupName,
 		OutputEndpointParameterName: px.EndpointParameterName,
+		OutputProxyPort:             pulumi.Int(proxy.Port),
 	}
 
 	b := cfg.Budget()

@@ -59,11 +59,19 @@ func TestValidEdgeConfigurationsAreAccepted(t *testing.T) {
 				t.Errorf("auth = %v", auth)
 			}
 		}},
-		{"a custom port reaches every rule", map[string]string{ns + "dbPort": "6432"}, func(t *testing.T, p *plan.Plan) {
+		{"a custom dbPort opens the proxy-to-Aurora rules; clients still reach the proxy on 5432", map[string]string{ns + "dbPort": "6432"}, func(t *testing.T, p *plan.Plan) {
+			// RDS Proxy for PostgreSQL listens on 5432 whatever the cluster's port.
 			for _, r := range append(p.OfType(typeIngressRule), p.OfType(typeEgressRule)...) {
-				if r.Inputs["fromPort"] != float64(6432) || r.Inputs["toPort"] != float64(6432) {
-					t.Errorf("%s: ports %v-%v", r.Name, r.Inputs["fromPort"], r.Inputs["toPort"])
+				want := float64(5432)
+				if r.Name == "acmecorp-qa-rds-proxy-sg-to-aurora" || r.Name == "acmecorp-qa-rds-proxy-into-aurora" {
+					want = 6432
 				}
+				if r.Inputs["fromPort"] != want || r.Inputs["toPort"] != want {
+					t.Errorf("%s: ports %v-%v, want %v", r.Name, r.Inputs["fromPort"], r.Inputs["toPort"], want)
+				}
+			}
+			if v := fmt.Sprint(p.Outputs["proxyPort"]); v != "5432" {
+				t.Errorf("proxyPort = %s, want 5432", v)
 			}
 		}},
 		{"a custom endpoint parameter name", map[string]string{ns + "endpointParameterName": "/platform/qa/DB_HOST"}, func(t *testing.T, p *plan.Plan) {

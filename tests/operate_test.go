@@ -203,7 +203,7 @@ func operateWants(stack string, tags obj, subnets []any) []want {
 				"name":        "/acmecorp/prod/rds-proxy/reader-endpoint",
 				"type":        "String",
 				"value":       ph(typeProxyEndpoint, reader, "endpoint"),
-				"description": "Use this as the read-only DB_HOST for prod services: it reaches the cluster's readers",
+				"description": "Use this as the read-only DB_HOST, with port 5432, for prod services: it reaches the cluster's readers",
 				"tags":        tags,
 			}},
 		)

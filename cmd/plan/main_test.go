@@ -77,8 +77,8 @@ func TestJSONIsTheWholeGraph(t *testing.T) {
 	if err := json.Unmarshal(out.Bytes(), &p); err != nil {
 		t.Fatal(err)
 	}
-	if p.Stack != "qa" || len(p.Resources) != 24 || len(p.Outputs) != 12 {
-		t.Errorf("stack %s with %d resources and %d outputs, want qa, 24 and 12", p.Stack, len(p.Resources), len(p.Outputs))
+	if p.Stack != "qa" || len(p.Resources) != 24 || len(p.Outputs) != 13 {
+		t.Errorf("stack %s with %d resources and %d outputs, want qa, 24 and 13", p.Stack, len(p.Resources), len(p.Outputs))
 	}
 }
 
