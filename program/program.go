@@ -147,16 +147,17 @@ func Build(ctx *pulumi.Context, cfg *settings.Config) (pulumi.Map, error) {
 	}
 
 	px, err := proxy.New(ctx, prefix, &proxy.Args{
-		Name:              cfg.ProxyName(),
-		Env:               cfg.Env,
-		RoleArn:           access.RoleArn,
-		SubnetIDs:         cfg.SubnetIDs,
-		SecurityGroupID:   chain.ProxySecurityGroupID.ToStringOutput(),
-		SecretArn:         cfg.SecretArn,
-		IAMAuth:           cfg.IAMAuth,
-		RequireTLS:        cfg.RequireTLS,
-		IdleClientTimeout: cfg.IdleClientTimeout,
-		DebugLogging:      cfg.DebugLogging,
+		Name:                   cfg.ProxyName(),
+		Env:                    cfg.Env,
+		RoleArn:                access.RoleArn,
+		SubnetIDs:              cfg.SubnetIDs,
+		SecurityGroupID:        chain.ProxySecurityGroupID.ToStringOutput(),
+		SecretArn:              cfg.SecretArn,
+		IAMAuth:                cfg.IAMAuth,
+		ClientPasswordAuthType: cfg.ClientPasswordAuthType,
+		RequireTLS:             cfg.RequireTLS,
+		IdleClientTimeout:      cfg.IdleClientTimeout,
+		DebugLogging:           cfg.DebugLogging,
 		Pool: proxy.Pool{
 			MaxConnectionsPercent:     cfg.Pool.MaxConnectionsPercent,
 			MaxIdleConnectionsPercent: cfg.Pool.MaxIdleConnectionsPercent,

@@ -69,6 +69,8 @@ type Args struct {
 	SecretArn string
 	// IAMAuth is DISABLED or REQUIRED.
 	IAMAuth string
+	// ClientPasswordAuthType is POSTGRES_SCRAM_SHA_256 or POSTGRES_MD5.
+	ClientPasswordAuthType string
 	// RequireTLS makes the proxy refuse connections without TLS.
 	RequireTLS bool
 	// IdleClientTimeout is in seconds.
@@ -155,6 +157,10 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 			Description: pulumi.String("Database credentials for " + args.Name),
 			SecretArn:   pulumi.String(args.SecretArn),
 			IamAuth:     pulumi.String(args.IAMAuth),
+			// For PostgreSQL AWS defaults to SCRAM-SHA-256, which drivers
+			// built on libpq before 10 cannot speak; the choice is
+			// explicit so that the plan shows it.
+			ClientPasswordAuthType: pulumi.String(args.ClientPasswordAuthType),
 		}},
 		VpcSubnetIds:        pulumi.ToStringArray(args.SubnetIDs),
 		VpcSecurityGroupIds: pulumi.StringArray{args.SecurityGroupID},

@@ -99,6 +99,10 @@ func validate(c *Config, skip map[string]bool) []Problem {
 	if c.IAMAuth != IAMAuthDisabled && c.IAMAuth != IAMAuthRequired {
 		v.add(KeyIAMAuth, strconv.Quote(c.IAMAuth), "must be DISABLED or REQUIRED")
 	}
+	if c.ClientPasswordAuthType != ClientAuthScramSHA256 && c.ClientPasswordAuthType != ClientAuthMD5 {
+		v.add(KeyClientPasswordAuthType, strconv.Quote(c.ClientPasswordAuthType),
+			"must be POSTGRES_SCRAM_SHA_256 or POSTGRES_MD5 (the values RDS Proxy accepts for PostgreSQL clients)")
+	}
 	if !skip[KeyPool] {
 		p := c.Pool
 		v.rangeOf(KeyPool+"."+poolMaxConnections, p.MaxConnectionsPercent, 1, 100, "must be a percentage")

@@ -53,6 +53,12 @@ func TestValidEdgeConfigurationsAreAccepted(t *testing.T) {
 				t.Errorf("idleClientTimeout = %v", v)
 			}
 		}},
+		{"MD5 client authentication for drivers built on libpq before 10", map[string]string{ns + "clientPasswordAuthType": "POSTGRES_MD5"}, func(t *testing.T, p *plan.Plan) {
+			auth := get(t, p, typeProxy, "acmecorp-qa-rds-proxy").Inputs["auths"].([]any)[0].(map[string]any)
+			if auth["clientPasswordAuthType"] != "POSTGRES_MD5" {
+				t.Errorf("auth = %v", auth)
+			}
+		}},
 		{"IAM authentication required", map[string]string{ns + "iamAuth": "REQUIRED"}, func(t *testing.T, p *plan.Plan) {
 			auth := get(t, p, typeProxy, "acmecorp-qa-rds-proxy").Inputs["auths"].([]any)[0].(map[string]any)
 			if auth["iamAuth"] != "REQUIRED" {

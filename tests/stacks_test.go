@@ -128,6 +128,8 @@ func wantStack(stack string) ([]want, bool) {
 					"description": "Database credentials for " + proxy,
 					"secretArn":   secret,
 					"iamAuth":     "DISABLED",
+					// AWS's default for PostgreSQL, explicit.
+					"clientPasswordAuthType": "POSTGRES_SCRAM_SHA_256",
 				}},
 				"vpcSubnetIds":        subnets,
 				"vpcSecurityGroupIds": []any{sgID},
