@@ -42,21 +42,61 @@ func Read(ctx *pulumi.Context, secretArn, clusterIdentifier string) (Facts, erro
 	return Facts{SecretString: version.SecretString, RotationEnabled: rotation.RotationEnabled, DirectHost: cluster.Endpoint}, nil
 }
 
+// Request is what a deployment asks of the cutover, for Check.
+type Request struct {
+	// Mode is where the application secret's host should point.
+	Mode Mode
+	// AppSecretArn is the secret the services read, the one the cutover
+	// writes.
+	AppSecretArn string
+	// ProxySecretArn is the secret the proxy reads its credentials from.
+	ProxySecretArn string
+	// AllowRotation lets cutover proxy proceed on a rotated application
+	// secret that the proxy does not read.
+	AllowRotation bool
+	// EndpointParameterName is the SSM parameter that publishes the proxy
+	// endpoint, the services' alternative to a secret of their own.
+	EndpointParameterName string
+}
+
 // Check refuses a cutover that would break the services that read the
-// secret. Its messages say why and what to do; they never quote the secret.
-func Check(mode Mode, secretArn string, facts Facts, allowRotation bool) error {
-	if mode == Off {
+// secret, or the proxy. Its messages say why and what to do; they never
+// quote the secret.
+//
+// Rotation never goes through the proxy. AWS's rotation functions log in to
+// the host the secret names; the test login uses the pending password
+// (AWSPENDING), which the proxy does not have, since it reads only the
+// current version (AWSCURRENT) of its secret
+// (https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_how.html).
+// So the rotation fails after the database password has already changed.
+// When the proxy reads that same secret, its new backend connections fail
+// too: no setting lifts that refusal.
+func Check(req Request, facts Facts) error {
+	if req.Mode == Off {
 		return nil
 	}
 	if _, err := Host(facts.SecretString); err != nil {
-		return fmt.Errorf("cutover %s refused: %w in %s; the program changes only a string \"host\" in a JSON object. "+
-			"Fix the secret, or set rds-proxy:cutover to off and edit it by hand", mode, err, secretArn)
+		return fmt.Errorf("cutover %s refused: %w in %s; the program changes only a string \"host\" (and \"port\") in a JSON object. "+
+			"Fix the secret, or set rds-proxy:cutover to off and edit it by hand", req.Mode, err, req.AppSecretArn)
 	}
-	if mode == ToProxy && facts.RotationEnabled && !allowRotation {
-		return fmt.Errorf("cutover proxy refused: %s has rotation enabled, and a rotation function that reads \"host\" from "+
-			"the secret connects without TLS, which the proxy refuses (\"This RDS Proxy requires TLS connections\"), so the "+
-			"next rotation would fail. Make the rotation function connect to the cluster (or with TLS), then set "+
-			"rds-proxy:cutoverAllowRotation to true", secretArn)
+	if req.Mode == ToProxy && facts.RotationEnabled {
+		const why = "a rotation function logs in to the host the secret names, and its test login uses the pending " +
+			"password, which the proxy does not have (it reads only the current version of its secret), so the rotation " +
+			"fails after the database password has already changed"
+		alternative := fmt.Sprintf("give the services a secret of their own that is not rotated (rds-proxy:appSecretArn), "+
+			"or have them read the proxy endpoint from the SSM parameter %s", req.EndpointParameterName)
+		if req.AppSecretArn == req.ProxySecretArn {
+			return fmt.Errorf("cutover proxy refused: %s is rotated, and it is both the secret the services read and the one "+
+				"the proxy reads (rds-proxy:secretArn). Pointing it at the proxy breaks its rotation: %s; the proxy, "+
+				"reading the same secret, then opens no new backend connections. rds-proxy:cutoverAllowRotation cannot "+
+				"lift this. Keep the rotated secret pointing at the cluster, and %s", req.AppSecretArn, why, alternative)
+		}
+		if !req.AllowRotation {
+			return fmt.Errorf("cutover proxy refused: %s has rotation enabled, and pointing it at the proxy breaks its "+
+				"rotation: %s. Keep rotated secrets pointing at the cluster: turn rotation off on this secret and %s. "+
+				"Set rds-proxy:cutoverAllowRotation to true only if its rotation function connects to the cluster "+
+				"whatever host the secret names", req.AppSecretArn, why, alternative)
+		}
 	}
 	if facts.DirectHost == "" {
 		return errors.New("cutover refused: the cluster has no writer endpoint to publish as the direct host")

@@ -107,7 +107,13 @@ func Build(ctx *pulumi.Context, cfg *settings.Config) (pulumi.Map, error) {
 		if facts, err = cutover.Read(ctx, cfg.AppSecretArn, cfg.ClusterIdentifier); err != nil {
 			return nil, fmt.Errorf("cutover: %w", err)
 		}
-		if err := cutover.Check(cfg.Cutover, cfg.AppSecretArn, facts, cfg.CutoverAllowRotation); err != nil {
+		if err := cutover.Check(cutover.Request{
+			Mode:                  cfg.Cutover,
+			AppSecretArn:          cfg.AppSecretArn,
+			ProxySecretArn:        cfg.SecretArn,
+			AllowRotation:         cfg.CutoverAllowRotation,
+			EndpointParameterName: cfg.EndpointParameterName,
+		}, facts); err != nil {
 			return nil, err
 		}
 	}

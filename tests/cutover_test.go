@@ -186,8 +186,15 @@ func TestCutoverRefusals(t *testing.T) {
 		set  map[string]string
 		want []string // parts of the message: why, and what to do
 	}{
-		{"proxy on a rotated secret", fakeAWS{secret: appSecret, rotation: true}, map[string]string{ns + "cutover": "proxy"},
-			[]string{"rotation enabled", "requires TLS connections", "rds-proxy:cutoverAllowRotation"}},
+		{"proxy on the rotated secret the proxy reads", fakeAWS{secret: appSecret, rotation: true}, map[string]string{ns + "cutover": "proxy"},
+			[]string{"both the secret the services read and the one the proxy reads", "pending password", "opens no new backend connections",
+				"rds-proxy:appSecretArn", "/acmecorp/qa/rds-proxy/endpoint"}},
+		{"proxy on the rotated secret the proxy reads, whatever cutoverAllowRotation says", fakeAWS{secret: appSecret, rotation: true},
+			map[string]string{ns + "cutover": "proxy", ns + "cutoverAllowRotation": "true"},
+			[]string{"cutoverAllowRotation cannot lift this", "Keep the rotated secret pointing at the cluster"}},
+		{"proxy on a rotated secret of the services' own", fakeAWS{secret: appSecret, rotation: true},
+			map[string]string{ns + "cutover": "proxy", ns + "appSecretArn": "arn:aws:secretsmanager:us-east-1:000000000000:secret:acmecorp/qa/app-db-XyZ123"},
+			[]string{"has rotation enabled", "pending password", "turn rotation off on this secret", "rds-proxy:cutoverAllowRotation"}},
 		{"a secret that is not JSON", fakeAWS{secret: "postgres://app:pw@host/app"}, map[string]string{ns + "cutover": "proxy"},
 			[]string{"not a JSON object", "set rds-proxy:cutover to off"}},
 		{"a secret without a host", fakeAWS{secret: `{"username":"app","password":"pw"}`}, map[string]string{ns + "cutover": "direct"},
@@ -222,7 +229,10 @@ func TestCutoverAllowedDespiteRotation(t *testing.T) {
 		name string
 		set  map[string]string
 	}{
-		{"proxy once the rotation function is known to use TLS", map[string]string{ns + "cutover": "proxy", ns + "cutoverAllowRotation": "true"}},
+		{"proxy on a rotated secret of the services' own, once its rotation function connects to the cluster", map[string]string{
+			ns + "cutover": "proxy", ns + "cutoverAllowRotation": "true",
+			ns + "appSecretArn": "arn:aws:secretsmanager:us-east-1:000000000000:secret:acmecorp/qa/app-db-XyZ123",
+		}},
 		{"direct, the rollback, always", map[string]string{ns + "cutover": "direct"}},
 	}
 	for _, tc := range cases {
