@@ -101,18 +101,24 @@ func Build(ctx *pulumi.Context, cfg *settings.Config) (pulumi.Map, error) {
 
 	// A cutover reads the application secret and the cluster first, and
 	// refuses before anything is registered.
-	var facts cutover.Facts
+	var (
+		facts    cutover.Facts
+		resolved cutover.Resolved
+	)
 	if cfg.Cutover != cutover.Off {
 		var err error
-		if facts, err = cutover.Read(ctx, cfg.AppSecretArn, cfg.ClusterIdentifier); err != nil {
+		if facts, err = cutover.Read(ctx, cfg.AppSecretArn, cfg.ClusterIdentifier, cfg.DirectHostParameterName()); err != nil {
 			return nil, fmt.Errorf("cutover: %w", err)
 		}
-		if err := cutover.Check(cutover.Request{
+		if resolved, err = cutover.Check(cutover.Request{
 			Mode:                  cfg.Cutover,
 			AppSecretArn:          cfg.AppSecretArn,
 			ProxySecretArn:        cfg.SecretArn,
 			AllowRotation:         cfg.CutoverAllowRotation,
 			EndpointParameterName: cfg.EndpointParameterName,
+			RecordParameterName:   cfg.DirectHostParameterName(),
+			ProxyName:             cfg.ProxyName(),
+			DBPort:                cfg.DBPort,
 		}, facts); err != nil {
 			return nil, err
 		}
@@ -230,7 +236,8 @@ func Build(ctx *pulumi.Context, cfg *settings.Config) (pulumi.Map, error) {
 		cut, err := cutover.New(ctx, prefix, &cutover.Args{
 			Mode:                    cfg.Cutover,
 			SecretArn:               cfg.AppSecretArn,
-			Facts:                   facts,
+			SecretString:            facts.SecretString,
+			Resolved:                resolved,
 			ProxyEndpoint:           px.Endpoint,
 			DirectHostParameterName: cfg.DirectHostParameterName(),
 			Env:                     cfg.Env,
