@@ -95,6 +95,16 @@ func TestValidEdgeConfigurationsAreAccepted(t *testing.T) {
 				}
 			}
 		}},
+		{"GovCloud: the KMS condition names Secrets Manager in that region", map[string]string{
+			"aws:region":           "us-gov-west-1",
+			ns + "secretArn":       "arn:aws-us-gov:secretsmanager:us-gov-west-1:000000000000:secret:acmecorp/qa/aurora-AbCdEf",
+			ns + "secretKmsKeyArn": "arn:aws-us-gov:kms:us-gov-west-1:000000000000:key/00000000-0000-4000-8000-000000000000",
+		}, func(t *testing.T, p *plan.Plan) {
+			policy, _ := get(t, p, typeRolePolicy, "acmecorp-qa-rds-proxy-role-read-secret").Inputs["policy"].(string)
+			if !strings.Contains(policy, `"kms:ViaService":"secretsmanager.us-gov-west-1.amazonaws.com"`) {
+				t.Errorf("policy = %s", policy)
+			}
+		}},
 		{"debug logging on", map[string]string{ns + "debugLogging": "true"}, func(t *testing.T, p *plan.Plan) {
 			if v := get(t, p, typeProxy, "acmecorp-qa-rds-proxy").Inputs["debugLogging"]; v != true {
 				t.Errorf("debugLogging = %v", v)
