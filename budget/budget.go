@@ -3,37 +3,24 @@
 // the proxy may open (pool.maxConnectionsPercent of it) and what is left for
 // connections that bypass the proxy (migrations, secret rotation, admin).
 //
-// Aurora PostgreSQL's default parameter group sets
-//
-//	max_connections = LEAST({DBInstanceClassMemory/9531392}, 5000)
-//
-// where DBInstanceClassMemory is the instance class's memory minus what RDS
-// reserves for the operating system and its own processes. AWS does not
-// publish that reserve, so this package approximates DBInstanceClassMemory as
-// the class's memory in GiB times 10^9 bytes (about 93% of the memory in
-// bytes, a 7% reserve). AWS's own worked example in the Aurora User Guide
-// ("Maximum connections to an Aurora PostgreSQL DB instance") does the same:
-// db.r4.large, 15.25 GiB, gives 15.25*10^9/9531392 = 1600 connections. RDS
-// truncates the quotient, and so does this package. The real value is
-// `SHOW max_connections` on the writer, or the proxy's CloudWatch metric
-// MaxDatabaseConnectionsAllowed; when a custom parameter group sets
-// max_connections, give that number instead of computing it.
+// Aurora PostgreSQL's default parameter group sets max_connections to
+// LEAST({DBInstanceClassMemory/9531392}, 5000), where DBInstanceClassMemory
+// is the class's memory minus what RDS reserves, a reserve AWS does not
+// publish and that differs between classes of the same memory (db.r5.large
+// and db.r6g.large both have 16 GiB; their defaults are 1600 and 1722). So
+// this package does not estimate it: it takes the default from the table AWS
+// publishes per instance class, "Maximum connections to an Aurora PostgreSQL
+// DB instance" in the Aurora User Guide
+// (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraPostgreSQL.Managing.html#AuroraPostgreSQL.Managing.MaxConnections).
+// A class that table does not list has no default here: give maxConnections
+// (`SHOW max_connections` on the writer, or the proxy's CloudWatch metric
+// MaxDatabaseConnectionsAllowed). The same holds when a custom parameter
+// group sets max_connections.
 package budget
 
 import (
 	"fmt"
 	"sort"
-)
-
-// Constants of Aurora PostgreSQL's default max_connections formula.
-const (
-	// BytesPerConnection is the divisor of the formula.
-	BytesPerConnection = 9531392
-	// MaxDefaultConnections is the formula's upper bound.
-	MaxDefaultConnections = 5000
-	// bytesPerGiB is the approximation of DBInstanceClassMemory per GiB of
-	// instance class memory (see the package comment).
-	bytesPerGiB = 1_000_000_000
 )
 
 // Thresholds of the warnings.
@@ -47,11 +34,13 @@ const (
 )
 
 // instanceClassMemoryGiB returns the memory, in GiB, of each instance class
-// Aurora PostgreSQL offers with a fixed size. Source: the AWS instance-class
-// memory table, "Hardware specifications for DB instance classes for Aurora"
-// in the Aurora User Guide. db.serverless is not here: its max_connections
-// follows the maximum ACU setting, so give maxConnections for it. A function
-// rather than a package variable, so no caller can change the table.
+// Aurora PostgreSQL offers with a fixed size, for checks against the
+// writer's memory (the freeable-memory alarm), never for max_connections.
+// Source: "Hardware specifications for DB instance classes for Aurora" in
+// the Aurora User Guide
+// (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Concepts.DBInstanceClass.Summary.html).
+// A function rather than a package variable, so no caller can change the
+// table.
 func instanceClassMemoryGiB() map[string]int {
 	return map[string]int{
 		"db.t3.medium": 4, "db.t3.large": 8,
@@ -96,9 +85,10 @@ func MemoryGiB(instanceClass string) (int, bool) {
 	return gib, ok
 }
 
-// InstanceClasses returns every instance class in the table, sorted.
+// InstanceClasses returns every instance class with a published default
+// max_connections, sorted.
 func InstanceClasses() []string {
-	table := instanceClassMemoryGiB()
+	table := publishedMaxConnections()
 	out := make([]string, 0, len(table))
 	for c := range table {
 		out = append(out, c)
@@ -107,15 +97,34 @@ func InstanceClasses() []string {
 	return out
 }
 
-// DefaultMaxConnections returns Aurora PostgreSQL's default max_connections
-// for an instance class, and whether the class is in the table.
-func DefaultMaxConnections(instanceClass string) (int, bool) {
-	gib, ok := MemoryGiB(instanceClass)
-	if !ok {
-		return 0, false
+// publishedMaxConnections is the default max_connections of each instance
+// class AWS lists in "Maximum connections to an Aurora PostgreSQL DB
+// instance" (see the package comment), copied as published. A function
+// rather than a package variable, so no caller can change the table.
+func publishedMaxConnections() map[string]int {
+	return map[string]int{
+		"db.x2g.16xlarge": 5000, "db.x2g.12xlarge": 5000, "db.x2g.8xlarge": 5000, "db.x2g.4xlarge": 5000,
+		"db.x2g.2xlarge": 5000, "db.x2g.xlarge": 5000, "db.x2g.large": 3479,
+
+		"db.r6g.16xlarge": 5000, "db.r6g.12xlarge": 5000, "db.r6g.8xlarge": 5000, "db.r6g.4xlarge": 5000,
+		"db.r6g.2xlarge": 5000, "db.r6g.xlarge": 3479, "db.r6g.large": 1722,
+
+		"db.r5.24xlarge": 5000, "db.r5.16xlarge": 5000, "db.r5.12xlarge": 5000, "db.r5.8xlarge": 5000,
+		"db.r5.4xlarge": 5000, "db.r5.2xlarge": 5000, "db.r5.xlarge": 3300, "db.r5.large": 1600,
+
+		"db.r4.16xlarge": 5000, "db.r4.8xlarge": 5000, "db.r4.4xlarge": 5000, "db.r4.2xlarge": 5000,
+		"db.r4.xlarge": 3200, "db.r4.large": 1600,
+
+		"db.t4g.large": 844, "db.t4g.medium": 405,
+		"db.t3.large": 844, "db.t3.medium": 420,
 	}
-	n := int(int64(gib) * bytesPerGiB / BytesPerConnection)
-	return min(n, MaxDefaultConnections), true
+}
+
+// DefaultMaxConnections returns the default max_connections AWS publishes
+// for an Aurora PostgreSQL instance class, and whether it publishes one.
+func DefaultMaxConnections(instanceClass string) (int, bool) {
+	n, ok := publishedMaxConnections()[instanceClass]
+	return n, ok
 }
 
 // Budget splits the writer's connections between the proxy and everything

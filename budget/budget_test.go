@@ -6,22 +6,25 @@ import (
 	"testing"
 )
 
-func TestDefaultMaxConnectionsFollowsTheAuroraFormula(t *testing.T) {
-	// want = LEAST(floor(GiB * 10^9 / 9531392), 5000), worked out by hand.
+// TestDefaultMaxConnectionsIsTheOnePublished: the default max_connections
+// is AWS's published value per class, not an estimate from the class's
+// memory, which is off by several percent and differs between classes of
+// the same memory.
+func TestDefaultMaxConnectionsIsTheOnePublished(t *testing.T) {
 	cases := []struct {
 		class string
 		want  int
 	}{
-		{"db.t3.medium", 419},    // 4e9 / 9531392 = 419.66
-		{"db.t4g.medium", 419},   // same memory, same answer on Graviton
-		{"db.t4g.large", 839},    // 8e9 / 9531392 = 839.33
-		{"db.r5.large", 1678},    // 16e9 / 9531392 = 1678.66
-		{"db.r6g.large", 1678},   // the qa writer
-		{"db.r7i.large", 1678},   // a family with a 48xlarge still starts at 16 GiB
-		{"db.r6g.xlarge", 3357},  // 32e9 / 9531392 = 3357.33
-		{"db.x2g.large", 3357},   // memory-optimised: 32 GiB at large
-		{"db.r6g.2xlarge", 5000}, // 64e9 / 9531392 = 6714.66, capped: the prod writer
-		{"db.r8g.48xlarge", 5000},
+		{"db.r6g.large", 1722},   // the qa writer; GiB*10^9/9531392 would say 1678
+		{"db.r5.large", 1600},    // the same 16 GiB as db.r6g.large, another default
+		{"db.r6g.xlarge", 3479},  // GiB*10^9/9531392 would say 3357
+		{"db.r5.xlarge", 3300},   // the same 32 GiB as db.r6g.xlarge
+		{"db.x2g.large", 3479},   // memory-optimised: 32 GiB at large
+		{"db.t3.medium", 420},    // burstable
+		{"db.t4g.medium", 405},   // the same 4 GiB on Graviton, another default
+		{"db.t4g.large", 844},    // burstable, 8 GiB
+		{"db.r6g.2xlarge", 5000}, // the cap of the default formula: the prod writer
+		{"db.x2g.16xlarge", 5000},
 	}
 	for _, tc := range cases {
 		t.Run(tc.class, func(t *testing.T) {
@@ -37,13 +40,12 @@ func TestDefaultMaxConnectionsFollowsTheAuroraFormula(t *testing.T) {
 }
 
 func TestUnknownInstanceClassIsReportedNotGuessed(t *testing.T) {
-	for _, class := range []string{"", "db.serverless", "db.r6g.huge", "r6g.large", "DB.R6G.LARGE"} {
+	// db.r7g.large has memory in the table but no published default: its
+	// max_connections is not guessed from its memory.
+	for _, class := range []string{"", "db.serverless", "db.r6g.huge", "r6g.large", "DB.R6G.LARGE", "db.r7g.large"} {
 		t.Run(class, func(t *testing.T) {
 			if n, ok := DefaultMaxConnections(class); ok || n != 0 {
 				t.Errorf("DefaultMaxConnections(%q) = %d, %v; want 0, false", class, n, ok)
-			}
-			if n, ok := MemoryGiB(class); ok || n != 0 {
-				t.Errorf("MemoryGiB(%q) = %d, %v; want 0, false", class, n, ok)
 			}
 		})
 	}
@@ -55,14 +57,13 @@ func TestEveryInstanceClassIsWellFormed(t *testing.T) {
 		t.Errorf("InstanceClasses is not sorted: %v", classes)
 	}
 	for _, c := range classes {
-		gib, _ := MemoryGiB(c)
 		if !strings.HasPrefix(c, "db.") || strings.Count(c, ".") != 2 {
 			t.Errorf("%q is not db.<family>.<size>", c)
 		}
-		// Every class Aurora PostgreSQL offers has at least 4 GiB and
-		// whole GiB.
-		if gib < 4 {
-			t.Errorf("%s: %d GiB", c, gib)
+		// Every published default lies between the smallest class's and
+		// the formula's cap.
+		if n, _ := DefaultMaxConnections(c); n < 400 || n > 5000 {
+			t.Errorf("%s: max_connections %d", c, n)
 		}
 	}
 }
@@ -73,10 +74,10 @@ func TestNewSplitsTheWriterBetweenProxyAndDirectConnections(t *testing.T) {
 		max, pct            int
 		wantCap, wantDirect int
 	}{
-		{"qa: db.r6g.large at 80% rounds the cap down", 1678, 80, 1342, 336},
+		{"qa: db.r6g.large at 80% rounds the cap down", 1722, 80, 1377, 345},
 		{"prod: db.r6g.2xlarge at 70%", 5000, 70, 3500, 1500},
-		{"the whole writer to the proxy leaves nothing", 1678, 100, 1678, 0},
-		{"1% of a small writer", 419, 1, 4, 415},
+		{"the whole writer to the proxy leaves nothing", 1722, 100, 1722, 0},
+		{"1% of a small writer", 405, 1, 4, 401},
 		{"a rounding that would give one more if rounded up", 999, 50, 499, 500},
 	}
 	for _, tc := range cases {
@@ -96,12 +97,12 @@ func TestWarnings(t *testing.T) {
 		max, pct int
 		want     []string // a distinctive part of each warning, in order
 	}{
-		{"the shipped qa budget is sound", 1678, 80, nil},
-		{"90% exactly is still sound", 1678, 90, nil},
-		{"above 90% warns about the percentage", 1678, 91, []string{"pool.maxConnectionsPercent is 91"}},
+		{"the shipped qa budget is sound", 1722, 80, nil},
+		{"90% exactly is still sound", 1722, 90, nil},
+		{"above 90% warns about the percentage", 1722, 91, []string{"pool.maxConnectionsPercent is 91"}},
 		{"fewer than 20 direct connections warns", 100, 81, []string{"only 19 of the writer's 100 connections"}},
 		{"20 direct connections are enough", 100, 80, nil},
-		{"both at once", 419, 100, []string{"pool.maxConnectionsPercent is 100", "only 0 of the writer's 419 connections"}},
+		{"both at once", 405, 100, []string{"pool.maxConnectionsPercent is 100", "only 0 of the writer's 405 connections"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,13 +1,19 @@
 package cutover
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"path"
+	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/rds"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/secretsmanager"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ssm"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/acmecorp/rds-proxy/proxy"
 )
 
 // ComponentType is the Pulumi type token of Cutover.
@@ -21,12 +27,22 @@ type Facts struct {
 	RotationEnabled bool
 	// DirectHost is the cluster's writer endpoint.
 	DirectHost string
+	// Record is the direct-host parameter's current value: where the
+	// secret pointed before the first cutover. It is "" when the parameter
+	// does not exist: before the first cutover, or after cutover off.
+	Record string
 }
 
-// Read looks up the application secret's current value and rotation, and
-// the cluster's writer endpoint. It runs at every preview and update, so the
-// rewrite always starts from the secret as it is now.
-func Read(ctx *pulumi.Context, secretArn, clusterIdentifier string) (Facts, error) {
+// Read looks up the application secret's current value and rotation, the
+// cluster's writer endpoint, and the direct-host parameter's current value
+// when it exists. It runs at every preview and update, so the rewrite always
+// starts from the secret as it is now, and the rollback from what was
+// recorded at the first cutover.
+//
+// The parameter is read with GetParametersByPath on its directory, which
+// answers a missing parameter with an empty list, where GetParameter fails
+// with an error whose text differs between provider versions.
+func Read(ctx *pulumi.Context, secretArn, clusterIdentifier, recordParameterName string) (Facts, error) {
 	version, err := secretsmanager.LookupSecretVersion(ctx, &secretsmanager.LookupSecretVersionArgs{SecretId: secretArn})
 	if err != nil {
 		return Facts{}, fmt.Errorf("read the current value of %s: %w", secretArn, err)
@@ -39,29 +55,194 @@ func Read(ctx *pulumi.Context, secretArn, clusterIdentifier string) (Facts, erro
 	if err != nil {
 		return Facts{}, fmt.Errorf("read the writer endpoint of cluster %s: %w", clusterIdentifier, err)
 	}
-	return Facts{SecretString: version.SecretString, RotationEnabled: rotation.RotationEnabled, DirectHost: cluster.Endpoint}, nil
+	params, err := ssm.GetParametersByPath(ctx, &ssm.GetParametersByPathArgs{
+		Path:           path.Dir(recordParameterName),
+		Recursive:      pulumi.BoolRef(false),
+		WithDecryption: pulumi.BoolRef(false),
+	})
+	if err != nil {
+		return Facts{}, fmt.Errorf("read the parameters under %s: %w", path.Dir(recordParameterName), err)
+	}
+	record := ""
+	for i, name := range params.Names {
+		if name == recordParameterName && i < len(params.Values) {
+			record = params.Values[i]
+		}
+	}
+	return Facts{
+		SecretString:    version.SecretString,
+		RotationEnabled: rotation.RotationEnabled,
+		DirectHost:      cluster.Endpoint,
+		Record:          record,
+	}, nil
+}
+
+// EncodeRecord is the direct-host parameter's value for e: JSON, the host
+// and, when the secret has one, the port exactly as the secret writes it.
+func EncodeRecord(e Endpoint) (string, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(e); err != nil {
+		return "", fmt.Errorf("encode the direct-host record: %w", err)
+	}
+	return strings.TrimSuffix(b.String(), "\n"), nil
+}
+
+// ErrRecord is returned when the direct-host parameter holds neither a
+// record the program wrote nor a host.
+var ErrRecord = errors.New(`holds neither {"host":...,"port":...} nor a host name`)
+
+// DecodeRecord reads the direct-host parameter's value. A value that is not
+// a JSON object is a bare host, as earlier versions of the program wrote it
+// (they never changed the port): its Port is nil, and a rollback leaves the
+// secret's port alone.
+func DecodeRecord(value string) (Endpoint, error) {
+	value = strings.TrimSpace(value)
+	if !strings.HasPrefix(value, "{") {
+		if value == "" || strings.ContainsAny(value, " \t\n\"") {
+			return Endpoint{}, ErrRecord
+		}
+		return Endpoint{Host: value}, nil
+	}
+	dec := json.NewDecoder(strings.NewReader(value))
+	dec.DisallowUnknownFields()
+	var e Endpoint
+	if err := dec.Decode(&e); err != nil || e.Host == "" {
+		return Endpoint{}, ErrRecord
+	}
+	if e.Port != nil {
+		if _, err := PortNumber(e.Port); err != nil {
+			return Endpoint{}, ErrRecord
+		}
+	}
+	return e, nil
+}
+
+// Request is what a deployment asks of the cutover, for Check.
+type Request struct {
+	// Mode is where the application secret's host should point.
+	Mode Mode
+	// AppSecretArn is the secret the services read, the one the cutover
+	// writes.
+	AppSecretArn string
+	// ProxySecretArn is the secret the proxy reads its credentials from.
+	ProxySecretArn string
+	// AllowRotation lets cutover proxy proceed on a rotated application
+	// secret that the proxy does not read.
+	AllowRotation bool
+	// EndpointParameterName is the SSM parameter that publishes the proxy
+	// endpoint, the services' alternative to a secret of their own.
+	EndpointParameterName string
+	// RecordParameterName is the direct-host parameter, where the first
+	// cutover records where the secret pointed.
+	RecordParameterName string
+	// ProxyName is the proxy's name: a secret whose host is this proxy's
+	// endpoint does not point at the original.
+	ProxyName string
+	// DBPort is the cluster's port.
+	DBPort int
+}
+
+// Resolved is what a checked cutover writes.
+type Resolved struct {
+	// Original is where the application secret pointed before the first
+	// cutover: the direct-host parameter keeps it, and cutover direct
+	// restores it.
+	Original Endpoint
+	// ProxyPort is the secret's port as cutover proxy writes it: the
+	// proxy's port in the secret's own notation, the secret's bytes when
+	// they already say it, nil when the secret has no port.
+	ProxyPort json.RawMessage
 }
 
 // Check refuses a cutover that would break the services that read the
-// secret. Its messages say why and what to do; they never quote the secret.
-func Check(mode Mode, secretArn string, facts Facts, allowRotation bool) error {
-	if mode == Off {
-		return nil
+// secret, or the proxy, and otherwise resolves what it writes. Its messages
+// say why and what to do; they never quote the secret.
+//
+// Rotation never goes through the proxy. AWS's rotation functions log in to
+// the host the secret names; the test login uses the pending password
+// (AWSPENDING), which the proxy does not have, since it reads only the
+// current version (AWSCURRENT) of its secret
+// (https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_how.html).
+// So the rotation fails after the database password has already changed.
+// When the proxy reads that same secret, its new backend connections fail
+// too: no setting lifts that refusal.
+func Check(req Request, facts Facts) (Resolved, error) {
+	if req.Mode == Off {
+		return Resolved{}, nil
 	}
-	if _, err := Host(facts.SecretString); err != nil {
-		return fmt.Errorf("cutover %s refused: %w in %s; the program changes only a string \"host\" in a JSON object. "+
-			"Fix the secret, or set rds-proxy:cutover to off and edit it by hand", mode, err, secretArn)
+	current, err := Current(facts.SecretString)
+	if err != nil {
+		return Resolved{}, fmt.Errorf("cutover %s refused: %w in %s; the program changes only a string \"host\" and a \"port\" in a JSON object. "+
+			"Fix the secret, or set rds-proxy:cutover to off and edit it by hand", req.Mode, err, req.AppSecretArn)
 	}
-	if mode == ToProxy && facts.RotationEnabled && !allowRotation {
-		return fmt.Errorf("cutover proxy refused: %s has rotation enabled, and a rotation function that reads \"host\" from "+
-			"the secret connects without TLS, which the proxy refuses (\"This RDS Proxy requires TLS connections\"), so the "+
-			"next rotation would fail. Make the rotation function connect to the cluster (or with TLS), then set "+
-			"rds-proxy:cutoverAllowRotation to true", secretArn)
+	if req.Mode == ToProxy && facts.RotationEnabled {
+		const why = "a rotation function logs in to the host the secret names, and its test login uses the pending " +
+			"password, which the proxy does not have (it reads only the current version of its secret), so the rotation " +
+			"fails after the database password has already changed"
+		alternative := fmt.Sprintf("give the services a secret of their own that is not rotated (rds-proxy:appSecretArn), "+
+			"or have them read the proxy endpoint from the SSM parameter %s", req.EndpointParameterName)
+		if req.AppSecretArn == req.ProxySecretArn {
+			return Resolved{}, fmt.Errorf("cutover proxy refused: %s is rotated, and it is both the secret the services read and the one "+
+				"the proxy reads (rds-proxy:secretArn). Pointing it at the proxy breaks its rotation: %s; the proxy, "+
+				"reading the same secret, then opens no new backend connections. rds-proxy:cutoverAllowRotation cannot "+
+				"lift this. Keep the rotated secret pointing at the cluster, and %s", req.AppSecretArn, why, alternative)
+		}
+		if !req.AllowRotation {
+			return Resolved{}, fmt.Errorf("cutover proxy refused: %s has rotation enabled, and pointing it at the proxy breaks its "+
+				"rotation: %s. Keep rotated secrets pointing at the cluster: turn rotation off on this secret and %s. "+
+				"Set rds-proxy:cutoverAllowRotation to true only if its rotation function connects to the cluster "+
+				"whatever host the secret names", req.AppSecretArn, why, alternative)
+		}
+	}
+	original, err := originalOf(req, facts, current)
+	if err != nil {
+		return Resolved{}, err
+	}
+	res := Resolved{Original: original}
+	if req.Mode == ToProxy {
+		if current.Port == nil && req.DBPort != proxy.Port {
+			return Resolved{}, fmt.Errorf("cutover proxy refused: %s has no \"port\", and the services reach the cluster on "+
+				"dbPort %d while the proxy listens on %d. Add \"port\": %d to the secret (and have the services read it), "+
+				"then deploy again: the cutover rewrites it to %d and the rollback restores it",
+				req.AppSecretArn, req.DBPort, proxy.Port, req.DBPort, proxy.Port)
+		}
+		if res.ProxyPort, err = PortLike(current.Port, proxy.Port); err != nil {
+			return Resolved{}, fmt.Errorf("cutover proxy refused: %w in %s; the proxy listens on %d, and the program must write it "+
+				"there. Fix the secret's port", err, req.AppSecretArn, proxy.Port)
+		}
+	}
+	return res, nil
+}
+
+// originalOf returns where the secret pointed before the first cutover:
+// the record in the direct-host parameter once there is one; before that,
+// the secret's current host and port. A secret that already names this
+// proxy without a record (cutover off while it pointed at the proxy lost
+// the record) is taken back to the cluster's writer endpoint on dbPort.
+func originalOf(req Request, facts Facts, current Endpoint) (Endpoint, error) {
+	if facts.Record != "" {
+		e, err := DecodeRecord(facts.Record)
+		if err != nil {
+			return Endpoint{}, fmt.Errorf("cutover %s refused: the parameter %s %w; it records where the secret pointed before "+
+				"the first cutover. Put that back (aws ssm put-parameter --overwrite), or delete the parameter to record "+
+				"the secret as it is now", req.Mode, req.RecordParameterName, err)
+		}
+		return e, nil
+	}
+	if !strings.HasPrefix(current.Host, req.ProxyName+".proxy-") {
+		return current, nil
 	}
 	if facts.DirectHost == "" {
-		return errors.New("cutover refused: the cluster has no writer endpoint to publish as the direct host")
+		return Endpoint{}, errors.New("cutover refused: the secret names the proxy, no record of its original host exists, " +
+			"and the cluster has no writer endpoint to restore")
 	}
-	return nil
+	port, err := PortLike(current.Port, req.DBPort)
+	if err != nil {
+		return Endpoint{}, fmt.Errorf("cutover %s refused: %w in %s", req.Mode, err, req.AppSecretArn)
+	}
+	return Endpoint{Host: facts.DirectHost, Port: port}, nil
 }
 
 // Args configures a Cutover.
@@ -70,11 +251,14 @@ type Args struct {
 	Mode Mode
 	// SecretArn is the application secret the services read.
 	SecretArn string
-	// Facts were read (and checked) before any resource was registered.
-	Facts Facts
+	// SecretString is the application secret's current value.
+	SecretString string
+	// Resolved is what Check resolved before any resource was registered.
+	Resolved Resolved
 	// ProxyEndpoint is the proxy's hostname.
 	ProxyEndpoint pulumi.StringInput
-	// DirectHostParameterName is the SSM parameter that keeps the direct host.
+	// DirectHostParameterName is the SSM parameter that records the
+	// original host and port.
 	DirectHostParameterName string
 	// Env is the environment, for descriptions.
 	Env string
@@ -83,42 +267,50 @@ type Args struct {
 }
 
 // Cutover is the application secret's new version and the parameter that
-// keeps the direct host.
+// records where the secret pointed before the first cutover.
 type Cutover struct {
 	pulumi.ResourceState
 
 	// Host is where the application secret's host now points.
 	Host pulumi.StringOutput
-	// DirectHostParameterName is the SSM parameter holding the direct host.
+	// DirectHostParameterName is the SSM parameter holding the record.
 	DirectHostParameterName pulumi.StringOutput
 }
 
-// New registers the cutover. Call Check first.
+// New registers the cutover. Call Check first: its Resolved is the input.
 func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Cutover, error) {
+	record, err := EncodeRecord(args.Resolved.Original)
+	if err != nil {
+		return nil, err
+	}
 	c := &Cutover{}
 	if err := ctx.RegisterComponentResource(ComponentType, name, c, opts...); err != nil {
 		return nil, fmt.Errorf("register cutover %s: %w", name, err)
 	}
 	parent := pulumi.Parent(c)
 
+	// The record is read back at every deployment (Read), so it keeps the
+	// value of the first cutover for as long as the cutover lasts.
 	param, err := ssm.NewParameter(ctx, name+"-direct-host", &ssm.ParameterArgs{
 		Name:        pulumi.String(args.DirectHostParameterName),
 		Type:        pulumi.String("String"),
-		Value:       pulumi.String(args.Facts.DirectHost),
-		Description: pulumi.String("Aurora writer endpoint of " + args.Env + ": the host to restore with cutover: direct"),
+		Value:       pulumi.String(record),
+		Description: pulumi.String("Host and port the application secret of " + args.Env + " held before the first cutover: what cutover: direct restores"),
 		Tags:        pulumi.ToStringMap(args.Tags),
 	}, parent)
 	if err != nil {
 		return nil, fmt.Errorf("direct host parameter: %w", err)
 	}
 
-	host := pulumi.String(args.Facts.DirectHost).ToStringOutput()
+	target := args.Resolved.Original
+	host := pulumi.String(target.Host).ToStringOutput()
 	if args.Mode == ToProxy {
 		host = args.ProxyEndpoint.ToStringOutput()
+		target.Port = args.Resolved.ProxyPort
 	}
-	current := args.Facts.SecretString
+	current := args.SecretString
 	value := host.ApplyT(func(h string) (string, error) {
-		return RewriteHost(current, h)
+		return Rewrite(current, Endpoint{Host: h, Port: target.Port})
 	}).(pulumi.StringOutput)
 
 	// Retained on delete: removing the cutover from the program, or the

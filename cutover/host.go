@@ -10,6 +10,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sort"
+	"strconv"
+	"strings"
 )
 
 // Mode says where the application secret's host points.
@@ -38,84 +41,210 @@ var (
 	ErrNoHost    = errors.New(`the secret value has no "host" key`)
 	ErrHostType  = errors.New(`the secret's "host" is not a string`)
 	ErrTwoHosts  = errors.New(`the secret value has "host" more than once; readers disagree on which one counts`)
+	ErrTwoPorts  = errors.New(`the secret value has "port" more than once; readers disagree on which one counts`)
 )
+
+// PortKey is the key of the secret's port, which the cutover rewrites with
+// the host when the proxy listens on another port than the cluster.
+const PortKey = "port"
+
+// ErrPortType is returned when a port must be rewritten but is neither a
+// JSON number nor a string of digits.
+var ErrPortType = errors.New(`the secret's "port" is neither a number nor a string of digits`)
+
+// Endpoint is where a secret points: its host and, when it has one, its
+// "port" exactly as the secret writes it (a JSON number or string), so that
+// restoring it restores the same bytes. It is also the value of the
+// direct-host parameter, as JSON.
+type Endpoint struct {
+	// Host is the secret's "host".
+	Host string `json:"host"`
+	// Port is the secret's "port" as raw JSON; nil when the secret has none
+	// or when it is to be left as it is.
+	Port json.RawMessage `json:"port,omitempty"`
+}
+
+// Current returns the endpoint secret points at.
+func Current(secret string) (Endpoint, error) {
+	at, err := spansOf(secret)
+	if err != nil {
+		return Endpoint{}, err
+	}
+	var e Endpoint
+	if err := json.Unmarshal([]byte(secret[at.host.start:at.host.end]), &e.Host); err != nil {
+		return Endpoint{}, ErrHostType
+	}
+	if at.portTwice {
+		return Endpoint{}, ErrTwoPorts
+	}
+	if at.port != nil {
+		e.Port = json.RawMessage(secret[at.port.start:at.port.end])
+	}
+	return e, nil
+}
+
+// Rewrite returns secret pointing at e: its top-level "host" replaced by
+// e.Host and, when e.Port is set and the secret has a "port", that port
+// replaced by e.Port's bytes. Every other byte of secret, key order and
+// formatting included, is kept as it was.
+func Rewrite(secret string, e Endpoint) (string, error) {
+	at, err := spansOf(secret)
+	if err != nil {
+		return "", err
+	}
+	var enc bytes.Buffer
+	en := json.NewEncoder(&enc)
+	en.SetEscapeHTML(false)
+	if err := en.Encode(e.Host); err != nil {
+		return "", fmt.Errorf("encode host: %w", err)
+	}
+	edits := []edit{{at.host, string(bytes.TrimSuffix(enc.Bytes(), []byte("\n")))}}
+	if at.portTwice && e.Port != nil {
+		return "", ErrTwoPorts
+	}
+	if at.port != nil && e.Port != nil {
+		if !json.Valid(e.Port) {
+			return "", ErrPortType
+		}
+		edits = append(edits, edit{*at.port, string(e.Port)})
+	}
+	sort.Slice(edits, func(i, j int) bool { return edits[i].at.start < edits[j].at.start })
+	var out strings.Builder
+	last := 0
+	for _, ed := range edits {
+		out.WriteString(secret[last:ed.at.start])
+		out.WriteString(ed.value)
+		last = ed.at.end
+	}
+	out.WriteString(secret[last:])
+	return out.String(), nil
+}
 
 // RewriteHost returns secret with its top-level "host" value replaced by
 // host. Every other byte of secret, key order and formatting included, is
 // kept as it was. secret must be a JSON object with exactly one top-level
 // "host", a string.
 func RewriteHost(secret, host string) (string, error) {
-	at, err := hostSpan(secret)
-	if err != nil {
-		return "", err
-	}
-	var enc bytes.Buffer
-	e := json.NewEncoder(&enc)
-	e.SetEscapeHTML(false)
-	if err := e.Encode(host); err != nil {
-		return "", fmt.Errorf("encode host: %w", err)
-	}
-	value := bytes.TrimSuffix(enc.Bytes(), []byte("\n"))
-
-	return secret[:at.start] + string(value) + secret[at.end:], nil
+	return Rewrite(secret, Endpoint{Host: host})
 }
 
 // Host returns the secret's current host.
 func Host(secret string) (string, error) {
-	at, err := hostSpan(secret)
+	at, err := spansOf(secret)
 	if err != nil {
 		return "", err
 	}
 	var h string
-	if err := json.Unmarshal([]byte(secret[at.start:at.end]), &h); err != nil {
+	if err := json.Unmarshal([]byte(secret[at.host.start:at.host.end]), &h); err != nil {
 		return "", ErrHostType
 	}
 	return h, nil
 }
 
+// PortNumber reads a port written as a JSON number or as a string of
+// digits.
+func PortNumber(raw json.RawMessage) (int, error) {
+	var s string
+	if json.Unmarshal(raw, &s) != nil {
+		s = string(raw)
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > 65535 {
+		return 0, ErrPortType
+	}
+	return n, nil
+}
+
+// PortLike returns port n written as like is: a JSON number, or a string
+// when like is one. It returns like itself when like already says n, so an
+// unchanged port keeps its bytes, and nil when like is nil (the secret has
+// no port).
+func PortLike(like json.RawMessage, n int) (json.RawMessage, error) {
+	if like == nil {
+		return nil, nil
+	}
+	current, err := PortNumber(like)
+	if err != nil {
+		return nil, err
+	}
+	if current == n {
+		return like, nil
+	}
+	if like[0] == '"' {
+		return json.RawMessage(strconv.Quote(strconv.Itoa(n))), nil
+	}
+	return json.RawMessage(strconv.Itoa(n)), nil
+}
+
 type span struct{ start, end int }
 
-// hostSpan validates secret and returns the byte range of its top-level
-// "host" value.
-func hostSpan(secret string) (span, error) {
+type edit struct {
+	at    span
+	value string
+}
+
+// spans are the byte ranges of a secret's top-level "host" and "port"
+// values; port is nil when the secret has none.
+type spans struct {
+	host span
+	port *span
+	// portTwice is set when "port" appears more than once: only a rewrite
+	// or a read of the port refuses it.
+	portTwice bool
+}
+
+// spansOf validates secret and returns the byte ranges of its top-level
+// "host" and "port" values.
+func spansOf(secret string) (spans, error) {
 	dec := json.NewDecoder(bytes.NewReader([]byte(secret)))
 	dec.UseNumber()
 	tok, err := dec.Token()
 	if err != nil || tok != json.Delim('{') {
-		return span{}, ErrNotObject
+		return spans{}, ErrNotObject
 	}
-	var spans []span
+	var hosts, ports []span
 	for dec.More() {
 		keyTok, err := dec.Token()
 		if err != nil {
-			return span{}, ErrNotObject
+			return spans{}, ErrNotObject
 		}
 		key, _ := keyTok.(string)
 		var raw json.RawMessage
 		if err := dec.Decode(&raw); err != nil {
-			return span{}, ErrNotObject
-		}
-		if key != HostKey {
-			continue
+			return spans{}, ErrNotObject
 		}
 		end := int(dec.InputOffset())
-		if len(raw) == 0 || raw[0] != '"' {
-			return span{}, ErrHostType
+		switch key {
+		case HostKey:
+			if len(raw) == 0 || raw[0] != '"' {
+				return spans{}, ErrHostType
+			}
+			hosts = append(hosts, span{start: end - len(raw), end: end})
+		case PortKey:
+			ports = append(ports, span{start: end - len(raw), end: end})
 		}
-		spans = append(spans, span{start: end - len(raw), end: end})
 	}
 	if tok, err := dec.Token(); err != nil || tok != json.Delim('}') {
-		return span{}, ErrNotObject
+		return spans{}, ErrNotObject
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return span{}, ErrNotObject // something after the object
+		return spans{}, ErrNotObject // something after the object
 	}
-	switch len(spans) {
+	var out spans
+	switch len(hosts) {
 	case 0:
-		return span{}, ErrNoHost
+		return spans{}, ErrNoHost
 	case 1:
-		return spans[0], nil
+		out.host = hosts[0]
 	default:
-		return span{}, ErrTwoHosts
+		return spans{}, ErrTwoHosts
 	}
+	switch len(ports) {
+	case 0:
+	case 1:
+		out.port = &ports[0]
+	default:
+		out.portTwice = true
+	}
+	return out, nil
 }

@@ -146,3 +146,81 @@ func FuzzRewriteHost(f *testing.F) {
 		}
 	})
 }
+
+func TestRewriteWithAPort(t *testing.T) {
+	cases := []struct {
+		name, in string
+		to       Endpoint
+		want     string
+		err      error
+	}{
+		{"host and port change, the rest keeps its bytes", `{"port": 6432 ,"host":"a","x":1}`, Endpoint{Host: "b", Port: json.RawMessage(`5432`)},
+			`{"port": 5432 ,"host":"b","x":1}`, nil},
+		{"a port to leave alone (nil) keeps its bytes", `{"host":"a","port":"6432"}`, Endpoint{Host: "b"}, `{"host":"b","port":"6432"}`, nil},
+		{"a secret without a port gets none", `{"host":"a"}`, Endpoint{Host: "b", Port: json.RawMessage(`5432`)}, `{"host":"b"}`, nil},
+		{"a port given twice cannot be rewritten", `{"host":"a","port":1,"port":2}`, Endpoint{Host: "b", Port: json.RawMessage(`5432`)}, "", ErrTwoPorts},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := Rewrite(tc.in, tc.to)
+			if !errors.Is(err, tc.err) || got != tc.want {
+				t.Errorf("Rewrite = %q, %v; want %q, %v", got, err, tc.want, tc.err)
+			}
+		})
+	}
+}
+
+func TestPortLikeKeepsTheSecretsNotation(t *testing.T) {
+	cases := []struct {
+		name, like, want string
+		err              error
+	}{
+		{"a number becomes a number", `6432`, `5432`, nil},
+		{"a string becomes a string", `"6432"`, `"5432"`, nil},
+		{"the same port keeps its bytes", `"5432"`, `"5432"`, nil},
+		{"no port stays none", ``, ``, nil},
+		{"a word is refused", `"postgres"`, ``, ErrPortType},
+		{"null is refused", `null`, ``, ErrPortType},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var like json.RawMessage
+			if tc.like != "" {
+				like = json.RawMessage(tc.like)
+			}
+			got, err := PortLike(like, 5432)
+			if !errors.Is(err, tc.err) || string(got) != tc.want {
+				t.Errorf("PortLike(%s) = %s, %v; want %s, %v", tc.like, got, err, tc.want, tc.err)
+			}
+		})
+	}
+}
+
+func TestRecordsRoundTrip(t *testing.T) {
+	cases := []struct {
+		name, value string
+		want        Endpoint
+		err         error
+	}{
+		{"the program's record", `{"host":"h.example","port":"6432"}`, Endpoint{Host: "h.example", Port: json.RawMessage(`"6432"`)}, nil},
+		{"a record without a port", `{"host":"h.example"}`, Endpoint{Host: "h.example"}, nil},
+		{"a bare host, as earlier versions wrote", "h.example", Endpoint{Host: "h.example"}, nil},
+		{"an unknown field", `{"host":"h","hostname":"x"}`, Endpoint{}, ErrRecord},
+		{"a port that is no port", `{"host":"h","port":true}`, Endpoint{}, ErrRecord},
+		{"empty", ``, Endpoint{}, ErrRecord},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := DecodeRecord(tc.value)
+			if !errors.Is(err, tc.err) || got.Host != tc.want.Host || string(got.Port) != string(tc.want.Port) {
+				t.Fatalf("DecodeRecord = %+v, %v; want %+v, %v", got, err, tc.want, tc.err)
+			}
+			if err != nil || !strings.HasPrefix(tc.value, "{") {
+				return
+			}
+			if again, _ := EncodeRecord(got); again != tc.value {
+				t.Errorf("EncodeRecord = %s, want %s", again, tc.value)
+			}
+		})
+	}
+}

@@ -3,12 +3,25 @@
 // the proxy's client and backend connections, borrow latency, pinned
 // sessions and Aurora's freeable memory side by side.
 //
-// Metrics and dimensions follow the RDS Proxy and Aurora metric references
-// (see ../shared/notes/rds-proxy-facts.md). The proxy's writer is addressed
-// as ProxyName + TargetGroup + TargetRole=READ_WRITE wherever a metric
-// offers that dimension set: the alternative, ProxyName + TargetGroup +
-// Target, names one DB instance, which this program does not know and which
-// changes on every failover, while the READ_WRITE role follows the writer.
+// Metrics and dimensions follow the RDS Proxy metric reference
+// (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/rds-proxy.monitoring.html)
+// and the Aurora one
+// (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/dimensions.html).
+// The proxy's writer is addressed as ProxyName + TargetGroup + TargetRole
+// wherever a metric offers that dimension set: the alternative, ProxyName +
+// TargetGroup + Target, names one DB instance, which this program does not
+// know and which changes on every failover, while the role follows the
+// writer.
+//
+// CloudWatch spells the writer's role READWRITE, not READ_WRITE as the RDS
+// API (DescribeDBProxyTargets, CreateDBProxyEndpoint) does; the read-only
+// role is READ_ONLY in both. AWS's RDS Proxy monitoring-dashboard page says
+// so
+// (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/rds-proxy-monitoring-dashboard.html).
+// A dimension value CloudWatch never publishes selects no data, without any
+// error: an alarm on it never sees a datapoint. CloudWatchTargetRoles lists
+// the only values a TargetRole dimension may take here, and the tests hold
+// every alarm and widget to it.
 package monitoring
 
 import (
@@ -37,6 +50,20 @@ const (
 // Period is the length, in seconds, of every alarm period and dashboard
 // datapoint: RDS Proxy and Aurora publish their metrics every minute.
 const Period = 60
+
+// The availability alarm's threshold and duration. AvailabilityPercentage is
+// averaged over the proxy's nodes: with four nodes, one node missing one
+// health check in a minute reads 75%
+// (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/rds-proxy-monitoring-dashboard.html).
+// Below 50% for five minutes in a row, most nodes have failed to reach the
+// writer for longer than an Aurora failover takes.
+const (
+	// AvailabilityFloorPercent is the average availability below which a
+	// minute breaches.
+	AvailabilityFloorPercent = 50
+	// AvailabilityMinutes is how many minutes in a row must breach.
+	AvailabilityMinutes = 5
+)
 
 // Thresholds are the configurable alarm thresholds.
 type Thresholds struct {
@@ -246,8 +273,22 @@ const (
 	metricFreeableMemory    = "FreeableMemory"
 )
 
-// writerRole is the TargetRole of the proxy's writer.
-const writerRole = "READ_WRITE"
+// CloudWatch's TargetRole dimension values (see the package comment). They
+// differ from the RDS API's role names: never reuse those here.
+const (
+	// TargetRoleWriter is the writer's TargetRole in CloudWatch.
+	TargetRoleWriter = "READWRITE"
+	// TargetRoleReader is the readers' TargetRole in CloudWatch.
+	TargetRoleReader = "READ_ONLY"
+)
+
+// CloudWatchTargetRoles returns the TargetRole values RDS Proxy publishes
+// its metrics under, sorted.
+func CloudWatchTargetRoles() []string { return []string{TargetRoleWriter, TargetRoleReader} }
+
+// auroraWriterRole is the Role dimension value of an Aurora cluster's writer
+// instance (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/dimensions.html).
+const auroraWriterRole = "WRITER"
 
 func proxyDims(args *Args) []Dimension {
 	return []Dimension{{"ProxyName", args.ProxyName}}
@@ -258,11 +299,14 @@ func proxyDims(args *Args) []Dimension {
 // target group and target, or per target group and target role; the role
 // is the one that survives a failover (see the package comment).
 func writerDims(args *Args) []Dimension {
-	return []Dimension{{"ProxyName", args.ProxyName}, {"TargetGroup", args.TargetGroupName}, {"TargetRole", writerRole}}
+	return []Dimension{{"ProxyName", args.ProxyName}, {"TargetGroup", args.TargetGroupName}, {"TargetRole", TargetRoleWriter}}
 }
 
-func clusterDims(args *Args) []Dimension {
-	return []Dimension{{"DBClusterIdentifier", args.ClusterIdentifier}}
+// auroraWriterDims select the cluster's writer instance. DBClusterIdentifier
+// alone aggregates the readers with the writer, while the thresholds are the
+// writer's (its memory, its max_connections).
+func auroraWriterDims(args *Args) []Dimension {
+	return []Dimension{{"DBClusterIdentifier", args.ClusterIdentifier}, {"Role", auroraWriterRole}}
 }
 
 // AuroraConnectionsCeiling is the Aurora connections alarm's threshold:
@@ -280,27 +324,28 @@ func Alarms(args *Args) []Alarm {
 	alarms := []Alarm{
 		{
 			Name: px + "-availability",
-			Description: fmt.Sprintf("RDS Proxy %s reports its writer target (target group %s, role %s) available less than 100%% of the time, "+
-				"3 minutes in a row: clients may fail to connect through the proxy. Check first: the Aurora cluster %s's recent events "+
-				"(a failover or reboot explains a short dip), then `aws rds describe-db-proxy-targets --db-proxy-name %s` for the "+
-				"target's health reason (AUTH_FAILURE: the secret or the role; CONNECTION_FAILED: the security groups). "+
-				"No data counts as unavailable: RDS publishes this metric every minute once the proxy has connected.",
-				px, args.TargetGroupName, writerRole, args.ClusterIdentifier, px),
+			Description: fmt.Sprintf("RDS Proxy %s reports its writer target (target group %s, TargetRole %s) available less than %d%% "+
+				"of the time, %d minutes in a row: most of the proxy's nodes cannot reach the writer, and clients fail to connect. "+
+				"The metric is averaged over the proxy's nodes (one node missing one health check reads 75%% with four nodes), so "+
+				"short dips do not page. No data is not breaching: RDS publishes proxy metrics only after the first client "+
+				"connection, which before the cutover may be never. Check first: the Aurora cluster %s's recent events (a failover), "+
+				"then `aws rds describe-db-proxy-targets --db-proxy-name %s` for the target's health reason (AUTH_FAILURE: the "+
+				"secret or the role; CONNECTION_FAILED: the security groups).",
+				px, args.TargetGroupName, TargetRoleWriter, AvailabilityFloorPercent, AvailabilityMinutes, args.ClusterIdentifier, px),
 			Metric:            &Metric{Name: metricAvailability, Dimensions: writerDims(args), Stat: "Average"},
 			Comparison:        "LessThanThreshold",
-			Threshold:         100,
-			EvaluationPeriods: 3,
-			// A proxy that stops reporting its availability is the
-			// failure this alarm exists for; silence must not look healthy.
-			TreatMissingData: MissingBreaching,
+			Threshold:         AvailabilityFloorPercent,
+			EvaluationPeriods: AvailabilityMinutes,
+			// An idle proxy publishes nothing; silence is not an outage.
+			TreatMissingData: MissingNotBreaching,
 		},
 		{
 			Name: px + "-backend-connections",
 			Description: fmt.Sprintf("RDS Proxy %s holds more than %d%% of the backend connections it may open (DatabaseConnections / "+
-				"MaxDatabaseConnectionsAllowed) for 5 minutes. AWS advises 30%% headroom: when the pool is full, clients wait up to "+
-				"connectionBorrowTimeout and then fail. Check first: pinned sessions on the dashboard (each pins a backend), then "+
-				"which service is deploying or scaling out. Raise pool.maxConnectionsPercent only if the direct-connection budget "+
-				"(directConnectionsLeft, now %d) allows it.",
+				"MaxDatabaseConnectionsAllowed, writer target) for 5 minutes. AWS advises 30%% headroom: when the pool is full, "+
+				"clients wait up to connectionBorrowTimeout and then fail. No data is not breaching: no backend connections. Check "+
+				"first: pinned sessions on the dashboard (each pins a backend), then which service is deploying or scaling out. "+
+				"Raise pool.maxConnectionsPercent only if the direct-connection budget (directConnectionsLeft, now %d) allows it.",
 				px, th.BackendUsagePercent, args.Budget.DirectLeft),
 			Queries: []Query{
 				{ID: "connections", Metric: &Metric{Name: metricDBConnections, Dimensions: writerDims(args), Stat: "Sum"}},
@@ -317,8 +362,9 @@ func Alarms(args *Args) []Alarm {
 			Name: px + "-borrow-latency",
 			Description: fmt.Sprintf("RDS Proxy %s takes on average more than %d ms to hand a client a backend connection "+
 				"(DatabaseConnectionsBorrowLatency, in microseconds) for 5 minutes: the pool is exhausted or the proxy is opening new "+
-				"connections to Aurora. Check first: backend connections against the cap and pinned sessions on the dashboard, "+
-				"then the writer's CPU and FreeableMemory.",
+				"connections to Aurora. No data is not breaching: the proxy publishes it only while clients borrow connections. "+
+				"Check first: backend connections against the cap and pinned sessions on the dashboard, then the writer's CPU and "+
+				"FreeableMemory.",
 				px, th.BorrowLatencyMs),
 			Metric:            &Metric{Name: metricBorrowLatency, Dimensions: proxyDims(args), Stat: "Average"},
 			Comparison:        "GreaterThanThreshold",
@@ -333,8 +379,9 @@ func Alarms(args *Args) []Alarm {
 		alarms = append(alarms, Alarm{
 			Name: px + "-clients-without-tls",
 			Description: fmt.Sprintf("RDS Proxy %s is configured to require TLS, yet it reports client connections without TLS "+
-				"(ClientConnectionsNoTLS above 0): Require TLS was probably switched off outside Pulumi. Check first: the proxy's "+
-				"Require TLS setting in the console and `pulumi preview` for drift; then which service connects without sslmode=require.",
+				"(ClientConnectionsNoTLS above 0): Require TLS was probably switched off outside Pulumi. No data is not breaching: "+
+				"no such connection. Check first: the proxy's Require TLS setting in the console and `pulumi preview` for drift; "+
+				"then which service connects without sslmode=require.",
 				px),
 			Metric:            &Metric{Name: metricClientNoTLS, Dimensions: proxyDims(args), Stat: "Sum"},
 			Comparison:        "GreaterThanThreshold",
@@ -348,28 +395,29 @@ func Alarms(args *Args) []Alarm {
 	alarms = append(alarms,
 		Alarm{
 			Name: px + "-aurora-freeable-memory",
-			Description: fmt.Sprintf("An instance of Aurora cluster %s has less than %d MiB of freeable memory (FreeableMemory, "+
-				"the lowest instance) for 5 minutes: every PostgreSQL connection is a backend process with its own memory, and the "+
-				"instance may soon swap or restart. Check first: Aurora DatabaseConnections (connections that bypass the proxy), "+
-				"then long-running queries and large sorts in Performance Insights.",
+			Description: fmt.Sprintf("The writer of Aurora cluster %s (Role WRITER) has less than %d MiB of freeable memory "+
+				"(FreeableMemory, minimum) for 5 minutes: every PostgreSQL connection is a backend process with its own memory, and "+
+				"the writer may soon swap or restart. Missing data stays missing: the writer publishes every minute, and a gap is a "+
+				"failover, after which the new writer reports. Check first: Aurora DatabaseConnections (connections that bypass "+
+				"the proxy), then long-running queries and large sorts in Performance Insights.",
 				args.ClusterIdentifier, th.FreeableMemoryMiB),
-			Metric:            &Metric{Name: metricFreeableMemory, Dimensions: clusterDims(args), Stat: "Minimum"},
+			Metric:            &Metric{Name: metricFreeableMemory, Dimensions: auroraWriterDims(args), Stat: "Minimum"},
 			Comparison:        "LessThanThreshold",
 			Threshold:         float64(th.FreeableMemoryMiB) * 1024 * 1024,
 			EvaluationPeriods: 5,
-			// Aurora publishes this every minute while an instance runs;
-			// a gap is a failover or a delayed metric, which the proxy's
-			// availability alarm already reports.
+			// Aurora publishes this every minute while the writer runs; a
+			// gap is a failover or a delayed metric.
 			TreatMissingData: MissingMissing,
 		},
 		Alarm{
 			Name: px + "-aurora-connections",
-			Description: fmt.Sprintf("An instance of Aurora cluster %s holds more than %d connections (%d%% of the writer's estimated "+
-				"max_connections, %d) for 5 minutes: new connections, the proxy's included, will soon be refused. Check first: "+
-				"connections that bypass the proxy (pg_stat_activity by usename and application_name); they must stay within the "+
-				"%d direct connections the proxy's cap of %d leaves.",
+			Description: fmt.Sprintf("The writer of Aurora cluster %s (Role WRITER) holds more than %d connections (%d%% of its "+
+				"max_connections, %d) for 5 minutes: new connections, the proxy's included, will soon be refused. Missing data "+
+				"stays missing: a gap is a failover, not a connection count. Check first: connections that bypass the proxy "+
+				"(pg_stat_activity by usename and application_name); they must stay within the %d direct connections the proxy's "+
+				"cap of %d leaves.",
 				args.ClusterIdentifier, ceiling, th.AuroraConnectionsPercent, args.Budget.MaxConnections, args.Budget.DirectLeft, args.Budget.ProxyCap),
-			Metric:            &Metric{Name: metricDBConnections, Dimensions: clusterDims(args), Stat: "Maximum"},
+			Metric:            &Metric{Name: metricDBConnections, Dimensions: auroraWriterDims(args), Stat: "Maximum"},
 			Comparison:        "GreaterThanThreshold",
 			Threshold:         float64(ceiling),
 			EvaluationPeriods: 5,
@@ -477,8 +525,8 @@ func DashboardBody(args *Args) (string, error) {
 			Metrics: []widgetMetric{{metricPinned, proxyDims(args), "sessions pinned to a backend connection"}},
 		},
 		{
-			Title: "Aurora freeable memory (lowest instance)", Stat: "Minimum",
-			Metrics: []widgetMetric{{metricFreeableMemory, clusterDims(args), "FreeableMemory, bytes"}},
+			Title: "Aurora freeable memory (writer)", Stat: "Minimum",
+			Metrics: []widgetMetric{{metricFreeableMemory, auroraWriterDims(args), "FreeableMemory, bytes"}},
 		},
 	}
 	d := dashboard{Widgets: make([]widget, len(panels))}

@@ -17,7 +17,7 @@ func testArgs(requireTLS bool) *Args {
 		AlarmsEnabled:     true,
 		RequireTLS:        requireTLS,
 		Thresholds:        Thresholds{BackendUsagePercent: 70, BorrowLatencyMs: 100, FreeableMemoryMiB: 1024, AuroraConnectionsPercent: 90},
-		Budget:            budget.New(1678, 80),
+		Budget:            budget.New(1722, 80),
 	}
 }
 
@@ -79,5 +79,141 @@ func TestAlarmNamesAreDistinctAndNameTheProxy(t *testing.T) {
 				seen[a.Name] = true
 			}
 		})
+	}
+}
+
+// metricsOf returns every metric an alarm reads: its metric, or the metrics
+// of its queries.
+func metricsOf(a Alarm) []Metric {
+	if a.Metric != nil {
+		return []Metric{*a.Metric}
+	}
+	var out []Metric
+	for _, q := range a.Queries {
+		if q.Metric != nil {
+			out = append(out, *q.Metric)
+		}
+	}
+	return out
+}
+
+func dimension(m Metric, name string) (string, bool) {
+	for _, d := range m.Dimensions {
+		if d.Name == name {
+			return d.Value, true
+		}
+	}
+	return "", false
+}
+
+// TestTargetRoleIsSpelledAsCloudWatchPublishesIt: CloudWatch publishes RDS
+// Proxy metrics under TargetRole READWRITE and READ_ONLY, not the RDS API's
+// READ_WRITE; a value it never publishes selects no data and fails silently.
+func TestTargetRoleIsSpelledAsCloudWatchPublishesIt(t *testing.T) {
+	if got := strings.Join(CloudWatchTargetRoles(), ","); got != "READWRITE,READ_ONLY" {
+		t.Fatalf("CloudWatchTargetRoles = %s, want READWRITE,READ_ONLY", got)
+	}
+	args := testArgs(true)
+	var roles []string
+	for _, a := range Alarms(args) {
+		for _, m := range metricsOf(a) {
+			if v, ok := dimension(m, "TargetRole"); ok {
+				roles = append(roles, a.Name+"="+v)
+			}
+		}
+	}
+	body, err := DashboardBody(args)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, part := range strings.Split(body, `"TargetRole",`)[1:] {
+		v, _, _ := strings.Cut(strings.TrimPrefix(part, `"`), `"`)
+		roles = append(roles, "dashboard="+v)
+	}
+	if len(roles) == 0 {
+		t.Fatal("no metric is filtered by TargetRole")
+	}
+	for _, r := range roles {
+		if _, v, _ := strings.Cut(r, "="); v != "READWRITE" {
+			t.Errorf("%s: the writer's TargetRole in CloudWatch is READWRITE", r)
+		}
+	}
+}
+
+// TestAlarmsDoNotPageAHealthyIdleProxy: each case is one situation of a
+// healthy proxy, or a broken one, and whether the availability alarm's
+// minute breaches.
+func TestAlarmsDoNotPageAHealthyIdleProxy(t *testing.T) {
+	var availability Alarm
+	for _, a := range Alarms(testArgs(true)) {
+		if strings.HasSuffix(a.Name, "-availability") {
+			availability = a
+		}
+	}
+	if availability.Comparison != "LessThanThreshold" {
+		t.Fatalf("availability compares with %q", availability.Comparison)
+	}
+	cases := []struct {
+		name     string
+		reading  float64
+		breaches bool
+	}{
+		{"one node of four missing one health check (75%) does not breach", 75, false},
+		{"half the nodes missing every check (50%) does not breach yet", 50, false},
+		{"no node reaching the writer (0%) breaches", 0, true},
+		{"three nodes of four failing (25%) breaches", 25, true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := tc.reading < availability.Threshold; got != tc.breaches {
+				t.Errorf("a reading of %v%% against the threshold %v breaches = %v, want %v", tc.reading, availability.Threshold, got, tc.breaches)
+			}
+		})
+	}
+	t.Run("a failover's minute or two does not page: several minutes must breach", func(t *testing.T) {
+		if availability.EvaluationPeriods < 3 {
+			t.Errorf("evaluation periods = %d", availability.EvaluationPeriods)
+		}
+	})
+	t.Run("no proxy alarm treats silence as breaching: metrics appear only after the first client connection", func(t *testing.T) {
+		for _, a := range Alarms(testArgs(true)) {
+			proxy := false
+			for _, m := range metricsOf(a) {
+				_, proxy = dimension(m, "ProxyName")
+			}
+			if proxy && a.TreatMissingData != MissingNotBreaching {
+				t.Errorf("%s: treatMissingData = %s", a.Name, a.TreatMissingData)
+			}
+		}
+	})
+}
+
+// TestAuroraAlarmsWatchTheWriter: DBClusterIdentifier alone aggregates the
+// readers with the writer, while the thresholds are the writer's.
+func TestAuroraAlarmsWatchTheWriter(t *testing.T) {
+	n := 0
+	for _, a := range Alarms(testArgs(true)) {
+		for _, m := range metricsOf(a) {
+			if _, ok := dimension(m, "DBClusterIdentifier"); !ok {
+				continue
+			}
+			n++
+			if role, _ := dimension(m, "Role"); role != "WRITER" {
+				t.Errorf("%s: Role = %q, want WRITER", a.Name, role)
+			}
+		}
+	}
+	if n != 2 {
+		t.Errorf("%d Aurora alarms, want 2", n)
+	}
+}
+
+// TestEveryAlarmSaysWhatSilenceMeans: the on-call reads in the description
+// why missing data does, or does not, page.
+func TestEveryAlarmSaysWhatSilenceMeans(t *testing.T) {
+	for _, a := range Alarms(testArgs(true)) {
+		if !strings.Contains(a.Description, "No data is not breaching") && !strings.Contains(a.Description, "Missing data stays missing") {
+			t.Errorf("%s: %q", a.Name, a.Description)
+		}
 	}
 }

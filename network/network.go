@@ -2,9 +2,11 @@
 // proxy: App -> proxy security group -> proxy -> Aurora security group -> Aurora.
 //
 // The proxy security group has no inline rules. Every rule is its own
-// resource, TCP on the database port only: one ingress rule per client
-// security group or CIDR, one egress rule to the Aurora security group, and
-// one ingress rule on the Aurora security group from the proxy.
+// resource, TCP on one port only: one ingress rule per client security
+// group or CIDR on the proxy's port (RDS Proxy for PostgreSQL listens on
+// 5432 whatever the cluster's port), one egress rule to the Aurora security
+// group and one ingress rule on the Aurora security group from the proxy,
+// both on the cluster's port.
 package network
 
 import (
@@ -29,7 +31,11 @@ type Args struct {
 	ProxyName string
 	// VpcID is the VPC of the Aurora cluster.
 	VpcID string
-	// DBPort is the only port any rule opens.
+	// ClientPort is the port clients reach the proxy on; the client
+	// ingress rules open it.
+	ClientPort int
+	// DBPort is the cluster's port; the proxy's egress rule and the Aurora
+	// ingress rule open it.
 	DBPort int
 	// ClusterSecurityGroupID is the Aurora cluster's security group.
 	ClusterSecurityGroupID string
@@ -48,7 +54,8 @@ type SecurityChain struct {
 	// ProxySecurityGroupID is the ID of the proxy security group.
 	ProxySecurityGroupID pulumi.IDOutput
 	// ClusterIngress is the Aurora security group's rule that admits the
-	// proxy; the proxy target must wait for it (known failure 2).
+	// proxy; the proxy target must wait for it: a target the proxy cannot
+	// reach never becomes available.
 	ClusterIngress *vpc.SecurityGroupIngressRule
 	// ProxyEgress is the proxy security group's rule to Aurora.
 	ProxyEgress *vpc.SecurityGroupEgressRule
@@ -63,6 +70,7 @@ func NewSecurityChain(ctx *pulumi.Context, name string, args *Args, opts ...pulu
 	parent := pulumi.Parent(c)
 	tags := pulumi.ToStringMap(args.Tags)
 	port := pulumi.Int(args.DBPort)
+	clientPort := pulumi.Int(args.ClientPort)
 
 	sg, err := ec2.NewSecurityGroup(ctx, args.SecurityGroupName, &ec2.SecurityGroupArgs{
 		Name:        pulumi.String(args.SecurityGroupName),
@@ -82,8 +90,8 @@ func NewSecurityChain(ctx *pulumi.Context, name string, args *Args, opts ...pulu
 			SecurityGroupId:           sg.ID(),
 			Description:               pulumi.String("PostgreSQL clients in security group " + id),
 			IpProtocol:                pulumi.String("tcp"),
-			FromPort:                  port,
-			ToPort:                    port,
+			FromPort:                  clientPort,
+			ToPort:                    clientPort,
 			ReferencedSecurityGroupId: pulumi.String(id),
 			Tags:                      tags,
 		}, parent)
@@ -96,8 +104,8 @@ func NewSecurityChain(ctx *pulumi.Context, name string, args *Args, opts ...pulu
 			SecurityGroupId: sg.ID(),
 			Description:     pulumi.String("PostgreSQL clients in " + p.String()),
 			IpProtocol:      pulumi.String("tcp"),
-			FromPort:        port,
-			ToPort:          port,
+			FromPort:        clientPort,
+			ToPort:          clientPort,
 			Tags:            tags,
 		}
 		if p.Addr().Is4() {

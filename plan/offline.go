@@ -11,11 +11,15 @@ const (
 	GetSecretVersion  = "aws:secretsmanager/getSecretVersion:getSecretVersion"
 	GetSecretRotation = "aws:secretsmanager/getSecretRotation:getSecretRotation"
 	GetCluster        = "aws:rds/getCluster:getCluster"
+	// GetParametersByPath reads the cutover's record of where the
+	// application secret pointed before the first cutover.
+	GetParametersByPath = "aws:ssm/getParametersByPath:getParametersByPath"
 )
 
 // OfflineNote says what an offline plan assumed of AWS.
 const OfflineNote = "offline plan: AWS lookups were answered with placeholders: the subnets are taken to be in vpcId, " +
-	"each in its own Availability Zone, and a cutover's secret is taken to be a JSON object with a host and no rotation; " +
+	"each in its own Availability Zone, and a cutover's secret is taken to be a JSON object with a host and no rotation, " +
+	"never cut over before (no record of its original host); " +
 	"a real `pulumi preview` checks all of these"
 
 // Offline answers the program's AWS lookups without AWS, for cfg's stack:
@@ -40,6 +44,10 @@ func Offline(cfg Config) CallFunc {
 			return map[string]any{"arn": args["secretId"], "secretString": string(secret)}, nil
 		case GetSecretRotation:
 			return map[string]any{"secretId": args["secretId"], "rotationEnabled": false}, nil
+		case GetParametersByPath:
+			return map[string]any{
+				"path": args["path"], "names": []any{}, "values": []any{}, "types": []any{}, "arns": []any{},
+			}, nil
 		case GetCluster:
 			return map[string]any{
 				"clusterIdentifier": args["clusterIdentifier"],

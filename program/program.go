@@ -25,6 +25,9 @@ const (
 	OutputRoleArn               = "roleArn"
 	OutputTargetGroupName       = "targetGroupName"
 	OutputEndpointParameterName = "endpointParameterName"
+	// OutputProxyPort is the port clients connect to: RDS Proxy for
+	// PostgreSQL listens on 5432 whatever dbPort is.
+	OutputProxyPort = "proxyPort"
 	// OutputSecretHost is the host the application secret now holds; set
 	// only while cutover is proxy or direct.
 	OutputSecretHost = "secretHost"
@@ -98,13 +101,25 @@ func Build(ctx *pulumi.Context, cfg *settings.Config) (pulumi.Map, error) {
 
 	// A cutover reads the application secret and the cluster first, and
 	// refuses before anything is registered.
-	var facts cutover.Facts
+	var (
+		facts    cutover.Facts
+		resolved cutover.Resolved
+	)
 	if cfg.Cutover != cutover.Off {
 		var err error
-		if facts, err = cutover.Read(ctx, cfg.AppSecretArn, cfg.ClusterIdentifier); err != nil {
+		if facts, err = cutover.Read(ctx, cfg.AppSecretArn, cfg.ClusterIdentifier, cfg.DirectHostParameterName()); err != nil {
 			return nil, fmt.Errorf("cutover: %w", err)
 		}
-		if err := cutover.Check(cfg.Cutover, cfg.AppSecretArn, facts, cfg.CutoverAllowRotation); err != nil {
+		if resolved, err = cutover.Check(cutover.Request{
+			Mode:                  cfg.Cutover,
+			AppSecretArn:          cfg.AppSecretArn,
+			ProxySecretArn:        cfg.SecretArn,
+			AllowRotation:         cfg.CutoverAllowRotation,
+			EndpointParameterName: cfg.EndpointParameterName,
+			RecordParameterName:   cfg.DirectHostParameterName(),
+			ProxyName:             cfg.ProxyName(),
+			DBPort:                cfg.DBPort,
+		}, facts); err != nil {
 			return nil, err
 		}
 	}
@@ -120,6 +135,7 @@ func Build(ctx *pulumi.Context, cfg *settings.Config) (pulumi.Map, error) {
 		SecurityGroupName:      cfg.SecurityGroupName(),
 		ProxyName:              cfg.ProxyName(),
 		VpcID:                  cfg.VpcID,
+		ClientPort:             proxy.Port,
 		DBPort:                 cfg.DBPort,
 		ClusterSecurityGroupID: cfg.ClusterSecurityGroupID,
 		AppSecurityGroupIDs:    cfg.AppSecurityGroupIDs,
@@ -143,16 +159,17 @@ func Build(ctx *pulumi.Context, cfg *settings.Config) (pulumi.Map, error) {
 	}
 
 	px, err := proxy.New(ctx, prefix, &proxy.Args{
-		Name:              cfg.ProxyName(),
-		Env:               cfg.Env,
-		RoleArn:           access.RoleArn,
-		SubnetIDs:         cfg.SubnetIDs,
-		SecurityGroupID:   chain.ProxySecurityGroupID.ToStringOutput(),
-		SecretArn:         cfg.SecretArn,
-		IAMAuth:           cfg.IAMAuth,
-		RequireTLS:        cfg.RequireTLS,
-		IdleClientTimeout: cfg.IdleClientTimeout,
-		DebugLogging:      cfg.DebugLogging,
+		Name:                   cfg.ProxyName(),
+		Env:                    cfg.Env,
+		RoleArn:                access.RoleArn,
+		SubnetIDs:              cfg.SubnetIDs,
+		SecurityGroupID:        chain.ProxySecurityGroupID.ToStringOutput(),
+		SecretArn:              cfg.SecretArn,
+		IAMAuth:                cfg.IAMAuth,
+		ClientPasswordAuthType: cfg.ClientPasswordAuthType,
+		RequireTLS:             cfg.RequireTLS,
+		IdleClientTimeout:      cfg.IdleClientTimeout,
+		DebugLogging:           cfg.DebugLogging,
 		Pool: proxy.Pool{
 			MaxConnectionsPercent:     cfg.Pool.MaxConnectionsPercent,
 			MaxIdleConnectionsPercent: cfg.Pool.MaxIdleConnectionsPercent,
@@ -180,6 +197,7 @@ func Build(ctx *pulumi.Context, cfg *settings.Config) (pulumi.Map, error) {
 		OutputRoleArn:               access.RoleArn,
 		OutputTargetGroupName:       px.TargetGroupName,
 		OutputEndpointParameterName: px.EndpointParameterName,
+		OutputProxyPort:             pulumi.Int(proxy.Port),
 	}
 
 	b := cfg.Budget()
@@ -218,7 +236,8 @@ func Build(ctx *pulumi.Context, cfg *settings.Config) (pulumi.Map, error) {
 		cut, err := cutover.New(ctx, prefix, &cutover.Args{
 			Mode:                    cfg.Cutover,
 			SecretArn:               cfg.AppSecretArn,
-			Facts:                   facts,
+			SecretString:            facts.SecretString,
+			Resolved:                resolved,
 			ProxyEndpoint:           px.Endpoint,
 			DirectHostParameterName: cfg.DirectHostParameterName(),
 			Env:                     cfg.Env,

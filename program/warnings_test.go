@@ -38,7 +38,7 @@ func TestWarnings(t *testing.T) {
 		{"every warning, in order", func(c *settings.Config) {
 			c.DebugLogging, c.Alarms.TopicArns = true, nil
 			c.Pool.MaxConnectionsPercent = 100
-		}, []string{"debugLogging is on", "pool.maxConnectionsPercent is 100", "only 0 of the writer's 1678 connections", "alarms.topicArns is empty"}},
+		}, []string{"debugLogging is on", "pool.maxConnectionsPercent is 100", "only 0 of the writer's 1722 connections", "alarms.topicArns is empty"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

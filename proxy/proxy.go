@@ -20,6 +20,12 @@ const ComponentType = "rds-proxy:proxy:Proxy"
 // EngineFamily is the only engine family this program serves.
 const EngineFamily = "POSTGRESQL"
 
+// Port is the port RDS Proxy for PostgreSQL listens on, whatever port the
+// cluster behind it uses: clients reach the proxy on Port, and the proxy
+// reaches the cluster on the cluster's port
+// (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/rds-proxy.html#rds-proxy.limitations-pg).
+const Port = 5432
+
 // DefaultTargetGroupName is the name AWS gives every proxy's default target
 // group, the one the program configures.
 const DefaultTargetGroupName = "default"
@@ -63,6 +69,8 @@ type Args struct {
 	SecretArn string
 	// IAMAuth is DISABLED or REQUIRED.
 	IAMAuth string
+	// ClientPasswordAuthType is POSTGRES_SCRAM_SHA_256 or POSTGRES_MD5.
+	ClientPasswordAuthType string
 	// RequireTLS makes the proxy refuse connections without TLS.
 	RequireTLS bool
 	// IdleClientTimeout is in seconds.
@@ -149,6 +157,10 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 			Description: pulumi.String("Database credentials for " + args.Name),
 			SecretArn:   pulumi.String(args.SecretArn),
 			IamAuth:     pulumi.String(args.IAMAuth),
+			// For PostgreSQL AWS defaults to SCRAM-SHA-256, which drivers
+			// built on libpq before 10 cannot speak; the choice is
+			// explicit so that the plan shows it.
+			ClientPasswordAuthType: pulumi.String(args.ClientPasswordAuthType),
 		}},
 		VpcSubnetIds:        pulumi.ToStringArray(args.SubnetIDs),
 		VpcSecurityGroupIds: pulumi.StringArray{args.SecurityGroupID},
@@ -202,7 +214,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		Name:        pulumi.String(args.EndpointParameterName),
 		Type:        pulumi.String("String"),
 		Value:       px.Endpoint,
-		Description: pulumi.String("Use this as DB_HOST for " + args.Env + " services"),
+		Description: pulumi.String(fmt.Sprintf("Use this as DB_HOST, with port %d, for %s services", Port, args.Env)),
 		Tags:        tags,
 	}, parent)
 	if err != nil {
@@ -251,7 +263,8 @@ type Reader struct {
 // and security group, and its SSM parameter.
 //
 // The endpoint belongs to the proxy: AWS deletes it together with the proxy
-// (known failure 8). Its identity therefore follows the proxy's:
+// (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/rds-proxy-endpoints.html).
+// Its identity therefore follows the proxy's:
 //   - dbProxyName is the proxy's output, not the configured name, so the
 //     endpoint waits for the proxy it belongs to;
 //   - pulumi.ReplaceWith replaces the endpoint whenever the proxy is
@@ -277,7 +290,7 @@ func newReader(ctx *pulumi.Context, px *rds.Proxy, args *Args, parent pulumi.Res
 		Name:        pulumi.String(args.ReaderEndpointParameterName),
 		Type:        pulumi.String("String"),
 		Value:       ep.Endpoint,
-		Description: pulumi.String("Use this as the read-only DB_HOST for " + args.Env + " services: it reaches the cluster's readers"),
+		Description: pulumi.String(fmt.Sprintf("Use this as the read-only DB_HOST, with port %d, for %s services: it reaches the cluster's readers", Port, args.Env)),
 		Tags:        pulumi.ToStringMap(args.Tags),
 	}, parent)
 	if err != nil {

@@ -125,7 +125,11 @@ func TrustPolicy() (string, error) {
 
 // SecretReadPolicy allows secretsmanager:GetSecretValue on exactly
 // secretArn and, when kmsKeyArn is set, kms:Decrypt on exactly that key and
-// only through Secrets Manager in region.
+// only through Secrets Manager in region
+// (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service).
+// The service's endpoint name ends in amazonaws.com in the aws and
+// aws-us-gov partitions, the only ones settings accepts; in aws-cn it would
+// end in amazonaws.com.cn.
 func SecretReadPolicy(secretArn, kmsKeyArn, region string) (string, error) {
 	doc := Document{
 		Version: policyVersion,

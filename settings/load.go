@@ -29,6 +29,7 @@ const (
 	KeyIdleClientTimeout      = "idleClientTimeout"
 	KeyRequireTLS             = "requireTls"
 	KeyIAMAuth                = "iamAuth"
+	KeyClientPasswordAuthType = "clientPasswordAuthType"
 	KeyDebugLogging           = "debugLogging"
 	KeyPool                   = "pool"
 	KeyTags                   = "tags"
@@ -44,7 +45,7 @@ func Keys() []string {
 	keys := []string{
 		KeyOrg, KeyVpcID, KeySubnetIDs, KeyClusterIdentifier, KeyClusterSecurityGroupID,
 		KeyDBPort, KeySecretArn, KeySecretKmsKeyArn, KeyAppSecurityGroupIDs, KeyAllowedCidrs,
-		KeyIdleClientTimeout, KeyRequireTLS, KeyIAMAuth, KeyDebugLogging, KeyPool, KeyTags,
+		KeyIdleClientTimeout, KeyRequireTLS, KeyIAMAuth, KeyClientPasswordAuthType, KeyDebugLogging, KeyPool, KeyTags,
 		KeyEndpointParameterName, KeyCutover, KeyAppSecretArn, KeyCutoverAllowRotation,
 		KeyReaderEndpoint, KeyAlarms, KeyInstanceClass, KeyMaxConnections, KeyProtect, KeyLogRetentionDays,
 	}
@@ -82,6 +83,7 @@ func Load(ctx *pulumi.Context) (*Config, error) {
 		IdleClientTimeout:      l.int(KeyIdleClientTimeout, DefaultIdleClientTimeout),
 		RequireTLS:             l.bool(KeyRequireTLS, DefaultRequireTLS),
 		IAMAuth:                l.str(KeyIAMAuth, DefaultIAMAuth),
+		ClientPasswordAuthType: l.str(KeyClientPasswordAuthType, DefaultClientPasswordAuthType),
 		DebugLogging:           l.bool(KeyDebugLogging, DefaultDebugLogging),
 		Pool:                   l.pool(),
 		UserTags:               l.tags(),

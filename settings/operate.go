@@ -208,7 +208,7 @@ func (v *validator) budget(c *Config) {
 		return
 	}
 	v.add(KeyInstanceClass, show(c.InstanceClass),
-		"is not an Aurora PostgreSQL instance class the program knows; set maxConnections to the writer's max_connections (SHOW max_connections)")
+		"has no default the program knows: AWS publishes no default max_connections for it (AuroraPostgreSQL.Managing.html#AuroraPostgreSQL.Managing.MaxConnections in the Aurora User Guide); set maxConnections to the writer's max_connections (SHOW max_connections)")
 }
 
 func (v *validator) alarms(c *Config) {
@@ -221,7 +221,12 @@ func (v *validator) alarms(c *Config) {
 		switch {
 		case m == nil:
 			v.add(key(alarmsTopicArns), show(arn), "must be the ARN of an SNS standard topic (arn:aws:sns:<region>:<account>:<name>)")
-		case region.MatchString(c.Region) && m[2] != c.Region:
+		case !supportedRegion(c.Region):
+			// reported once, on aws:region
+		case !partitionOK(m[1], c.Region):
+			rule, _ := partitionRule(m[1], c.Region)
+			v.add(key(alarmsTopicArns), show(arn), rule)
+		case m[2] != c.Region:
 			v.add(key(alarmsTopicArns), show(arn), fmt.Sprintf("is in region %s but the stack deploys to %s (aws:region); CloudWatch alarms notify topics in their own region only", m[2], c.Region))
 		}
 		if seen[arn] {
@@ -250,4 +255,9 @@ func joinInts(xs []int) string {
 		s[i] = strconv.Itoa(x)
 	}
 	return strings.Join(s, ", ")
+}
+
+func partitionOK(partition, deployRegion string) bool {
+	_, ok := partitionRule(partition, deployRegion)
+	return ok
 }

@@ -28,13 +28,25 @@ const (
 	IAMAuthRequired = "REQUIRED"
 )
 
+// Values accepted by clientPasswordAuthType: how clients authenticate to
+// the proxy with a password
+// (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_UserAuthConfig.html).
+const (
+	ClientAuthScramSHA256 = "POSTGRES_SCRAM_SHA_256"
+	ClientAuthMD5         = "POSTGRES_MD5"
+)
+
 // Defaults applied when a key is not set in the stack file.
 const (
-	DefaultOrg                       = "acmecorp"
-	DefaultDBPort                    = 5432
-	DefaultIdleClientTimeout         = 1800
-	DefaultRequireTLS                = true
-	DefaultIAMAuth                   = IAMAuthDisabled
+	DefaultOrg               = "acmecorp"
+	DefaultDBPort            = 5432
+	DefaultIdleClientTimeout = 1800
+	DefaultRequireTLS        = true
+	DefaultIAMAuth           = IAMAuthDisabled
+	// DefaultClientPasswordAuthType is AWS's own default for PostgreSQL,
+	// set explicitly so that the plan shows the choice and a proxy
+	// changed by hand is brought back.
+	DefaultClientPasswordAuthType    = ClientAuthScramSHA256
 	DefaultDebugLogging              = false
 	DefaultMaxConnectionsPercent     = 80
 	DefaultMaxIdleConnectionsPercent = 50
@@ -97,6 +109,9 @@ type Config struct {
 	RequireTLS bool
 	// IAMAuth is DISABLED or REQUIRED.
 	IAMAuth string
+	// ClientPasswordAuthType is how clients authenticate to the proxy with
+	// a password: POSTGRES_SCRAM_SHA_256 or POSTGRES_MD5.
+	ClientPasswordAuthType string
 	// DebugLogging makes the proxy log SQL statements; keep it off in prod.
 	DebugLogging bool
 	// Pool holds the connection-pool settings.

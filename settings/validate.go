@@ -10,7 +10,13 @@ import (
 	"github.com/acmecorp/rds-proxy/cutover"
 )
 
-// Limits from the RDS, EC2, IAM and SSM APIs (see ../shared/notes/rds-proxy-facts.md).
+// Limits from the RDS, EC2, IAM and SSM APIs: the RDS Proxy quotas and
+// limitations
+// (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/rds-proxy.html#rds-proxy.limits),
+// the security-group quotas
+// (https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-security-groups)
+// and the IAM name limits
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html).
 const (
 	// MinSubnets is the fewest subnets (in different AZs) a proxy accepts.
 	MinSubnets = 2
@@ -51,6 +57,7 @@ var (
 func validate(c *Config, skip map[string]bool) []Problem {
 	v := &validator{skip: skip}
 
+	v.region(c.Region)
 	v.name(KeyOrg, c.Org, c)
 	v.match(KeyVpcID, c.VpcID, vpcID, "must be a VPC ID (vpc- and 8 or 17 hex digits)")
 	v.list(KeySubnetIDs, c.SubnetIDs, subnetID, "a subnet ID (subnet- and 8 or 17 hex digits)")
@@ -98,6 +105,10 @@ func validate(c *Config, skip map[string]bool) []Problem {
 	v.rangeOf(KeyIdleClientTimeout, c.IdleClientTimeout, 1, MaxIdleClientTimeout, "must be a number of seconds")
 	if c.IAMAuth != IAMAuthDisabled && c.IAMAuth != IAMAuthRequired {
 		v.add(KeyIAMAuth, strconv.Quote(c.IAMAuth), "must be DISABLED or REQUIRED")
+	}
+	if c.ClientPasswordAuthType != ClientAuthScramSHA256 && c.ClientPasswordAuthType != ClientAuthMD5 {
+		v.add(KeyClientPasswordAuthType, strconv.Quote(c.ClientPasswordAuthType),
+			"must be POSTGRES_SCRAM_SHA_256 or POSTGRES_MD5 (the values RDS Proxy accepts for PostgreSQL clients)")
 	}
 	if !skip[KeyPool] {
 		p := c.Pool
@@ -229,8 +240,11 @@ func (v *validator) arn(key, value string, re *regexp.Regexp, deployRegion strin
 		v.add(key, show(value), rule)
 		return
 	}
-	if !region.MatchString(deployRegion) {
-		v.problems = append(v.problems, Problem{Key: RegionKey, Value: show(deployRegion), Rule: "must name the AWS region to deploy to, e.g. us-east-1"})
+	if !supportedRegion(deployRegion) {
+		return // reported once, on aws:region
+	}
+	if rule, ok := partitionRule(m[1], deployRegion); !ok {
+		v.add(key, show(value), rule)
 		return
 	}
 	if m[2] != deployRegion {
@@ -259,4 +273,73 @@ func (v *validator) tags(tags map[string]string) {
 			v.add(KeyTags+"."+k, strconv.Quote(tags[k]), "must be a tag value of at most 256 characters")
 		}
 	}
+}
+
+// Partitions the program supports. In both, AWS service endpoints and the
+// kms:ViaService values the proxy role's policy names end in amazonaws.com
+// (secretsmanager.<region>.amazonaws.com). In aws-cn they end in
+// amazonaws.com.cn ("Endpoints and ARNs for Amazon Web Services in China",
+// https://docs.amazonaws.cn/en_us/general/latest/gr/rande.html), and the
+// program does not write policies for it: it refuses the partition rather
+// than write a condition that never matches. aws-iso and aws-iso-b are
+// refused for the same reason.
+const (
+	PartitionAWS      = "aws"
+	PartitionGovCloud = "aws-us-gov"
+)
+
+// PartitionOf returns the partition of a region: aws-cn for cn-*, aws-us-gov
+// for us-gov-*, aws-iso and aws-iso-b for us-iso-* and us-isob-*, and aws
+// for every other region.
+func PartitionOf(regionName string) string {
+	switch {
+	case strings.HasPrefix(regionName, "cn-"):
+		return "aws-cn"
+	case strings.HasPrefix(regionName, "us-gov-"):
+		return PartitionGovCloud
+	case strings.HasPrefix(regionName, "us-isob-"):
+		return "aws-iso-b"
+	case strings.HasPrefix(regionName, "us-iso-"):
+		return "aws-iso"
+	}
+	return PartitionAWS
+}
+
+// supportedPartition reports whether the program writes correct policies
+// for partition.
+func supportedPartition(partition string) bool {
+	return partition == PartitionAWS || partition == PartitionGovCloud
+}
+
+// supportedRegion reports whether regionName is a region name in a
+// supported partition.
+func supportedRegion(regionName string) bool {
+	return region.MatchString(regionName) && supportedPartition(PartitionOf(regionName))
+}
+
+const unsupportedPartition = "the program supports the aws and aws-us-gov partitions only: in %s the service domain is " +
+	"not amazonaws.com, and the proxy role's kms:ViaService condition would never match"
+
+// region checks aws:region once: a region name, in a supported partition.
+func (v *validator) region(regionName string) {
+	switch {
+	case !region.MatchString(regionName):
+		v.problems = append(v.problems, Problem{Key: RegionKey, Value: show(regionName), Rule: "must name the AWS region to deploy to, e.g. us-east-1"})
+	case !supportedPartition(PartitionOf(regionName)):
+		v.problems = append(v.problems, Problem{Key: RegionKey, Value: show(regionName),
+			Rule: "is in partition " + PartitionOf(regionName) + "; " + fmt.Sprintf(unsupportedPartition, PartitionOf(regionName))})
+	}
+}
+
+// partitionRule checks an ARN's partition against the deployment region's.
+// It returns the rule broken, and false, when they differ or the partition
+// is not supported.
+func partitionRule(partition, deployRegion string) (string, bool) {
+	switch {
+	case !supportedPartition(partition):
+		return "is in partition " + partition + "; " + fmt.Sprintf(unsupportedPartition, partition), false
+	case partition != PartitionOf(deployRegion):
+		return fmt.Sprintf("is in partition %s, but aws:region %s is in partition %s", partition, deployRegion, PartitionOf(deployRegion)), false
+	}
+	return "", true
 }

@@ -27,7 +27,10 @@ const (
 type fakeAWS struct {
 	secret   string
 	rotation bool
-	calls    []string
+	// record is the direct-host parameter's value in AWS; "" means the
+	// parameter does not exist.
+	record string
+	calls  []string
 	// subnets answers the subnet lookups every plan makes.
 	subnets plan.CallFunc
 }
@@ -45,6 +48,17 @@ func (f *fakeAWS) answer(token string, args map[string]any) (map[string]any, err
 		return map[string]any{"secretId": args["secretId"], "rotationEnabled": f.rotation}, nil
 	case "aws:rds/getCluster:getCluster":
 		return map[string]any{"clusterIdentifier": args["clusterIdentifier"], "endpoint": clusterEndpoint}, nil
+	case "aws:ssm/getParametersByPath:getParametersByPath":
+		if args["path"] != "/acmecorp/qa/rds-proxy" || args["recursive"] != false || args["withDecryption"] != false {
+			return nil, fmt.Errorf("unexpected arguments %v", args)
+		}
+		// The directory holds the endpoint parameter too, listed first.
+		names := []any{"/acmecorp/qa/rds-proxy/endpoint"}
+		values := []any{"acmecorp-qa-rds-proxy.proxy-c1a2b3c4d5e6.us-east-1.rds.amazonaws.com"}
+		if f.record != "" {
+			names, values = append(names, "/acmecorp/qa/rds-proxy/direct-host"), append(values, f.record)
+		}
+		return map[string]any{"path": args["path"], "names": names, "values": values}, nil
 	}
 	return nil, fmt.Errorf("unexpected call %s", token)
 }
@@ -127,8 +141,8 @@ func TestCutoverModes(t *testing.T) {
 			if g, e := mustJSON(t, param.Inputs), mustJSON(t, obj{
 				"name":        "/acmecorp/qa/rds-proxy/direct-host",
 				"type":        "String",
-				"value":       clusterEndpoint,
-				"description": "Aurora writer endpoint of qa: the host to restore with cutover: direct",
+				"value":       `{"host":"` + clusterEndpoint + `","port":5432}`,
+				"description": "Host and port the application secret of qa held before the first cutover: what cutover: direct restores",
 				"tags":        qaTags(),
 			}); g != e {
 				t.Errorf("direct host parameter:\n got %s\nwant %s", g, e)
@@ -186,8 +200,15 @@ func TestCutoverRefusals(t *testing.T) {
 		set  map[string]string
 		want []string // parts of the message: why, and what to do
 	}{
-		{"proxy on a rotated secret", fakeAWS{secret: appSecret, rotation: true}, map[string]string{ns + "cutover": "proxy"},
-			[]string{"rotation enabled", "requires TLS connections", "rds-proxy:cutoverAllowRotation"}},
+		{"proxy on the rotated secret the proxy reads", fakeAWS{secret: appSecret, rotation: true}, map[string]string{ns + "cutover": "proxy"},
+			[]string{"both the secret the services read and the one the proxy reads", "pending password", "opens no new backend connections",
+				"rds-proxy:appSecretArn", "/acmecorp/qa/rds-proxy/endpoint"}},
+		{"proxy on the rotated secret the proxy reads, whatever cutoverAllowRotation says", fakeAWS{secret: appSecret, rotation: true},
+			map[string]string{ns + "cutover": "proxy", ns + "cutoverAllowRotation": "true"},
+			[]string{"cutoverAllowRotation cannot lift this", "Keep the rotated secret pointing at the cluster"}},
+		{"proxy on a rotated secret of the services' own", fakeAWS{secret: appSecret, rotation: true},
+			map[string]string{ns + "cutover": "proxy", ns + "appSecretArn": "arn:aws:secretsmanager:us-east-1:000000000000:secret:acmecorp/qa/app-db-XyZ123"},
+			[]string{"has rotation enabled", "pending password", "turn rotation off on this secret", "rds-proxy:cutoverAllowRotation"}},
 		{"a secret that is not JSON", fakeAWS{secret: "postgres://app:pw@host/app"}, map[string]string{ns + "cutover": "proxy"},
 			[]string{"not a JSON object", "set rds-proxy:cutover to off"}},
 		{"a secret without a host", fakeAWS{secret: `{"username":"app","password":"pw"}`}, map[string]string{ns + "cutover": "direct"},
@@ -222,7 +243,10 @@ func TestCutoverAllowedDespiteRotation(t *testing.T) {
 		name string
 		set  map[string]string
 	}{
-		{"proxy once the rotation function is known to use TLS", map[string]string{ns + "cutover": "proxy", ns + "cutoverAllowRotation": "true"}},
+		{"proxy on a rotated secret of the services' own, once its rotation function connects to the cluster", map[string]string{
+			ns + "cutover": "proxy", ns + "cutoverAllowRotation": "true",
+			ns + "appSecretArn": "arn:aws:secretsmanager:us-east-1:000000000000:secret:acmecorp/qa/app-db-XyZ123",
+		}},
 		{"direct, the rollback, always", map[string]string{ns + "cutover": "direct"}},
 	}
 	for _, tc := range cases {
@@ -294,6 +318,107 @@ func TestCutoverProxyProtectsTheStack(t *testing.T) {
 				if r.Protect != tc.all {
 					t.Errorf("%s: protect = %v, want %v", plan.Ref(r.Type, r.Name), r.Protect, tc.all)
 				}
+			}
+		})
+	}
+}
+
+// TestRollbackRestoresWhatWasThere: the first cutover records the
+// application secret's host and port in the direct-host parameter; later
+// deploys read that record back, and cutover direct restores exactly it,
+// byte for byte, whatever the secret held (a custom DNS name, an instance
+// endpoint, another port). The proxy listens on 5432, so cutover proxy also
+// writes that port, in the secret's own notation.
+func TestRollbackRestoresWhatWasThere(t *testing.T) {
+	const (
+		proxyHost = "${aws:rds/proxy:Proxy::acmecorp-qa-rds-proxy.endpoint}"
+		custom    = `{"username":"app","password":"pw-1","host":"db.internal.acme.example","port":5432,"dbname":"app"}`
+		atProxy   = `{"username":"app","password":"pw-1","host":"` + proxyHost + `","port":5432,"dbname":"app"}`
+		// Another port, written as a string, as some tools write it.
+		custom6432   = `{"host":"acme-qa-1.c1a2b3c4d5e6.us-east-1.rds.amazonaws.com","port":"6432","username":"app"}`
+		atProxy6432  = `{"host":"` + proxyHost + `","port":"5432","username":"app"}`
+		record6432   = `{"host":"acme-qa-1.c1a2b3c4d5e6.us-east-1.rds.amazonaws.com","port":"6432"}`
+		recordCustom = `{"host":"db.internal.acme.example","port":5432}`
+	)
+	cases := []struct {
+		name       string
+		aws        fakeAWS
+		set        map[string]string
+		wantSecret string // the whole new secret value, byte for byte
+		wantRecord string // the direct-host parameter's value
+	}{
+		{"the first cutover records the secret's own host and port, not the writer endpoint",
+			fakeAWS{secret: custom}, map[string]string{ns + "cutover": "proxy"}, atProxy, recordCustom},
+		{"a later deploy keeps the record it reads back, though the secret now names the proxy",
+			fakeAWS{secret: atProxy, record: recordCustom}, map[string]string{ns + "cutover": "proxy"}, atProxy, recordCustom},
+		{"direct restores the recorded host byte for byte, not the cluster's writer endpoint",
+			fakeAWS{secret: atProxy, record: recordCustom}, map[string]string{ns + "cutover": "direct"}, custom, recordCustom},
+		{"with another dbPort, proxy writes 5432 in the secret's notation and records the original port",
+			fakeAWS{secret: custom6432}, map[string]string{ns + "cutover": "proxy", ns + "dbPort": "6432"}, atProxy6432, record6432},
+		{"with another dbPort, direct restores the original port as it was written",
+			fakeAWS{secret: atProxy6432, record: record6432}, map[string]string{ns + "cutover": "direct", ns + "dbPort": "6432"}, custom6432, record6432},
+		{"a record an earlier version wrote (a bare host) restores that host and leaves the port",
+			fakeAWS{secret: atProxy, record: "db.internal.acme.example"}, map[string]string{ns + "cutover": "direct"}, custom, recordCustom[:len(recordCustom)-len(`,"port":5432}`)] + `}`},
+		{"without a record, a secret already naming the proxy goes back to the writer endpoint",
+			// (cutover proxy, then off: off removes the record and leaves the secret.)
+			fakeAWS{secret: strings.Replace(atProxy, proxyHost, "acmecorp-qa-rds-proxy.proxy-c1a2b3c4d5e6.us-east-1.rds.amazonaws.com", 1)},
+			map[string]string{ns + "cutover": "direct"},
+			`{"username":"app","password":"pw-1","host":"` + clusterEndpoint + `","port":5432,"dbname":"app"}`,
+			`{"host":"` + clusterEndpoint + `","port":5432}`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			aws := tc.aws
+			p, err := cutoverPlan(t, &aws, tc.set, plan.RevealSecrets())
+			if err != nil {
+				t.Fatal(err)
+			}
+			versions := p.OfType(typeSecretVersion)
+			if len(versions) != 1 {
+				t.Fatalf("%d secret versions", len(versions))
+			}
+			if got := versions[0].Inputs["secretString"]; got != tc.wantSecret {
+				t.Errorf("secret:\n got %v\nwant %s", got, tc.wantSecret)
+			}
+			if got := get(t, p, typeParameter, "acmecorp-qa-direct-host").Inputs["value"]; got != tc.wantRecord {
+				t.Errorf("record:\n got %v\nwant %s", got, tc.wantRecord)
+			}
+		})
+	}
+}
+
+// TestCutoverRefusesWhatItCannotRestore: each refusal says why and what to
+// do, and nothing is registered.
+func TestCutoverRefusesWhatItCannotRestore(t *testing.T) {
+	cases := []struct {
+		name string
+		aws  fakeAWS
+		set  map[string]string
+		want []string
+	}{
+		{"a record that is neither the program's JSON nor a host", fakeAWS{secret: appSecret, record: `{"hostname":"x"}`},
+			map[string]string{ns + "cutover": "direct"}, []string{"/acmecorp/qa/rds-proxy/direct-host", "put-parameter", "delete the parameter"}},
+		{"another dbPort and a secret without a port", fakeAWS{secret: `{"host":"a.example","username":"app"}`},
+			map[string]string{ns + "cutover": "proxy", ns + "dbPort": "6432"}, []string{`has no "port"`, "dbPort 6432", "listens on 5432"}},
+		{"another dbPort and a port that is not a number", fakeAWS{secret: `{"host":"a.example","port":"postgres"}`},
+			map[string]string{ns + "cutover": "proxy", ns + "dbPort": "6432"}, []string{`"port" is neither a number nor a string of digits`}},
+		{"a port given twice", fakeAWS{secret: `{"host":"a.example","port":5432,"port":6432}`},
+			map[string]string{ns + "cutover": "proxy"}, []string{`"port" more than once`}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			aws := tc.aws
+			p, err := cutoverPlan(t, &aws, tc.set)
+			if err == nil {
+				t.Fatal("the cutover was allowed")
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("message lacks %q:\n%v", w, err)
+				}
+			}
+			if len(p.Resources) != 0 {
+				t.Errorf("%d resources registered before the refusal", len(p.Resources))
 			}
 		})
 	}

@@ -53,17 +53,31 @@ func TestValidEdgeConfigurationsAreAccepted(t *testing.T) {
 				t.Errorf("idleClientTimeout = %v", v)
 			}
 		}},
+		{"MD5 client authentication for drivers built on libpq before 10", map[string]string{ns + "clientPasswordAuthType": "POSTGRES_MD5"}, func(t *testing.T, p *plan.Plan) {
+			auth := get(t, p, typeProxy, "acmecorp-qa-rds-proxy").Inputs["auths"].([]any)[0].(map[string]any)
+			if auth["clientPasswordAuthType"] != "POSTGRES_MD5" {
+				t.Errorf("auth = %v", auth)
+			}
+		}},
 		{"IAM authentication required", map[string]string{ns + "iamAuth": "REQUIRED"}, func(t *testing.T, p *plan.Plan) {
 			auth := get(t, p, typeProxy, "acmecorp-qa-rds-proxy").Inputs["auths"].([]any)[0].(map[string]any)
 			if auth["iamAuth"] != "REQUIRED" {
 				t.Errorf("auth = %v", auth)
 			}
 		}},
-		{"a custom port reaches every rule", map[string]string{ns + "dbPort": "6432"}, func(t *testing.T, p *plan.Plan) {
+		{"a custom dbPort opens the proxy-to-Aurora rules; clients still reach the proxy on 5432", map[string]string{ns + "dbPort": "6432"}, func(t *testing.T, p *plan.Plan) {
+			// RDS Proxy for PostgreSQL listens on 5432 whatever the cluster's port.
 			for _, r := range append(p.OfType(typeIngressRule), p.OfType(typeEgressRule)...) {
-				if r.Inputs["fromPort"] != float64(6432) || r.Inputs["toPort"] != float64(6432) {
-					t.Errorf("%s: ports %v-%v", r.Name, r.Inputs["fromPort"], r.Inputs["toPort"])
+				want := float64(5432)
+				if r.Name == "acmecorp-qa-rds-proxy-sg-to-aurora" || r.Name == "acmecorp-qa-rds-proxy-into-aurora" {
+					want = 6432
 				}
+				if r.Inputs["fromPort"] != want || r.Inputs["toPort"] != want {
+					t.Errorf("%s: ports %v-%v, want %v", r.Name, r.Inputs["fromPort"], r.Inputs["toPort"], want)
+				}
+			}
+			if v := fmt.Sprint(p.Outputs["proxyPort"]); v != "5432" {
+				t.Errorf("proxyPort = %s, want 5432", v)
 			}
 		}},
 		{"a custom endpoint parameter name", map[string]string{ns + "endpointParameterName": "/platform/qa/DB_HOST"}, func(t *testing.T, p *plan.Plan) {
@@ -79,6 +93,16 @@ func TestValidEdgeConfigurationsAreAccepted(t *testing.T) {
 				if strings.Contains(r.Name, "-from-sg-") {
 					t.Errorf("unexpected rule %s", r.Name)
 				}
+			}
+		}},
+		{"GovCloud: the KMS condition names Secrets Manager in that region", map[string]string{
+			"aws:region":           "us-gov-west-1",
+			ns + "secretArn":       "arn:aws-us-gov:secretsmanager:us-gov-west-1:000000000000:secret:acmecorp/qa/aurora-AbCdEf",
+			ns + "secretKmsKeyArn": "arn:aws-us-gov:kms:us-gov-west-1:000000000000:key/00000000-0000-4000-8000-000000000000",
+		}, func(t *testing.T, p *plan.Plan) {
+			policy, _ := get(t, p, typeRolePolicy, "acmecorp-qa-rds-proxy-role-read-secret").Inputs["policy"].(string)
+			if !strings.Contains(policy, `"kms:ViaService":"secretsmanager.us-gov-west-1.amazonaws.com"`) {
+				t.Errorf("policy = %s", policy)
 			}
 		}},
 		{"debug logging on", map[string]string{ns + "debugLogging": "true"}, func(t *testing.T, p *plan.Plan) {

@@ -12,7 +12,7 @@ import (
 )
 
 // stackBudget is the connection budget a stack file must produce, worked out
-// by hand: max_connections = LEAST(floor(GiB*10^9/9531392), 5000).
+// by hand from AWS's published default max_connections per instance class.
 type stackBudget struct {
 	max, pct, proxyCap, direct int
 	// ceiling is the Aurora connections alarm's threshold: 90% of max.
@@ -21,11 +21,11 @@ type stackBudget struct {
 
 func budgetOf(stack string) stackBudget {
 	if stack == "prod" {
-		// db.r6g.2xlarge: 64e9/9531392 = 6714, capped at 5000; 70% = 3500.
+		// db.r6g.2xlarge: 5000 published; 70% = 3500.
 		return stackBudget{max: 5000, pct: 70, proxyCap: 3500, direct: 1500, ceiling: 4500}
 	}
-	// db.r6g.large: 16e9/9531392 = 1678; 80% = 1342.4, rounded down.
-	return stackBudget{max: 1678, pct: 80, proxyCap: 1342, direct: 336, ceiling: 1510}
+	// db.r6g.large: 1722 published; 80% = 1377.6 and 90% = 1549.8, rounded down.
+	return stackBudget{max: 1722, pct: 80, proxyCap: 1377, direct: 345, ceiling: 1549}
 }
 
 // operateOutputs are the stack outputs that operate the proxy.
@@ -52,15 +52,15 @@ const dashboardTemplate = `{"widgets":[` +
 	`{"type":"metric","x":0,"y":0,"width":8,"height":6,"properties":{"title":"Client connections","region":"us-east-1","view":"timeSeries","stacked":false,"stat":"Sum","period":60,` +
 	`"metrics":[["AWS/RDS","ClientConnections","ProxyName","{proxy}",{"label":"client connections"}]]}},` +
 	`{"type":"metric","x":8,"y":0,"width":8,"height":6,"properties":{"title":"Backend connections against the cap","region":"us-east-1","view":"timeSeries","stacked":false,"stat":"Sum","period":60,` +
-	`"metrics":[["AWS/RDS","DatabaseConnections","ProxyName","{proxy}","TargetGroup","default","TargetRole","READ_WRITE",{"label":"backend connections to the writer"}],` +
-	`["AWS/RDS","MaxDatabaseConnectionsAllowed","ProxyName","{proxy}","TargetGroup","default","TargetRole","READ_WRITE",{"label":"cap the proxy reports (MaxDatabaseConnectionsAllowed)"}]],` +
+	`"metrics":[["AWS/RDS","DatabaseConnections","ProxyName","{proxy}","TargetGroup","default","TargetRole","READWRITE",{"label":"backend connections to the writer"}],` +
+	`["AWS/RDS","MaxDatabaseConnectionsAllowed","ProxyName","{proxy}","TargetGroup","default","TargetRole","READWRITE",{"label":"cap the proxy reports (MaxDatabaseConnectionsAllowed)"}]],` +
 	`"annotations":{"horizontal":[{"label":"budget: {pct}% of max_connections {max}","value":{cap}}]}}},` +
 	`{"type":"metric","x":16,"y":0,"width":8,"height":6,"properties":{"title":"Borrow latency (microseconds)","region":"us-east-1","view":"timeSeries","stacked":false,"stat":"Average","period":60,` +
 	`"metrics":[["AWS/RDS","DatabaseConnectionsBorrowLatency","ProxyName","{proxy}",{"label":"borrow latency"}]]}},` +
 	`{"type":"metric","x":0,"y":6,"width":8,"height":6,"properties":{"title":"Pinned sessions","region":"us-east-1","view":"timeSeries","stacked":false,"stat":"Sum","period":60,` +
 	`"metrics":[["AWS/RDS","DatabaseConnectionsCurrentlySessionPinned","ProxyName","{proxy}",{"label":"sessions pinned to a backend connection"}]]}},` +
-	`{"type":"metric","x":8,"y":6,"width":8,"height":6,"properties":{"title":"Aurora freeable memory (lowest instance)","region":"us-east-1","view":"timeSeries","stacked":false,"stat":"Minimum","period":60,` +
-	`"metrics":[["AWS/RDS","FreeableMemory","DBClusterIdentifier","{cluster}",{"label":"FreeableMemory, bytes"}]]}}` +
+	`{"type":"metric","x":8,"y":6,"width":8,"height":6,"properties":{"title":"Aurora freeable memory (writer)","region":"us-east-1","view":"timeSeries","stacked":false,"stat":"Minimum","period":60,` +
+	`"metrics":[["AWS/RDS","FreeableMemory","DBClusterIdentifier","{cluster}","Role","WRITER",{"label":"FreeableMemory, bytes"}]]}}` +
 	`]}`
 
 func dashboardBody(stack string) string {
@@ -113,9 +113,9 @@ func operateWants(stack string, tags obj, subnets []any) []want {
 		}
 		return want{typ: typeAlarm, name: proxy + "-" + slug, parent: mon, inputs: inputs}
 	}
-	writer := obj{"ProxyName": proxy, "TargetGroup": "default", "TargetRole": "READ_WRITE"}
+	writer := obj{"ProxyName": proxy, "TargetGroup": "default", "TargetRole": "READWRITE"}
 	byProxy := obj{"ProxyName": proxy}
-	byCluster := obj{"DBClusterIdentifier": cluster}
+	byCluster := obj{"DBClusterIdentifier": cluster, "Role": "WRITER"}
 	query := func(id, metric string) obj {
 		return obj{"id": id, "returnData": false, "metric": obj{
 			"namespace": "AWS/RDS", "metricName": metric, "dimensions": writer, "stat": "Sum", "period": 60,
@@ -124,20 +124,22 @@ func operateWants(stack string, tags obj, subnets []any) []want {
 
 	ws = append(ws,
 		alarm("availability", obj{
-			"alarmDescription": "RDS Proxy " + proxy + " reports its writer target (target group default, role READ_WRITE) available less than 100% of the time, " +
-				"3 minutes in a row: clients may fail to connect through the proxy. Check first: the Aurora cluster " + cluster + "'s recent events " +
-				"(a failover or reboot explains a short dip), then `aws rds describe-db-proxy-targets --db-proxy-name " + proxy + "` for the " +
-				"target's health reason (AUTH_FAILURE: the secret or the role; CONNECTION_FAILED: the security groups). " +
-				"No data counts as unavailable: RDS publishes this metric every minute once the proxy has connected.",
+			"alarmDescription": "RDS Proxy " + proxy + " reports its writer target (target group default, TargetRole READWRITE) available less than 50% " +
+				"of the time, 5 minutes in a row: most of the proxy's nodes cannot reach the writer, and clients fail to connect. " +
+				"The metric is averaged over the proxy's nodes (one node missing one health check reads 75% with four nodes), so " +
+				"short dips do not page. No data is not breaching: RDS publishes proxy metrics only after the first client " +
+				"connection, which before the cutover may be never. Check first: the Aurora cluster " + cluster + "'s recent events (a failover), " +
+				"then `aws rds describe-db-proxy-targets --db-proxy-name " + proxy + "` for the target's health reason (AUTH_FAILURE: the " +
+				"secret or the role; CONNECTION_FAILED: the security groups).",
 			"namespace": "AWS/RDS", "metricName": "AvailabilityPercentage", "dimensions": writer, "statistic": "Average", "period": 60,
-			"comparisonOperator": "LessThanThreshold", "threshold": 100, "evaluationPeriods": 3, "treatMissingData": "breaching",
+			"comparisonOperator": "LessThanThreshold", "threshold": 50, "evaluationPeriods": 5, "treatMissingData": "notBreaching",
 		}),
 		alarm("backend-connections", obj{
 			"alarmDescription": "RDS Proxy " + proxy + " holds more than 70% of the backend connections it may open (DatabaseConnections / " +
-				"MaxDatabaseConnectionsAllowed) for 5 minutes. AWS advises 30% headroom: when the pool is full, clients wait up to " +
-				"connectionBorrowTimeout and then fail. Check first: pinned sessions on the dashboard (each pins a backend), then " +
-				"which service is deploying or scaling out. Raise pool.maxConnectionsPercent only if the direct-connection budget " +
-				fmt.Sprintf("(directConnectionsLeft, now %d) allows it.", b.direct),
+				"MaxDatabaseConnectionsAllowed, writer target) for 5 minutes. AWS advises 30% headroom: when the pool is full, " +
+				"clients wait up to connectionBorrowTimeout and then fail. No data is not breaching: no backend connections. Check " +
+				"first: pinned sessions on the dashboard (each pins a backend), then which service is deploying or scaling out. " +
+				fmt.Sprintf("Raise pool.maxConnectionsPercent only if the direct-connection budget (directConnectionsLeft, now %d) allows it.", b.direct),
 			"metricQueries": []any{
 				query("connections", "DatabaseConnections"),
 				query("allowed", "MaxDatabaseConnectionsAllowed"),
@@ -148,30 +150,34 @@ func operateWants(stack string, tags obj, subnets []any) []want {
 		alarm("borrow-latency", obj{
 			"alarmDescription": "RDS Proxy " + proxy + " takes on average more than 100 ms to hand a client a backend connection " +
 				"(DatabaseConnectionsBorrowLatency, in microseconds) for 5 minutes: the pool is exhausted or the proxy is opening new " +
-				"connections to Aurora. Check first: backend connections against the cap and pinned sessions on the dashboard, " +
-				"then the writer's CPU and FreeableMemory.",
+				"connections to Aurora. No data is not breaching: the proxy publishes it only while clients borrow connections. " +
+				"Check first: backend connections against the cap and pinned sessions on the dashboard, then the writer's CPU and " +
+				"FreeableMemory.",
 			"namespace": "AWS/RDS", "metricName": "DatabaseConnectionsBorrowLatency", "dimensions": byProxy, "statistic": "Average", "period": 60,
 			"comparisonOperator": "GreaterThanThreshold", "threshold": 100000, "evaluationPeriods": 5, "treatMissingData": "notBreaching",
 		}),
 		alarm("clients-without-tls", obj{
 			"alarmDescription": "RDS Proxy " + proxy + " is configured to require TLS, yet it reports client connections without TLS " +
-				"(ClientConnectionsNoTLS above 0): Require TLS was probably switched off outside Pulumi. Check first: the proxy's " +
-				"Require TLS setting in the console and `pulumi preview` for drift; then which service connects without sslmode=require.",
+				"(ClientConnectionsNoTLS above 0): Require TLS was probably switched off outside Pulumi. No data is not breaching: " +
+				"no such connection. Check first: the proxy's Require TLS setting in the console and `pulumi preview` for drift; " +
+				"then which service connects without sslmode=require.",
 			"namespace": "AWS/RDS", "metricName": "ClientConnectionsNoTLS", "dimensions": byProxy, "statistic": "Sum", "period": 60,
 			"comparisonOperator": "GreaterThanThreshold", "threshold": 0, "evaluationPeriods": 1, "treatMissingData": "notBreaching",
 		}),
 		alarm("aurora-freeable-memory", obj{
-			"alarmDescription": "An instance of Aurora cluster " + cluster + fmt.Sprintf(" has less than %d MiB of freeable memory (FreeableMemory, ", memoryMiB) +
-				"the lowest instance) for 5 minutes: every PostgreSQL connection is a backend process with its own memory, and the " +
-				"instance may soon swap or restart. Check first: Aurora DatabaseConnections (connections that bypass the proxy), " +
-				"then long-running queries and large sorts in Performance Insights.",
+			"alarmDescription": "The writer of Aurora cluster " + cluster + fmt.Sprintf(" (Role WRITER) has less than %d MiB of freeable memory ", memoryMiB) +
+				"(FreeableMemory, minimum) for 5 minutes: every PostgreSQL connection is a backend process with its own memory, and " +
+				"the writer may soon swap or restart. Missing data stays missing: the writer publishes every minute, and a gap is a " +
+				"failover, after which the new writer reports. Check first: Aurora DatabaseConnections (connections that bypass " +
+				"the proxy), then long-running queries and large sorts in Performance Insights.",
 			"namespace": "AWS/RDS", "metricName": "FreeableMemory", "dimensions": byCluster, "statistic": "Minimum", "period": 60,
 			"comparisonOperator": "LessThanThreshold", "threshold": memoryMiB * 1024 * 1024, "evaluationPeriods": 5, "treatMissingData": "missing",
 		}),
 		alarm("aurora-connections", obj{
-			"alarmDescription": "An instance of Aurora cluster " + cluster + fmt.Sprintf(" holds more than %d connections (90%% of the writer's estimated ", b.ceiling) +
-				fmt.Sprintf("max_connections, %d) for 5 minutes: new connections, the proxy's included, will soon be refused. Check first: ", b.max) +
-				"connections that bypass the proxy (pg_stat_activity by usename and application_name); they must stay within the " +
+			"alarmDescription": "The writer of Aurora cluster " + cluster + fmt.Sprintf(" (Role WRITER) holds more than %d connections (90%% of its ", b.ceiling) +
+				fmt.Sprintf("max_connections, %d) for 5 minutes: new connections, the proxy's included, will soon be refused. Missing data ", b.max) +
+				"stays missing: a gap is a failover, not a connection count. Check first: connections that bypass the proxy " +
+				"(pg_stat_activity by usename and application_name); they must stay within the " +
 				fmt.Sprintf("%d direct connections the proxy's cap of %d leaves.", b.direct, b.proxyCap),
 			"namespace": "AWS/RDS", "metricName": "DatabaseConnections", "dimensions": byCluster, "statistic": "Maximum", "period": 60,
 			"comparisonOperator": "GreaterThanThreshold", "threshold": b.ceiling, "evaluationPeriods": 5, "treatMissingData": "missing",
@@ -197,7 +203,7 @@ func operateWants(stack string, tags obj, subnets []any) []want {
 				"name":        "/acmecorp/prod/rds-proxy/reader-endpoint",
 				"type":        "String",
 				"value":       ph(typeProxyEndpoint, reader, "endpoint"),
-				"description": "Use this as the read-only DB_HOST for prod services: it reaches the cluster's readers",
+				"description": "Use this as the read-only DB_HOST, with port 5432, for prod services: it reaches the cluster's readers",
 				"tags":        tags,
 			}},
 		)
@@ -251,7 +257,7 @@ func TestDashboardPutsTheOperatingMetricsSideBySide(t *testing.T) {
 		t.Run(stack, func(t *testing.T) {
 			d := dashboardOf(t, planOf(t, stackConfig(t, stack)))
 			proxy, cluster := "acmecorp-"+stack+"-rds-proxy", "acmecorp-"+stack+"-aurora"
-			writer := []string{"ProxyName", proxy, "TargetGroup", "default", "TargetRole", "READ_WRITE"}
+			writer := []string{"ProxyName", proxy, "TargetGroup", "default", "TargetRole", "READWRITE"}
 			byProxy := []string{"ProxyName", proxy}
 			type line struct {
 				metric string
@@ -265,7 +271,7 @@ func TestDashboardPutsTheOperatingMetricsSideBySide(t *testing.T) {
 				{"Backend connections against the cap", "Sum", []line{{"DatabaseConnections", writer}, {"MaxDatabaseConnectionsAllowed", writer}}},
 				{"Borrow latency (microseconds)", "Average", []line{{"DatabaseConnectionsBorrowLatency", byProxy}}},
 				{"Pinned sessions", "Sum", []line{{"DatabaseConnectionsCurrentlySessionPinned", byProxy}}},
-				{"Aurora freeable memory (lowest instance)", "Minimum", []line{{"FreeableMemory", []string{"DBClusterIdentifier", cluster}}}},
+				{"Aurora freeable memory (writer)", "Minimum", []line{{"FreeableMemory", []string{"DBClusterIdentifier", cluster, "Role", "WRITER"}}}},
 			}
 			if len(d.Widgets) != len(wantWidgets) {
 				t.Fatalf("%d widgets, want %d", len(d.Widgets), len(wantWidgets))
@@ -393,8 +399,8 @@ func TestAlarmsFollowTheConfiguration(t *testing.T) {
 			}
 		}},
 		{"auroraConnectionsPercent of max_connections, rounded down", map[string]string{ns + "alarms": `{"auroraConnectionsPercent":75}`}, func(t *testing.T, p *plan.Plan) {
-			// 75% of 1678 = 1258.5.
-			if v := threshold(t, p, "aurora-connections"); v != float64(1258) {
+			// 75% of 1722 = 1291.5.
+			if v := threshold(t, p, "aurora-connections"); v != float64(1291) {
 				t.Errorf("threshold = %v", v)
 			}
 		}},

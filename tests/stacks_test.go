@@ -128,6 +128,8 @@ func wantStack(stack string) ([]want, bool) {
 					"description": "Database credentials for " + proxy,
 					"secretArn":   secret,
 					"iamAuth":     "DISABLED",
+					// AWS's default for PostgreSQL, explicit.
+					"clientPasswordAuthType": "POSTGRES_SCRAM_SHA_256",
 				}},
 				"vpcSubnetIds":        subnets,
 				"vpcSecurityGroupIds": []any{sgID},
@@ -156,7 +158,7 @@ func wantStack(stack string) ([]want, bool) {
 			"name":        "/acmecorp/" + stack + "/rds-proxy/endpoint",
 			"type":        "String",
 			"value":       ph(typeProxy, proxy, "endpoint"),
-			"description": "Use this as DB_HOST for " + stack + " services",
+			"description": "Use this as DB_HOST, with port 5432, for " + stack + " services",
 			"tags":        tags,
 		}},
 	}
@@ -253,6 +255,7 @@ func TestStackOutputs(t *testing.T) {
 				"roleArn":               ph(typeRole, proxy+"-role", "arn"),
 				"targetGroupName":       ph(typeTargetGroup, proxy, "name"),
 				"endpointParameterName": "/acmecorp/" + stack + "/rds-proxy/endpoint",
+				"proxyPort":             5432,
 			}
 			maps.Copy(want, operateOutputs(stack))
 			if g, e := mustJSON(t, p.Outputs), mustJSON(t, want); g != e {
