@@ -25,16 +25,17 @@ import (
 // cycleTimeout bounds the whole cycle; it normally takes about 3 minutes.
 const cycleTimeout = 20 * time.Minute
 
+// qaLogGroup is the qa proxy's log group.
+const qaLogGroup = "/aws/rds/proxy/acmecorp-qa-rds-proxy"
+
 // Resource types the checks name.
 const (
-	typeProxy        = "aws:rds/proxy:Proxy"
-	typeTargetGroup  = "aws:rds/proxyDefaultTargetGroup:ProxyDefaultTargetGroup"
-	typeTarget       = "aws:rds/proxyTarget:ProxyTarget"
-	typeIngressRule  = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
-	typeAlarm        = "aws:cloudwatch/metricAlarm:MetricAlarm"
-	typeDashboard    = "aws:cloudwatch/dashboard:Dashboard"
-	typeParameter    = "aws:ssm/parameter:Parameter"
-	typeSecretVersin = "aws:secretsmanager/secretVersion:SecretVersion"
+	typeLogGroup    = "aws:cloudwatch/logGroup:LogGroup"
+	typeProxy       = "aws:rds/proxy:Proxy"
+	typeTargetGroup = "aws:rds/proxyDefaultTargetGroup:ProxyDefaultTargetGroup"
+	typeIngressRule = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+	typeAlarm       = "aws:cloudwatch/metricAlarm:MetricAlarm"
+	typeDashboard   = "aws:cloudwatch/dashboard:Dashboard"
 )
 
 func TestEngineCycle(t *testing.T) {
@@ -48,8 +49,10 @@ func TestEngineCycle(t *testing.T) {
 	defer cancel()
 
 	m := startMoto(t, tl.python, id)
-	fx := createFixture(ctx, t, tl, m, "")
-	baseline := takeSnapshot(ctx, t, tl, m)
+	// qa's log group exists already, as on an account where a proxy of the
+	// same name once logged: qa adopts it, and its destroy deletes it.
+	fx := createFixture(ctx, t, tl, m, qaLogGroup)
+	baseline := takeSnapshot(ctx, t, tl, m).withoutLogGroup(qaLogGroup)
 	e := newEngine(ctx, t, tl, m, id)
 	tm.step(t, "start moto, create the fixture, prepare the workspace")
 
@@ -114,15 +117,26 @@ func testRefusals(ctx context.Context, t *testing.T, e *engine, tl tools, fx fix
 // testQA runs the qa stack through the whole cycle.
 func testQA(ctx context.Context, t *testing.T, e *engine, tl tools, fx fixture, baseline *snapshot, tm *timings) {
 	sf := e.loadStackFile(t, "qa", fx)
+	sf.set(t, "rds-proxy:adopt", []string{"logGroup"})
 	st := e.stack(ctx, t, sf)
 	want := expectFrom(t, sf)
 
-	// Preview creates exactly what the golden plan (the mocks) holds.
+	// Preview creates exactly what the golden plan (the mocks) holds, but
+	// imports the log group that exists.
 	steps, err := st.preview(ctx, t)
 	if err != nil {
 		t.Fatalf("preview: %v", err)
 	}
 	requireCreatesGolden(t, sf, steps)
+	var imported []string
+	for _, s := range steps {
+		if s.Op == apitype.OpImport {
+			imported = append(imported, s.Type+" "+s.Name)
+		}
+	}
+	if w := []string{typeLogGroup + " acmecorp-qa-rds-proxy-logs"}; !reflect.DeepEqual(imported, w) {
+		t.Errorf("preview imports %v, want %v (adopt: [logGroup])", imported, w)
+	}
 	tm.step(t, "qa: preview")
 
 	st.mustUp(ctx, t, "first up")
@@ -237,6 +251,10 @@ func testQA(ctx context.Context, t *testing.T, e *engine, tl tools, fx fixture, 
 
 	// An interrupted up, then the README's recovery: the same end state as
 	// a clean run, nothing duplicated or left over.
+	// The log group is gone with the destroy: nothing left to adopt.
+	noAdopt := moved.clone()
+	noAdopt.set(t, "rds-proxy:adopt", []string{})
+	st.configure(ctx, t, noAdopt)
 	testInterruptedUp(ctx, t, st, tl, clean)
 	tm.step(t, "qa: interrupted up and recovery")
 	if _, err := st.destroy(ctx, t); err != nil {
@@ -372,7 +390,7 @@ func requireCreatesGolden(t *testing.T, sf *stackFile, steps []step) {
 		if strings.HasPrefix(s.Type, "pulumi:") {
 			continue
 		}
-		if s.Op != apitype.OpCreate {
+		if s.Op != apitype.OpCreate && s.Op != apitype.OpImport {
 			t.Errorf("the first preview announces %s", s)
 			continue
 		}

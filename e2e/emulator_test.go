@@ -228,6 +228,18 @@ func (r rule) key() string {
 	return fmt.Sprintf("%s %s %s %d-%d %s", r.GroupID, dir, r.IPProtocol, r.FromPort, r.ToPort, src)
 }
 
+// withoutLogGroup returns the snapshot without the log group name.
+func (s *snapshot) withoutLogGroup(name string) *snapshot {
+	c := *s
+	c.LogGroups = nil
+	for _, g := range s.LogGroups {
+		if g.LogGroupName != name {
+			c.LogGroups = append(c.LogGroups, g)
+		}
+	}
+	return &c
+}
+
 // count is how many things the inventory holds.
 func (s *snapshot) count() int {
 	n := 0

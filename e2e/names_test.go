@@ -16,6 +16,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -28,6 +29,9 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ssm"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/vpc"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/acmecorp/rds-proxy/plan"
+	"github.com/acmecorp/rds-proxy/program"
 )
 
 // sdkResources maps each resource token the plugin serves to the SDK's
@@ -60,6 +64,7 @@ var sdkFunctions = map[string]struct{ args, result any }{
 	"aws:rds/getCluster:getCluster":                          {rds.LookupClusterArgs{}, rds.LookupClusterResult{}},
 	"aws:secretsmanager/getSecretRotation:getSecretRotation": {secretsmanager.LookupSecretRotationArgs{}, secretsmanager.LookupSecretRotationResult{}},
 	"aws:secretsmanager/getSecretVersion:getSecretVersion":   {secretsmanager.LookupSecretVersionArgs{}, secretsmanager.LookupSecretVersionResult{}},
+	"aws:ssm/getParametersByPath:getParametersByPath":        {ssm.GetParametersByPathArgs{}, ssm.GetParametersByPathResult{}},
 }
 
 // schemaProp is a property of the plugin's package schema.
@@ -135,6 +140,14 @@ func TestBridgeNamesMatchTheSDK(t *testing.T) {
 			t.Errorf("the program registers %s, which this test does not compare: add it to sdkResources", typ)
 		}
 	}
+	for _, token := range programInvokes(t) {
+		if _, ok := s.Functions[token]; !ok {
+			t.Errorf("the program invokes %s, which the plugin does not serve", token)
+		}
+		if _, ok := sdkFunctions[token]; !ok {
+			t.Errorf("the program invokes %s, which this test does not compare: add it to sdkFunctions", token)
+		}
+	}
 	for token := range s.Resources {
 		if _, ok := sdkResources[token]; !ok {
 			t.Errorf("the plugin serves %s, which this test does not compare: add it to sdkResources", token)
@@ -194,6 +207,38 @@ func programTypes(t *testing.T) []string {
 		out = append(out, typ)
 	}
 	sort.Strings(out)
+	return out
+}
+
+// programInvokes lists the functions the program invokes, running it under
+// mocks for the qa stack with a cutover, which makes every lookup.
+func programInvokes(t *testing.T) []string {
+	t.Helper()
+	cfg, err := plan.LoadStack("..", "qa")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Values[cfg.Project+":cutover"] = "proxy"
+	offline := plan.Offline(cfg)
+	var mu sync.Mutex
+	seen := map[string]bool{}
+	record := func(token string, args map[string]any) (map[string]any, error) {
+		mu.Lock()
+		seen[token] = true
+		mu.Unlock()
+		return offline(token, args)
+	}
+	if _, err := plan.Run(cfg, program.Run, plan.WithCalls(record)); err != nil {
+		t.Fatalf("run the program under mocks: %v", err)
+	}
+	out := make([]string, 0, len(seen))
+	for token := range seen {
+		out = append(out, token)
+	}
+	sort.Strings(out)
+	if !seen[plan.GetSecretVersion] {
+		t.Fatalf("the program invoked only %v under mocks; the cutover's lookups are missing", out)
+	}
 	return out
 }
 

@@ -57,6 +57,9 @@ type Resource struct {
 	// ReplaceWith lists the Refs of the resources whose replacement also
 	// replaces this one, sorted.
 	ReplaceWith []string `json:"replaceWith,omitempty"`
+	// ImportID is the ID of an existing resource that the stack takes over
+	// (pulumi import) instead of creating it.
+	ImportID string `json:"importId,omitempty"`
 	// CustomTimeouts holds the create, update and delete timeouts that are set.
 	CustomTimeouts map[string]string `json:"customTimeouts,omitempty"`
 	// Inputs are the resource's inputs as plain JSON values, keyed by the
@@ -231,6 +234,7 @@ func (m *mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 		r.Protect = req.GetProtect()
 		r.RetainOnDelete = req.GetRetainOnDelete()
 		r.DeleteBeforeReplace = req.GetDeleteBeforeReplace()
+		r.ImportID = req.GetImportId()
 		for _, u := range req.GetReplaceWith() {
 			urn := resource.URN(u)
 			r.ReplaceWith = append(r.ReplaceWith, Ref(string(urn.Type()), urn.Name()))

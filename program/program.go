@@ -181,6 +181,8 @@ func Build(ctx *pulumi.Context, cfg *settings.Config) (pulumi.Map, error) {
 		ReaderEndpointParameterName: cfg.ReaderEndpointParameterName(),
 		LogGroupName:                cfg.LogGroupName(),
 		LogRetentionDays:            cfg.LogRetentionDays,
+		AdoptLogGroup:               cfg.Adopts(settings.AdoptLogGroup),
+		AdoptEndpointParameter:      cfg.Adopts(settings.AdoptEndpointParameter),
 		Tags:                        tags,
 		ProxyDependsOn:              []pulumi.Resource{access.Policy},
 		TargetDependsOn:             []pulumi.Resource{chain.ClusterIngress, chain.ProxyEgress},

@@ -93,6 +93,12 @@ type Args struct {
 	LogGroupName string
 	// LogRetentionDays is how long the log group keeps the proxy's logs.
 	LogRetentionDays int
+	// AdoptLogGroup imports the log group, which already exists, instead
+	// of creating it.
+	AdoptLogGroup bool
+	// AdoptEndpointParameter imports the endpoint parameter, which already
+	// exists, instead of creating it.
+	AdoptEndpointParameter bool
 	// Tags go on every taggable resource.
 	Tags map[string]string
 	// ProxyDependsOn must exist before the proxy starts (the role policy).
@@ -142,7 +148,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		Name:            pulumi.String(args.LogGroupName),
 		RetentionInDays: pulumi.Int(args.LogRetentionDays),
 		Tags:            tags,
-	}, parent)
+	}, parent, adopt(args.AdoptLogGroup, args.LogGroupName))
 	if err != nil {
 		return nil, fmt.Errorf("log group %s: %w", args.LogGroupName, err)
 	}
@@ -216,7 +222,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		Value:       px.Endpoint,
 		Description: pulumi.String(fmt.Sprintf("Use this as DB_HOST, with port %d, for %s services", Port, args.Env)),
 		Tags:        tags,
-	}, parent)
+	}, parent, adopt(args.AdoptEndpointParameter, args.EndpointParameterName))
 	if err != nil {
 		return nil, fmt.Errorf("endpoint parameter %s: %w", args.EndpointParameterName, err)
 	}
@@ -297,4 +303,15 @@ func newReader(ctx *pulumi.Context, px *rds.Proxy, args *Args, parent pulumi.Res
 		return nil, fmt.Errorf("reader endpoint parameter %s: %w", args.ReaderEndpointParameterName, err)
 	}
 	return &Reader{Endpoint: ep.Endpoint, ParameterName: param.Name}, nil
+}
+
+// adopt is the option that takes over an existing resource whose ID is id
+// (pulumi import) when on is set, and no option otherwise. The engine then
+// updates what differs from the program, and ignores the option once the
+// resource is in the stack's state.
+func adopt(on bool, id string) pulumi.ResourceOption {
+	if !on {
+		return pulumi.Composite()
+	}
+	return pulumi.Import(pulumi.ID(id))
 }

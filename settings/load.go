@@ -47,7 +47,7 @@ func Keys() []string {
 		KeyDBPort, KeySecretArn, KeySecretKmsKeyArn, KeyAppSecurityGroupIDs, KeyAllowedCidrs,
 		KeyIdleClientTimeout, KeyRequireTLS, KeyIAMAuth, KeyClientPasswordAuthType, KeyDebugLogging, KeyPool, KeyTags,
 		KeyEndpointParameterName, KeyCutover, KeyAppSecretArn, KeyCutoverAllowRotation,
-		KeyReaderEndpoint, KeyAlarms, KeyInstanceClass, KeyMaxConnections, KeyProtect, KeyLogRetentionDays,
+		KeyReaderEndpoint, KeyAlarms, KeyInstanceClass, KeyMaxConnections, KeyProtect, KeyLogRetentionDays, KeyAdopt,
 	}
 	sort.Strings(keys)
 	return keys

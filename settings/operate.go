@@ -19,7 +19,23 @@ const (
 	KeyMaxConnections   = "maxConnections"
 	KeyProtect          = "protect"
 	KeyLogRetentionDays = "logRetentionDays"
+	KeyAdopt            = "adopt"
 )
+
+// Resources that may already exist before the program runs, and that adopt
+// takes over (pulumi import) instead of failing with "already exists".
+const (
+	// AdoptLogGroup is the proxy's log group, which RDS Proxy creates
+	// itself, without retention, when a proxy of the same name logged
+	// before.
+	AdoptLogGroup = "logGroup"
+	// AdoptEndpointParameter is the SSM parameter that publishes the proxy
+	// endpoint, when someone created it by hand.
+	AdoptEndpointParameter = "endpointParameter"
+)
+
+// AdoptValues are what adopt may list, sorted.
+func AdoptValues() []string { return []string{AdoptEndpointParameter, AdoptLogGroup} }
 
 // Defaults of the keys that operate the proxy. protect has no constant: it
 // defaults to true in the prod stack (ProdEnv) and false elsewhere.
@@ -128,6 +144,7 @@ func (l *loader) operate(c *Config) {
 	c.MaxConnections = l.int(KeyMaxConnections, DefaultMaxConnections)
 	c.Protect = l.bool(KeyProtect, c.Env == ProdEnv)
 	c.LogRetentionDays = l.int(KeyLogRetentionDays, DefaultLogRetentionDays)
+	c.Adopt = l.strings(KeyAdopt)
 }
 
 func (l *loader) alarms() Alarms {
@@ -176,7 +193,18 @@ func (v *validator) operate(c *Config) {
 	if !v.skip[KeyAlarms] {
 		v.alarms(c)
 	}
+	for i, a := range c.Adopt {
+		switch {
+		case !slices.Contains(AdoptValues(), a):
+			v.add(KeyAdopt, strconv.Quote(a), "must name a resource the program can adopt: "+strings.Join(AdoptValues(), ", "))
+		case i > 0 && c.Adopt[i-1] == a:
+			v.add(KeyAdopt, strconv.Quote(a), "must not be listed twice")
+		}
+	}
 }
+
+// Adopts reports whether adopt lists what.
+func (c *Config) Adopts(what string) bool { return slices.Contains(c.Adopt, what) }
 
 // readerEndpointName checks the one name that is longer than the proxy's.
 // An org already too long for the role name is reported there.

@@ -136,6 +136,10 @@ type Config struct {
 	Protect bool
 	// LogRetentionDays is how long the proxy's log group keeps its logs.
 	LogRetentionDays int
+	// Adopt lists the resources that already exist and that the program
+	// takes over with pulumi import (AdoptLogGroup, AdoptEndpointParameter),
+	// sorted.
+	Adopt []string
 
 	// Cutover says where the application secret's host points: off (the
 	// program never writes the secret), proxy or direct.

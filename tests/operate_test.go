@@ -575,3 +575,38 @@ func sortedCopy(xs []string) []string {
 	sort.Strings(out)
 	return out
 }
+
+// TestAdoptImportsExactlyWhatItNames: adopt takes over the named existing
+// resources by their physical names (pulumi import), and nothing else;
+// without it nothing is imported.
+func TestAdoptImportsExactlyWhatItNames(t *testing.T) {
+	logGroup := plan.Ref(typeLogGroup, "acmecorp-qa-rds-proxy-logs")
+	param := plan.Ref(typeParameter, "acmecorp-qa-rds-proxy-endpoint")
+	cases := []struct {
+		name  string
+		adopt string // "" leaves the key unset
+		want  map[string]string
+	}{
+		{"nothing by default", "", map[string]string{}},
+		{"the log group by its name", `["logGroup"]`, map[string]string{logGroup: "/aws/rds/proxy/acmecorp-qa-rds-proxy"}},
+		{"the endpoint parameter by its name", `["endpointParameter"]`, map[string]string{param: "/acmecorp/qa/rds-proxy/endpoint"}},
+		{"both", `["logGroup","endpointParameter"]`, map[string]string{
+			logGroup: "/aws/rds/proxy/acmecorp-qa-rds-proxy",
+			param:    "/acmecorp/qa/rds-proxy/endpoint",
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			p := planOf(t, withValues(stackConfig(t, "qa"), map[string]string{ns + "adopt": tc.adopt}))
+			got := map[string]string{}
+			for _, r := range p.Resources {
+				if r.ImportID != "" {
+					got[plan.Ref(r.Type, r.Name)] = r.ImportID
+				}
+			}
+			if g, w := mustJSON(t, got), mustJSON(t, tc.want); g != w {
+				t.Errorf("imported = %s, want %s", g, w)
+			}
+		})
+	}
+}

@@ -51,6 +51,7 @@ func TestProjectDeclaresEveryKeyWithTheProgramsDefault(t *testing.T) {
 		settings.KeyInstanceClass:          "",
 		settings.KeyMaxConnections:         settings.DefaultMaxConnections,
 		settings.KeyLogRetentionDays:       settings.DefaultLogRetentionDays,
+		settings.KeyAdopt:                  []any{},
 		// protect is absent on purpose: its default depends on the stack
 		// (true in prod), which Pulumi.yaml cannot state, so it declares no
 		// default and every stack file sets it.
