@@ -52,12 +52,14 @@ func TestEngineCycle(t *testing.T) {
 	// qa's log group exists already, as on an account where a proxy of the
 	// same name once logged: qa adopts it, and its destroy deletes it.
 	fx := createFixture(ctx, t, tl, m, qaLogGroup)
-	baseline := takeSnapshot(ctx, t, tl, m).withoutLogGroup(qaLogGroup)
+	before := takeSnapshot(ctx, t, tl, m)
+	// What a destroy leaves: the fixture, less the log group qa adopted.
+	baseline := before.withoutLogGroup(qaLogGroup)
 	e := newEngine(ctx, t, tl, m, id)
 	tm.step(t, "start moto, create the fixture, prepare the workspace")
 
 	if !t.Run("refusals before anything exists", func(t *testing.T) {
-		testRefusals(ctx, t, e, tl, fx, baseline)
+		testRefusals(ctx, t, e, tl, fx, before)
 	}) {
 		return
 	}
@@ -386,15 +388,23 @@ func requireCreatesGolden(t *testing.T, sf *stackFile, steps []step) {
 	for _, r := range golden.Resources {
 		want = append(want, r.Type+" "+sf.replaced.Replace(r.Name))
 	}
+	imported := map[string]bool{}
 	for _, s := range steps {
-		if strings.HasPrefix(s.Type, "pulumi:") {
-			continue
+		if s.Op == apitype.OpImport {
+			imported[s.Type+" "+s.Name] = true
 		}
-		if s.Op != apitype.OpCreate && s.Op != apitype.OpImport {
+	}
+	for _, s := range steps {
+		ref := s.Type + " " + s.Name
+		switch {
+		case strings.HasPrefix(s.Type, "pulumi:"):
+		case s.Op == apitype.OpCreate || s.Op == apitype.OpImport:
+			got = append(got, ref)
+		case s.Op == apitype.OpUpdate && imported[ref]:
+			t.Logf("the adopted %s is updated after its import: %v", ref, s.Diffs)
+		default:
 			t.Errorf("the first preview announces %s", s)
-			continue
 		}
-		got = append(got, s.Type+" "+s.Name)
 	}
 	sort.Strings(want)
 	sort.Strings(got)

@@ -452,6 +452,7 @@ func (st *stack) mustUp(ctx context.Context, t *testing.T, what string) []step {
 	if err != nil {
 		t.Fatalf("%s: pulumi up of %s: %v", what, st.name, err)
 	}
+	t.Logf("%s: %s", what, summary(steps))
 	return steps
 }
 
@@ -517,6 +518,27 @@ func allExcused(s step) bool {
 		}
 	}
 	return true
+}
+
+// summary counts steps by operation and type, sorted.
+func summary(steps []step) string {
+	counts := map[string]int{}
+	for _, s := range steps {
+		counts[string(s.Op)+" "+strings.TrimPrefix(s.Type, "aws:")]++
+	}
+	keys := make([]string, 0, len(counts))
+	for k := range counts {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, 0, len(keys))
+	for _, k := range keys {
+		parts = append(parts, fmt.Sprintf("%d× %s", counts[k], k))
+	}
+	if len(parts) == 0 {
+		return "no changes"
+	}
+	return strings.Join(parts, ", ")
 }
 
 // byOp groups steps as "op type" -> names, for messages and comparisons.

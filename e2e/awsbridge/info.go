@@ -24,8 +24,8 @@ const packageName = "aws"
 
 // providerInfo maps the Terraform provider p onto the pulumi-aws names: the
 // tokens of tokens.go and the property overrides of overrides.go. Like
-// pulumi-aws, a plain "name" input is auto-named. Every other resource and
-// data source is left out.
+// pulumi-aws, a plain "name" input is auto-named. p holds no other resource
+// or data source: the adapter serves only these (remote.go).
 func providerInfo(p shim.Provider) tfbridge.ProviderInfo {
 	info := tfbridge.ProviderInfo{
 		P:                 p,
@@ -47,16 +47,6 @@ func providerInfo(p shim.Provider) tfbridge.ProviderInfo {
 		info.DataSources[tf] = &tfbridge.DataSourceInfo{Tok: tokens.ModuleMember(tok), Fields: dataSourceOverrides[tf]}
 	}
 	info.SetAutonaming(255, "-")
-	for tf := range p.ResourcesMap().Range {
-		if _, ok := resourceTokens[tf]; !ok {
-			info.IgnoreMappings = append(info.IgnoreMappings, tf)
-		}
-	}
-	for tf := range p.DataSourcesMap().Range {
-		if _, ok := dataSourceTokens[tf]; !ok {
-			info.IgnoreMappings = append(info.IgnoreMappings, tf)
-		}
-	}
 	return info
 }
 

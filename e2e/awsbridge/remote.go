@@ -32,7 +32,8 @@ func call[Req, Resp any](ctx context.Context, name string,
 	return resp, nil
 }
 
-// GetMetadata lists the provider's resources, data sources and functions.
+// GetMetadata lists the resources and data sources the plugin serves, and
+// the provider's functions.
 func (r remote) GetMetadata(ctx context.Context, _ *tfprotov5.GetMetadataRequest) (*tfprotov5.GetMetadataResponse, error) {
 	resp, err := call(ctx, "GetMetadata", r.rpc.GetMetadata, &tfplugin5.GetMetadata_Request{})
 	if err != nil {
@@ -43,10 +44,14 @@ func (r remote) GetMetadata(ctx context.Context, _ *tfprotov5.GetMetadataRequest
 		Diagnostics:        goDiagnostics(resp.GetDiagnostics()),
 	}
 	for _, d := range resp.GetDataSources() {
-		out.DataSources = append(out.DataSources, tfprotov5.DataSourceMetadata{TypeName: d.GetTypeName()})
+		if _, ok := dataSourceTokens[d.GetTypeName()]; ok {
+			out.DataSources = append(out.DataSources, tfprotov5.DataSourceMetadata{TypeName: d.GetTypeName()})
+		}
 	}
 	for _, res := range resp.GetResources() {
-		out.Resources = append(out.Resources, tfprotov5.ResourceMetadata{TypeName: res.GetTypeName()})
+		if _, ok := resourceTokens[res.GetTypeName()]; ok {
+			out.Resources = append(out.Resources, tfprotov5.ResourceMetadata{TypeName: res.GetTypeName()})
+		}
 	}
 	for _, f := range resp.GetFunctions() {
 		out.Functions = append(out.Functions, tfprotov5.FunctionMetadata{Name: f.GetName()})
@@ -54,8 +59,8 @@ func (r remote) GetMetadata(ctx context.Context, _ *tfprotov5.GetMetadataRequest
 	return out, nil
 }
 
-// GetProviderSchema returns the schemas of the provider, its resources,
-// data sources and functions.
+// GetProviderSchema returns the schemas of the provider, its functions and
+// the resources and data sources the plugin serves.
 func (r remote) GetProviderSchema(ctx context.Context, _ *tfprotov5.GetProviderSchemaRequest) (*tfprotov5.GetProviderSchemaResponse, error) {
 	resp, err := call(ctx, "GetSchema", r.rpc.GetSchema, &tfplugin5.GetProviderSchema_Request{})
 	if err != nil {
@@ -71,10 +76,10 @@ func (r remote) GetProviderSchema(ctx context.Context, _ *tfprotov5.GetProviderS
 	if out.ProviderMeta, err = goSchema(resp.GetProviderMeta()); err != nil {
 		return nil, fmt.Errorf("provider_meta schema: %w", err)
 	}
-	if out.ResourceSchemas, err = goSchemas(resp.GetResourceSchemas()); err != nil {
+	if out.ResourceSchemas, err = goSchemas(resp.GetResourceSchemas(), resourceTokens); err != nil {
 		return nil, err
 	}
-	if out.DataSourceSchemas, err = goSchemas(resp.GetDataSourceSchemas()); err != nil {
+	if out.DataSourceSchemas, err = goSchemas(resp.GetDataSourceSchemas(), dataSourceTokens); err != nil {
 		return nil, err
 	}
 	if out.Functions, err = goFunctions(resp.GetFunctions()); err != nil {
