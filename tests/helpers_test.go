@@ -8,7 +8,7 @@ import (
 	"maps"
 	"testing"
 
-	"github.com/acmecorp/rds-proxy/plan"
+	"github.com/acmecorp/rds-proxy/internal/plan"
 	"github.com/acmecorp/rds-proxy/program"
 )
 

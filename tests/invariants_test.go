@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/acmecorp/rds-proxy/plan"
+	"github.com/acmecorp/rds-proxy/internal/plan"
 )
 
 // taggable lists the resource types that accept tags; each must carry the

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/acmecorp/rds-proxy/plan"
+	"github.com/acmecorp/rds-proxy/internal/plan"
 )
 
 // stackBudget is the connection budget a stack file must produce, worked out

@@ -5,7 +5,7 @@ import (
 	"sort"
 	"testing"
 
-	"github.com/acmecorp/rds-proxy/plan"
+	"github.com/acmecorp/rds-proxy/internal/plan"
 )
 
 // want is one expected resource: where it sits, what it waits for, and every
