@@ -23,6 +23,10 @@ const (
 	appSecret = `{"username":"app","password":"rotated-7Qx!\"pw","engine":"postgres","host":"` + clusterEndpoint + `","port":5432,"dbname":"app","sslmode":"require"}`
 )
 
+func qaTags() obj {
+	return obj{"CostCenter": "platform", "Environment": "qa", "ManagedBy": "pulumi", "Project": "rds-proxy"}
+}
+
 // fakeAWS answers the cutover's lookups the way AWS would.
 type fakeAWS struct {
 	secret   string

@@ -36,6 +36,9 @@ const (
 	typeMonitoring    = "rds-proxy:monitoring:Monitoring"
 )
 
+// obj is a JSON object, as plans record inputs.
+type obj = map[string]any
+
 // stacks are the stack files the project ships.
 var stacks = []string{"qa", "prod"}
 
