@@ -1,4 +1,4 @@
-package cutover
+package secrets
 
 import (
 	"encoding/json"
