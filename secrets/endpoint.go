@@ -18,7 +18,7 @@ import (
 // HostKey is the only key of the secret the program changes.
 const HostKey = "host"
 
-// Errors that RewriteHost and Host return; messages never quote the secret.
+// Errors that Rewrite and Current return; messages never quote the secret.
 var (
 	ErrNotObject = errors.New("the secret value is not a JSON object")
 	ErrNoHost    = errors.New(`the secret value has no "host" key`)
@@ -101,27 +101,6 @@ func Rewrite(secret string, e Endpoint) (string, error) {
 	}
 	out.WriteString(secret[last:])
 	return out.String(), nil
-}
-
-// RewriteHost returns secret with its top-level "host" value replaced by
-// host. Every other byte of secret, key order and formatting included, is
-// kept as it was. secret must be a JSON object with exactly one top-level
-// "host", a string.
-func RewriteHost(secret, host string) (string, error) {
-	return Rewrite(secret, Endpoint{Host: host})
-}
-
-// Host returns the secret's current host.
-func Host(secret string) (string, error) {
-	at, err := spansOf(secret)
-	if err != nil {
-		return "", err
-	}
-	var h string
-	if err := json.Unmarshal([]byte(secret[at.host.start:at.host.end]), &h); err != nil {
-		return "", ErrHostType
-	}
-	return h, nil
 }
 
 // PortNumber reads a port written as a JSON number or as a string of
