@@ -195,26 +195,27 @@ func (l *loader) defaults(key string, out any) {
 	}
 }
 
-// pool reads the pool object over its defaults: fields left out keep theirs.
-func (l *loader) pool() Pool {
-	var def Pool
-	l.defaults(KeyPool, &def)
-	p := def
-	if !l.decode(KeyPool, &p, "an object with maxConnectionsPercent, maxIdleConnectionsPercent and connectionBorrowTimeout") {
+// object reads an object key into a T over the defaults of its fields:
+// fields left out keep their defaults, and an unreadable value (a problem)
+// gives the defaults.
+func object[T any](l *loader, key, shape string) T {
+	var def T
+	l.defaults(key, &def)
+	v := def
+	if !l.decode(key, &v, shape) {
 		return def
 	}
-	return p
+	return v
 }
 
-// alarms reads the alarms object over its defaults: fields left out keep
-// theirs.
+// pool reads the pool object.
+func (l *loader) pool() Pool {
+	return object[Pool](l, KeyPool, "an object with maxConnectionsPercent, maxIdleConnectionsPercent and connectionBorrowTimeout")
+}
+
+// alarms reads the alarms object; its topics are sorted.
 func (l *loader) alarms() Alarms {
-	var def Alarms
-	l.defaults(KeyAlarms, &def)
-	a := def
-	if !l.decode(KeyAlarms, &a, "an object with enabled, topicArns, backendUsagePercent, borrowLatencyMs, freeableMemoryMiB and auroraConnectionsPercent") {
-		return def
-	}
+	a := object[Alarms](l, KeyAlarms, "an object with enabled, topicArns, backendUsagePercent, borrowLatencyMs, freeableMemoryMiB and auroraConnectionsPercent")
 	a.TopicArns = slices.Sorted(slices.Values(a.TopicArns))
 	return a
 }

@@ -13,73 +13,59 @@ import (
 // state what must hold of the graph whatever the inputs: what waits for
 // what, which component holds what, and how replacements go.
 
+// named is the resource of a type whose name is the proxy's name and a
+// suffix.
+type named struct{ typ, suffix string }
+
 // TestEveryResourceWaitsForWhatItNeeds: AWS reports poorly a proxy that
 // cannot read its secret, a target the proxy cannot reach, or a rule on a
 // group that does not exist yet, so each waits for what it needs.
 func TestEveryResourceWaitsForWhatItNeeds(t *testing.T) {
+	sg, role, px := named{typeSecurityGroup, "-sg"}, named{typeRole, "-role"}, named{typeProxy, ""}
+	cases := []struct {
+		name    string
+		types   []string // every resource of these types must wait...
+		suffix  string   // ...or, when set, only the one named so
+		waitFor []named
+	}{
+		{"every security-group rule waits for the proxy security group", []string{typeIngressRule, typeEgressRule}, "", []named{sg}},
+		{"the role policy waits for the role", []string{typeRolePolicy}, "", []named{role}},
+		{"the proxy waits for its security group, its role and policy, and its log group", []string{typeProxy}, "",
+			[]named{sg, role, {typeRolePolicy, "-role-read-secret"}, {typeLogGroup, "-logs"}}},
+		{"the default target group waits for the proxy", []string{typeTargetGroup}, "", []named{px}},
+		{"the target waits for the target group and for both rules between the proxy and Aurora", []string{typeTarget}, "",
+			[]named{px, {typeTargetGroup, ""}, {typeEgressRule, "-sg-to-aurora"}, {typeIngressRule, "-into-aurora"}}},
+		{"the endpoint parameter waits for the proxy", []string{typeParameter}, "-endpoint", []named{px}},
+		{"the reader endpoint's parameter waits for the reader endpoint", []string{typeParameter}, "-reader-endpoint",
+			[]named{{typeProxyEndpoint, "-reader"}}},
+	}
+	plans := map[string]*plan.Plan{}
 	for _, stack := range stacks {
-		p := planOf(t, stackConfig(t, stack))
-		px := "acmecorp-" + stack + "-rds-proxy"
-		sg, role := plan.Ref(typeSecurityGroup, px+"-sg"), plan.Ref(typeRole, px+"-role")
-		cases := []struct {
-			name      string
-			resources []plan.Resource
-			waitFor   []string
-		}{
-			{"every security-group rule waits for the proxy security group",
-				append(p.OfType(typeIngressRule), p.OfType(typeEgressRule)...), []string{sg}},
-			{"the role policy waits for the role", p.OfType(typeRolePolicy), []string{role}},
-			{"the proxy waits for its security group, its role and policy, and its log group", p.OfType(typeProxy), []string{
-				sg, role, plan.Ref(typeRolePolicy, px+"-role-read-secret"), plan.Ref(typeLogGroup, px+"-logs"),
-			}},
-			{"the default target group waits for the proxy", p.OfType(typeTargetGroup), []string{plan.Ref(typeProxy, px)}},
-			{"the target waits for the target group and for both rules between the proxy and Aurora", p.OfType(typeTarget), []string{
-				plan.Ref(typeProxy, px), plan.Ref(typeTargetGroup, px),
-				plan.Ref(typeEgressRule, px+"-sg-to-aurora"), plan.Ref(typeIngressRule, px+"-into-aurora"),
-			}},
-			{"the endpoint parameter waits for the proxy", []plan.Resource{get(t, p, typeParameter, px+"-endpoint")}, []string{plan.Ref(typeProxy, px)}},
-		}
-		if stack == "prod" {
-			cases = append(cases, struct {
-				name      string
-				resources []plan.Resource
-				waitFor   []string
-			}{"the reader endpoint's parameter waits for the reader endpoint", []plan.Resource{get(t, p, typeParameter, px+"-reader-endpoint")},
-				[]string{plan.Ref(typeProxyEndpoint, px+"-reader")}})
-		}
-		for _, tc := range cases {
-			t.Run(stack+"/"+tc.name, func(t *testing.T) {
-				if len(tc.resources) == 0 {
-					t.Fatal("no such resource")
-				}
-				for _, r := range tc.resources {
+		plans[stack] = planOf(t, stackConfig(t, stack))
+	}
+	// prod has a reader endpoint: every case applies to one stack at least.
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			n := 0
+			for stack, p := range plans {
+				name := "acmecorp-" + stack + "-rds-proxy"
+				for _, r := range p.Resources {
+					if !slices.Contains(tc.types, r.Type) || tc.suffix != "" && r.Name != name+tc.suffix {
+						continue
+					}
+					n++
 					for _, w := range tc.waitFor {
-						if !slices.Contains(r.DependsOn, w) {
-							t.Errorf("%s does not wait for %s: dependsOn = %v", r.Name, w, r.DependsOn)
+						if ref := plan.Ref(w.typ, name+w.suffix); !slices.Contains(r.DependsOn, ref) {
+							t.Errorf("%s does not wait for %s: dependsOn = %v", r.Name, ref, r.DependsOn)
 						}
 					}
 				}
-			})
-		}
+			}
+			if n == 0 {
+				t.Fatal("no such resource in any stack")
+			}
+		})
 	}
-}
-
-// componentOf is the component type that holds each resource type: one
-// concern each.
-var componentOf = map[string]string{
-	typeSecurityGroup: typeChain,
-	typeIngressRule:   typeChain,
-	typeEgressRule:    typeChain,
-	typeRole:          typeAccess,
-	typeRolePolicy:    typeAccess,
-	typeProxy:         typeProxyComp,
-	typeTargetGroup:   typeProxyComp,
-	typeTarget:        typeProxyComp,
-	typeParameter:     typeProxyComp,
-	typeLogGroup:      typeProxyComp,
-	typeProxyEndpoint: typeProxyComp,
-	typeAlarm:         typeMonitoring,
-	typeDashboard:     typeMonitoring,
 }
 
 // TestEveryResourceSitsInTheComponentOfItsConcern: each AWS resource is a
@@ -92,8 +78,8 @@ func TestEveryResourceSitsInTheComponentOfItsConcern(t *testing.T) {
 			for _, r := range p.Resources {
 				want := ""
 				if r.Custom {
-					comp, ok := componentOf[r.Type]
-					if !ok {
+					comp := resourceTypes[r.Type].component
+					if comp == "" {
 						t.Errorf("%s %s: no component owns this type", r.Type, r.Name)
 						continue
 					}
