@@ -11,7 +11,7 @@ import (
 
 func main() {
 	pulumi.Run(func(ctx *pulumi.Context) error {
-		_, err := program.Run(ctx)
+		_, _, err := program.Run(ctx)
 		return err
 	})
 }

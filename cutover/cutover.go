@@ -1,7 +1,13 @@
+// Package cutover moves the application's database secret between the Aurora
+// cluster and the proxy: it reads the secret's current value at deploy time
+// (so that a password rotated since the last deploy is never overwritten
+// with an old one), refuses a cutover that would break the services or the
+// rotation, and registers the secret's new version and the record of where
+// it pointed before. The rewrite itself, which changes the secret's "host"
+// and "port" and nothing else, is secrets.Rewrite.
 package cutover
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,10 +20,28 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/acmecorp/rds-proxy/proxy"
+	"github.com/acmecorp/rds-proxy/secrets"
 )
 
 // ComponentType is the Pulumi type token of Cutover.
 const ComponentType = "rds-proxy:cutover:Cutover"
+
+// Mode says where the application secret's host points.
+type Mode string
+
+// The cutover modes.
+const (
+	// Off leaves the application secret alone: the program never writes it.
+	Off Mode = "off"
+	// ToProxy points the secret's host at the proxy endpoint.
+	ToProxy Mode = "proxy"
+	// Direct points the secret's host back at the cluster's writer endpoint
+	// (the rollback).
+	Direct Mode = "direct"
+)
+
+// Modes lists the valid modes in the order the documentation gives them.
+func Modes() []Mode { return []Mode{Off, ToProxy, Direct} }
 
 // Facts are what a deployment reads from AWS before it writes the secret.
 type Facts struct {
@@ -77,48 +101,6 @@ func Read(ctx *pulumi.Context, secretArn, clusterIdentifier, recordParameterName
 	}, nil
 }
 
-// EncodeRecord is the direct-host parameter's value for e: JSON, the host
-// and, when the secret has one, the port exactly as the secret writes it.
-func EncodeRecord(e Endpoint) (string, error) {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(e); err != nil {
-		return "", fmt.Errorf("encode the direct-host record: %w", err)
-	}
-	return strings.TrimSuffix(b.String(), "\n"), nil
-}
-
-// ErrRecord is returned when the direct-host parameter holds neither a
-// record the program wrote nor a host.
-var ErrRecord = errors.New(`holds neither {"host":...,"port":...} nor a host name`)
-
-// DecodeRecord reads the direct-host parameter's value. A value that is not
-// a JSON object is a bare host, as earlier versions of the program wrote it
-// (they never changed the port): its Port is nil, and a rollback leaves the
-// secret's port alone.
-func DecodeRecord(value string) (Endpoint, error) {
-	value = strings.TrimSpace(value)
-	if !strings.HasPrefix(value, "{") {
-		if value == "" || strings.ContainsAny(value, " \t\n\"") {
-			return Endpoint{}, ErrRecord
-		}
-		return Endpoint{Host: value}, nil
-	}
-	dec := json.NewDecoder(strings.NewReader(value))
-	dec.DisallowUnknownFields()
-	var e Endpoint
-	if err := dec.Decode(&e); err != nil || e.Host == "" {
-		return Endpoint{}, ErrRecord
-	}
-	if e.Port != nil {
-		if _, err := PortNumber(e.Port); err != nil {
-			return Endpoint{}, ErrRecord
-		}
-	}
-	return e, nil
-}
-
 // Request is what a deployment asks of the cutover, for Check.
 type Request struct {
 	// Mode is where the application secret's host should point.
@@ -149,7 +131,7 @@ type Resolved struct {
 	// Original is where the application secret pointed before the first
 	// cutover: the direct-host parameter keeps it, and cutover direct
 	// restores it.
-	Original Endpoint
+	Original secrets.Endpoint
 	// ProxyPort is the secret's port as cutover proxy writes it: the
 	// proxy's port in the secret's own notation, the secret's bytes when
 	// they already say it, nil when the secret has no port.
@@ -172,7 +154,7 @@ func Check(req Request, facts Facts) (Resolved, error) {
 	if req.Mode == Off {
 		return Resolved{}, nil
 	}
-	current, err := Current(facts.SecretString)
+	current, err := secrets.Current(facts.SecretString)
 	if err != nil {
 		return Resolved{}, fmt.Errorf("cutover %s refused: %w in %s; the program changes only a string \"host\" and a \"port\" in a JSON object. "+
 			"Fix the secret, or set rds-proxy:cutover to off and edit it by hand", req.Mode, err, req.AppSecretArn)
@@ -208,7 +190,7 @@ func Check(req Request, facts Facts) (Resolved, error) {
 				"then deploy again: the cutover rewrites it to %d and the rollback restores it",
 				req.AppSecretArn, req.DBPort, proxy.Port, req.DBPort, proxy.Port)
 		}
-		if res.ProxyPort, err = PortLike(current.Port, proxy.Port); err != nil {
+		if res.ProxyPort, err = secrets.PortLike(current.Port, proxy.Port); err != nil {
 			return Resolved{}, fmt.Errorf("cutover proxy refused: %w in %s; the proxy listens on %d, and the program must write it "+
 				"there. Fix the secret's port", err, req.AppSecretArn, proxy.Port)
 		}
@@ -221,11 +203,11 @@ func Check(req Request, facts Facts) (Resolved, error) {
 // the secret's current host and port. A secret that already names this
 // proxy without a record (cutover off while it pointed at the proxy lost
 // the record) is taken back to the cluster's writer endpoint on dbPort.
-func originalOf(req Request, facts Facts, current Endpoint) (Endpoint, error) {
+func originalOf(req Request, facts Facts, current secrets.Endpoint) (secrets.Endpoint, error) {
 	if facts.Record != "" {
-		e, err := DecodeRecord(facts.Record)
+		e, err := secrets.DecodeRecord(facts.Record)
 		if err != nil {
-			return Endpoint{}, fmt.Errorf("cutover %s refused: the parameter %s %w; it records where the secret pointed before "+
+			return secrets.Endpoint{}, fmt.Errorf("cutover %s refused: the parameter %s %w; it records where the secret pointed before "+
 				"the first cutover. Put that back (aws ssm put-parameter --overwrite), or delete the parameter to record "+
 				"the secret as it is now", req.Mode, req.RecordParameterName, err)
 		}
@@ -235,14 +217,14 @@ func originalOf(req Request, facts Facts, current Endpoint) (Endpoint, error) {
 		return current, nil
 	}
 	if facts.DirectHost == "" {
-		return Endpoint{}, errors.New("cutover refused: the secret names the proxy, no record of its original host exists, " +
+		return secrets.Endpoint{}, errors.New("cutover refused: the secret names the proxy, no record of its original host exists, " +
 			"and the cluster has no writer endpoint to restore")
 	}
-	port, err := PortLike(current.Port, req.DBPort)
+	port, err := secrets.PortLike(current.Port, req.DBPort)
 	if err != nil {
-		return Endpoint{}, fmt.Errorf("cutover %s refused: %w in %s", req.Mode, err, req.AppSecretArn)
+		return secrets.Endpoint{}, fmt.Errorf("cutover %s refused: %w in %s", req.Mode, err, req.AppSecretArn)
 	}
-	return Endpoint{Host: facts.DirectHost, Port: port}, nil
+	return secrets.Endpoint{Host: facts.DirectHost, Port: port}, nil
 }
 
 // Args configures a Cutover.
@@ -279,7 +261,7 @@ type Cutover struct {
 
 // New registers the cutover. Call Check first: its Resolved is the input.
 func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Cutover, error) {
-	record, err := EncodeRecord(args.Resolved.Original)
+	record, err := secrets.EncodeRecord(args.Resolved.Original)
 	if err != nil {
 		return nil, err
 	}
@@ -310,7 +292,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	}
 	current := args.SecretString
 	value := host.ApplyT(func(h string) (string, error) {
-		return Rewrite(current, Endpoint{Host: h, Port: target.Port})
+		return secrets.Rewrite(current, secrets.Endpoint{Host: h, Port: target.Port})
 	}).(pulumi.StringOutput)
 
 	// Retained on delete: removing the cutover from the program, or the

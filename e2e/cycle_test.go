@@ -251,7 +251,7 @@ func testQA(ctx context.Context, t *testing.T, e *engine, tl tools, fx fixture, 
 	}
 	tm.step(t, "qa: destroy")
 
-	// An interrupted up, then the README's recovery: the same end state as
+	// An interrupted up, then the recovery in docs/operations.md: the same end state as
 	// a clean run, nothing duplicated or left over.
 	// The log group is gone with the destroy: nothing left to adopt.
 	noAdopt := moved.clone()
@@ -267,7 +267,7 @@ func testQA(ctx context.Context, t *testing.T, e *engine, tl tools, fx fixture, 
 }
 
 // testInterruptedUp cancels an up once its first resource exists (the CLI
-// gets SIGINT, as from Ctrl-C), then follows the README's recovery steps:
+// gets SIGINT, as from Ctrl-C), then follows the recovery in docs/operations.md steps:
 // refresh, then up.
 func testInterruptedUp(ctx context.Context, t *testing.T, st *stack, tl tools, clean *snapshot) {
 	t.Helper()
@@ -289,7 +289,7 @@ func testInterruptedUp(ctx context.Context, t *testing.T, st *stack, tl tools, c
 	partial := takeSnapshot(ctx, t, tl, st.e.moto)
 	t.Logf("after the interruption the emulator holds %d of the %d things a clean run leaves", partial.count(), clean.count())
 
-	// The README's recovery.
+	// The recovery of docs/operations.md.
 	if _, err := st.refresh(ctx, t); err != nil {
 		t.Fatalf("recovery: refresh: %v", err)
 	}

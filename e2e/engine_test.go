@@ -37,7 +37,7 @@ import (
 
 // run is exactly what main.go runs.
 func run(ctx *pulumi.Context) error {
-	_, err := program.Run(ctx)
+	_, _, err := program.Run(ctx)
 	return err
 }
 

@@ -58,15 +58,23 @@ const (
 
 // Run loads and validates the stack configuration, registers every resource
 // and exports the stack outputs. It registers nothing when the configuration
-// is invalid. It returns the exported outputs.
-func Run(ctx *pulumi.Context) (pulumi.Map, error) {
+// is invalid. It returns the exported outputs and the warnings it logged, so
+// that a caller running it under mocks (cmd/plan), whose engine drops log
+// messages, can show them.
+func Run(ctx *pulumi.Context) (pulumi.Map, []string, error) {
 	cfg, err := settings.Load(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	warnings := Warnings(cfg)
+	for _, w := range warnings {
+		if err := ctx.Log.Warn(w, nil); err != nil {
+			return nil, nil, fmt.Errorf("log warning: %w", err)
+		}
 	}
 	outputs, err := Build(ctx, cfg)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	keys := make([]string, 0, len(outputs))
 	for k := range outputs {
@@ -76,17 +84,12 @@ func Run(ctx *pulumi.Context) (pulumi.Map, error) {
 	for _, k := range keys {
 		ctx.Export(k, outputs[k])
 	}
-	return outputs, nil
+	return outputs, warnings, nil
 }
 
 // Build registers the components for a validated configuration and returns
 // the stack outputs.
 func Build(ctx *pulumi.Context, cfg *settings.Config) (pulumi.Map, error) {
-	for _, w := range Warnings(cfg) {
-		if err := ctx.Log.Warn(w, nil); err != nil {
-			return nil, fmt.Errorf("log warning: %w", err)
-		}
-	}
 	tags := cfg.Tags()
 	prefix := cfg.Prefix()
 

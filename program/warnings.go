@@ -3,8 +3,8 @@ package program
 import "github.com/acmecorp/rds-proxy/settings"
 
 // Warnings says what is risky about a valid configuration, one sentence
-// each, in a fixed order. Build logs each with ctx.Log.Warn; none stops the
-// deployment.
+// each, in a fixed order. Run logs each with ctx.Log.Warn and returns them;
+// none stops the deployment.
 func Warnings(cfg *settings.Config) []string {
 	var out []string
 	if cfg.DebugLogging {

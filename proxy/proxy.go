@@ -127,9 +127,6 @@ type Proxy struct {
 	LogGroupName pulumi.StringOutput
 	// Reader is the read-only endpoint; nil when none was asked for.
 	Reader *Reader
-	// Resource is the rds.Proxy itself, for resources that must follow its
-	// identity.
-	Resource *rds.Proxy
 }
 
 // New registers the proxy and everything that belongs to it.
@@ -249,7 +246,6 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	p.TargetGroupName = tg.Name
 	p.EndpointParameterName = param.Name
 	p.LogGroupName = logs.Name
-	p.Resource = px
 	if err := ctx.RegisterResourceOutputs(p, outputs); err != nil {
 		return nil, fmt.Errorf("register proxy outputs: %w", err)
 	}

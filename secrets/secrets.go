@@ -1,6 +1,13 @@
-// Package secrets owns the proxy's access to the database credentials secret:
-// the IAM role RDS Proxy assumes and the inline policy that lets it read
-// exactly that secret (and decrypt it, when a customer-managed key encrypts it).
+// Package secrets is the one home of what concerns the database secrets:
+// who may read them, and how the application secret is rewritten and rolled
+// back.
+//
+// ProxyAccess is the IAM role RDS Proxy assumes and the inline policy that
+// lets it read exactly the credentials secret (and decrypt it, when a
+// customer-managed key encrypts it). Rewrite, Current and the record
+// functions (endpoint.go) are the pure rewrite of the application secret's
+// "host" and "port", and of the record the rollback restores, which the
+// cutover component (package cutover) applies at deploy time.
 package secrets
 
 import (

@@ -2,9 +2,11 @@ package settings
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"net/netip"
+	"slices"
 	"sort"
 	"strconv"
 
@@ -13,55 +15,6 @@ import (
 
 	"github.com/acmecorp/rds-proxy/cutover"
 )
-
-// Keys of the rds-proxy namespace, without the namespace.
-const (
-	KeyOrg                    = "org"
-	KeyVpcID                  = "vpcId"
-	KeySubnetIDs              = "subnetIds"
-	KeyClusterIdentifier      = "clusterIdentifier"
-	KeyClusterSecurityGroupID = "clusterSecurityGroupId"
-	KeyDBPort                 = "dbPort"
-	KeySecretArn              = "secretArn"
-	KeySecretKmsKeyArn        = "secretKmsKeyArn" //nolint:gosec // G101: a config key's name, not a credential
-	KeyAppSecurityGroupIDs    = "appSecurityGroupIds"
-	KeyAllowedCidrs           = "allowedCidrs"
-	KeyIdleClientTimeout      = "idleClientTimeout"
-	KeyRequireTLS             = "requireTls"
-	KeyIAMAuth                = "iamAuth"
-	KeyClientPasswordAuthType = "clientPasswordAuthType"
-	KeyDebugLogging           = "debugLogging"
-	KeyPool                   = "pool"
-	KeyTags                   = "tags"
-	KeyEndpointParameterName  = "endpointParameterName"
-	KeyCutover                = "cutover"
-	KeyAppSecretArn           = "appSecretArn"
-	KeyCutoverAllowRotation   = "cutoverAllowRotation"
-)
-
-// Keys lists every key of the rds-proxy namespace the program reads, sorted.
-// Pulumi.yaml declares exactly these.
-func Keys() []string {
-	keys := []string{
-		KeyOrg, KeyVpcID, KeySubnetIDs, KeyClusterIdentifier, KeyClusterSecurityGroupID,
-		KeyDBPort, KeySecretArn, KeySecretKmsKeyArn, KeyAppSecurityGroupIDs, KeyAllowedCidrs,
-		KeyIdleClientTimeout, KeyRequireTLS, KeyIAMAuth, KeyClientPasswordAuthType, KeyDebugLogging, KeyPool, KeyTags,
-		KeyEndpointParameterName, KeyCutover, KeyAppSecretArn, KeyCutoverAllowRotation,
-		KeyReaderEndpoint, KeyAlarms, KeyInstanceClass, KeyMaxConnections, KeyProtect, KeyLogRetentionDays, KeyAdopt,
-	}
-	sort.Strings(keys)
-	return keys
-}
-
-// Pool field names, as written inside the pool object.
-const (
-	poolMaxConnections     = "maxConnectionsPercent"
-	poolMaxIdleConnections = "maxIdleConnectionsPercent"
-	poolBorrowTimeout      = "connectionBorrowTimeout"
-)
-
-// RegionKey is the provider key that names the deployment region.
-const RegionKey = "aws:region"
 
 const notSet = "(not set)"
 
@@ -73,30 +26,37 @@ func Load(ctx *pulumi.Context) (*Config, error) {
 	c := &Config{
 		Env:                    ctx.Stack(),
 		Region:                 config.Get(ctx, RegionKey),
-		Org:                    l.str(KeyOrg, DefaultOrg),
-		VpcID:                  l.str(KeyVpcID, ""),
-		ClusterIdentifier:      l.str(KeyClusterIdentifier, ""),
-		ClusterSecurityGroupID: l.str(KeyClusterSecurityGroupID, ""),
-		DBPort:                 l.int(KeyDBPort, DefaultDBPort),
-		SecretArn:              l.str(KeySecretArn, ""),
-		SecretKmsKeyArn:        l.str(KeySecretKmsKeyArn, ""),
-		IdleClientTimeout:      l.int(KeyIdleClientTimeout, DefaultIdleClientTimeout),
-		RequireTLS:             l.bool(KeyRequireTLS, DefaultRequireTLS),
-		IAMAuth:                l.str(KeyIAMAuth, DefaultIAMAuth),
-		ClientPasswordAuthType: l.str(KeyClientPasswordAuthType, DefaultClientPasswordAuthType),
-		DebugLogging:           l.bool(KeyDebugLogging, DefaultDebugLogging),
+		Org:                    l.str(KeyOrg),
+		VpcID:                  l.str(KeyVpcID),
+		SubnetIDs:              l.strings(KeySubnetIDs),
+		ClusterIdentifier:      l.str(KeyClusterIdentifier),
+		ClusterSecurityGroupID: l.str(KeyClusterSecurityGroupID),
+		DBPort:                 l.int(KeyDBPort),
+		SecretArn:              l.str(KeySecretArn),
+		SecretKmsKeyArn:        l.str(KeySecretKmsKeyArn),
+		AppSecurityGroupIDs:    l.strings(KeyAppSecurityGroupIDs),
+		AllowedCidrs:           l.prefixes(),
+		IdleClientTimeout:      l.int(KeyIdleClientTimeout),
+		RequireTLS:             l.bool(KeyRequireTLS),
+		IAMAuth:                l.str(KeyIAMAuth),
+		ClientPasswordAuthType: l.str(KeyClientPasswordAuthType),
+		DebugLogging:           l.bool(KeyDebugLogging),
 		Pool:                   l.pool(),
 		UserTags:               l.tags(),
+		ReaderEndpoint:         l.bool(KeyReaderEndpoint),
+		Alarms:                 l.alarms(),
+		InstanceClass:          l.str(KeyInstanceClass),
+		MaxConnections:         l.int(KeyMaxConnections),
+		LogRetentionDays:       l.int(KeyLogRetentionDays),
+		Adopt:                  l.strings(KeyAdopt),
+		Cutover:                cutover.Mode(l.str(KeyCutover)),
+		CutoverAllowRotation:   l.bool(KeyCutoverAllowRotation),
 	}
-	c.SubnetIDs = l.strings(KeySubnetIDs)
-	c.AppSecurityGroupIDs = l.strings(KeyAppSecurityGroupIDs)
-	c.AllowedCidrs = l.prefixes()
-	c.EndpointParameterName = l.str(KeyEndpointParameterName, "/"+c.Org+"/"+c.Env+"/rds-proxy/endpoint")
-	c.Cutover = cutover.Mode(l.str(KeyCutover, string(cutover.Off)))
-	c.AppSecretArn = l.str(KeyAppSecretArn, c.SecretArn)
-	c.CutoverAllowRotation = l.bool(KeyCutoverAllowRotation, false)
+	// Defaults that depend on other keys (Spec.Unset).
+	c.EndpointParameterName = cmp.Or(l.str(KeyEndpointParameterName), "/"+c.Org+"/"+c.Env+"/rds-proxy/endpoint")
+	c.AppSecretArn = cmp.Or(l.str(KeyAppSecretArn), c.SecretArn)
+	c.Protect = l.boolOr(KeyProtect, c.Env == ProdEnv)
 
-	l.operate(c)
 	l.problems = append(l.problems, validate(c, l.unparsed)...)
 	if len(l.problems) > 0 {
 		sortProblems(l.problems)
@@ -124,15 +84,19 @@ func (l *loader) fail(key, value, rule string) {
 
 func qualify(key string) string { return Namespace + ":" + key }
 
-func (l *loader) str(key, def string) string {
-	v := l.cfg.Get(key)
-	if v == "" {
-		return def
+// str reads a string key; unset or empty, it is the key's default.
+func (l *loader) str(key string) string {
+	if v := l.cfg.Get(key); v != "" {
+		return v
 	}
-	return v
+	def, _ := Default(key).(string)
+	return def
 }
 
-func (l *loader) int(key string, def int) int {
+// int reads a whole-number key; unset, or unreadable (a problem), it is the
+// key's default.
+func (l *loader) int(key string) int {
+	def, _ := Default(key).(int)
 	raw := l.cfg.Get(key)
 	if raw == "" {
 		return def
@@ -145,7 +109,15 @@ func (l *loader) int(key string, def int) int {
 	return n
 }
 
-func (l *loader) bool(key string, def bool) bool {
+// bool reads a boolean key; unset, or unreadable (a problem), it is the
+// key's default.
+func (l *loader) bool(key string) bool {
+	def, _ := Default(key).(bool)
+	return l.boolOr(key, def)
+}
+
+// boolOr reads a boolean key whose default depends on other keys.
+func (l *loader) boolOr(key string, def bool) bool {
 	raw := l.cfg.Get(key)
 	if raw == "" {
 		return def
@@ -211,31 +183,39 @@ func (l *loader) tags() map[string]string {
 	return v
 }
 
-// rawPool mirrors the pool object; pointers tell a missing field from zero.
-type rawPool struct {
-	MaxConnectionsPercent     *int `json:"maxConnectionsPercent"`
-	MaxIdleConnectionsPercent *int `json:"maxIdleConnectionsPercent"`
-	ConnectionBorrowTimeout   *int `json:"connectionBorrowTimeout"`
+// defaults sets out, a pointer to the struct of an object key, to the
+// defaults of the key's fields.
+func (l *loader) defaults(key string, out any) {
+	b, err := json.Marshal(Default(key))
+	if err == nil {
+		err = json.Unmarshal(b, out)
+	}
+	if err != nil {
+		l.fail(key, notSet, fmt.Sprintf("has defaults the program cannot read (%v)", err))
+	}
 }
 
+// object reads an object key into a T over the defaults of its fields:
+// fields left out keep their defaults, and an unreadable value (a problem)
+// gives the defaults.
+func object[T any](l *loader, key, shape string) T {
+	var def T
+	l.defaults(key, &def)
+	v := def
+	if !l.decode(key, &v, shape) {
+		return def
+	}
+	return v
+}
+
+// pool reads the pool object.
 func (l *loader) pool() Pool {
-	p := Pool{
-		MaxConnectionsPercent:     DefaultMaxConnectionsPercent,
-		MaxIdleConnectionsPercent: DefaultMaxIdleConnectionsPercent,
-		ConnectionBorrowTimeout:   DefaultConnectionBorrowTimeout,
-	}
-	var raw rawPool
-	if !l.decode(KeyPool, &raw, "an object with maxConnectionsPercent, maxIdleConnectionsPercent and connectionBorrowTimeout") {
-		return p
-	}
-	if raw.MaxConnectionsPercent != nil {
-		p.MaxConnectionsPercent = *raw.MaxConnectionsPercent
-	}
-	if raw.MaxIdleConnectionsPercent != nil {
-		p.MaxIdleConnectionsPercent = *raw.MaxIdleConnectionsPercent
-	}
-	if raw.ConnectionBorrowTimeout != nil {
-		p.ConnectionBorrowTimeout = *raw.ConnectionBorrowTimeout
-	}
-	return p
+	return object[Pool](l, KeyPool, "an object with maxConnectionsPercent, maxIdleConnectionsPercent and connectionBorrowTimeout")
+}
+
+// alarms reads the alarms object; its topics are sorted.
+func (l *loader) alarms() Alarms {
+	a := object[Alarms](l, KeyAlarms, "an object with enabled, topicArns, backendUsagePercent, borrowLatencyMs, freeableMemoryMiB and auroraConnectionsPercent")
+	a.TopicArns = slices.Sorted(slices.Values(a.TopicArns))
+	return a
 }

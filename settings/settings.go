@@ -9,7 +9,6 @@ package settings
 import (
 	"fmt"
 	"net/netip"
-	"path"
 	"sort"
 	"strings"
 
@@ -21,6 +20,9 @@ const Namespace = "rds-proxy"
 
 // ProdEnv is the stack name of production, where stricter rules apply.
 const ProdEnv = "prod"
+
+// RegionKey is the provider key that names the deployment region.
+const RegionKey = "aws:region"
 
 // Values accepted by iamAuth.
 const (
@@ -36,22 +38,20 @@ const (
 	ClientAuthMD5         = "POSTGRES_MD5"
 )
 
-// Defaults applied when a key is not set in the stack file.
+// Resources that may already exist before the program runs, and that adopt
+// takes over (pulumi import) instead of failing with "already exists".
 const (
-	DefaultOrg               = "acmecorp"
-	DefaultDBPort            = 5432
-	DefaultIdleClientTimeout = 1800
-	DefaultRequireTLS        = true
-	DefaultIAMAuth           = IAMAuthDisabled
-	// DefaultClientPasswordAuthType is AWS's own default for PostgreSQL,
-	// set explicitly so that the plan shows the choice and a proxy
-	// changed by hand is brought back.
-	DefaultClientPasswordAuthType    = ClientAuthScramSHA256
-	DefaultDebugLogging              = false
-	DefaultMaxConnectionsPercent     = 80
-	DefaultMaxIdleConnectionsPercent = 50
-	DefaultConnectionBorrowTimeout   = 120
+	// AdoptLogGroup is the proxy's log group, which RDS Proxy creates
+	// itself, without retention, when a proxy of the same name logged
+	// before.
+	AdoptLogGroup = "logGroup"
+	// AdoptEndpointParameter is the SSM parameter that publishes the proxy
+	// endpoint, when someone created it by hand.
+	AdoptEndpointParameter = "endpointParameter"
 )
+
+// AdoptValues are what adopt may list, sorted.
+func AdoptValues() []string { return []string{AdoptEndpointParameter, AdoptLogGroup} }
 
 // Standard tag keys that the program puts on every taggable resource.
 const (
@@ -61,16 +61,38 @@ const (
 )
 
 // Pool holds the connection-pool settings of the proxy's default target group.
+// Its JSON names are the pool object's fields.
 type Pool struct {
 	// MaxConnectionsPercent caps the proxy's backend connections as a
 	// percentage of the database's max_connections (1..100).
-	MaxConnectionsPercent int
+	MaxConnectionsPercent int `json:"maxConnectionsPercent"`
 	// MaxIdleConnectionsPercent is the share of idle backend connections the
 	// proxy keeps warm (0..MaxConnectionsPercent).
-	MaxIdleConnectionsPercent int
+	MaxIdleConnectionsPercent int `json:"maxIdleConnectionsPercent"`
 	// ConnectionBorrowTimeout is how long, in seconds, a client waits for a
 	// backend connection before the proxy gives up (0..300).
-	ConnectionBorrowTimeout int
+	ConnectionBorrowTimeout int `json:"connectionBorrowTimeout"`
+}
+
+// Alarms configures the CloudWatch alarms. Its JSON names are the alarms
+// object's fields.
+type Alarms struct {
+	// Enabled creates the alarms.
+	Enabled bool `json:"enabled"`
+	// TopicArns are the SNS topics notified on ALARM and on OK, sorted;
+	// none means alarms without actions.
+	TopicArns []string `json:"topicArns"`
+	// BackendUsagePercent is the share of MaxDatabaseConnectionsAllowed the
+	// proxy may use before the alarm fires (1..100).
+	BackendUsagePercent int `json:"backendUsagePercent"`
+	// BorrowLatencyMs is the average DatabaseConnectionsBorrowLatency, in
+	// milliseconds, above which the alarm fires.
+	BorrowLatencyMs int `json:"borrowLatencyMs"`
+	// FreeableMemoryMiB is the floor of Aurora's FreeableMemory, in MiB.
+	FreeableMemoryMiB int `json:"freeableMemoryMiB"`
+	// AuroraConnectionsPercent is the share of the writer's max_connections
+	// above which Aurora's DatabaseConnections alarm fires (1..100).
+	AuroraConnectionsPercent int `json:"auroraConnectionsPercent"`
 }
 
 // Config is the validated stack configuration.
@@ -150,42 +172,6 @@ type Config struct {
 	CutoverAllowRotation bool
 }
 
-// DirectHostParameterName is the SSM parameter, beside the endpoint
-// parameter, that keeps the cluster's writer endpoint during a cutover.
-func (c *Config) DirectHostParameterName() string {
-	return path.Join(path.Dir(c.EndpointParameterName), "direct-host")
-}
-
-// Prefix is "<org>-<env>", the start of every physical name.
-func (c *Config) Prefix() string { return c.Org + "-" + c.Env }
-
-// ProxyName is the name of the RDS proxy.
-func (c *Config) ProxyName() string { return c.Prefix() + "-rds-proxy" }
-
-// RoleName is the name of the IAM role the proxy assumes.
-func (c *Config) RoleName() string { return c.Prefix() + "-rds-proxy-role" }
-
-// SecurityGroupName is the name of the proxy's security group.
-func (c *Config) SecurityGroupName() string { return c.Prefix() + "-rds-proxy-sg" }
-
-// Tags returns the standard tags with the stack file's tags merged in.
-// Validation guarantees that the stack file's tags never redefine a
-// standard key.
-func (c *Config) Tags() map[string]string {
-	tags := map[string]string{
-		TagProject:     Namespace,
-		TagEnvironment: c.Env,
-		TagManagedBy:   "pulumi",
-	}
-	for k, v := range c.UserTags {
-		tags[k] = v
-	}
-	return tags
-}
-
-// SourceCount is the number of ingress rules the proxy security group gets.
-func (c *Config) SourceCount() int { return len(c.AppSecurityGroupIDs) + len(c.AllowedCidrs) }
-
 // Problem is one violated rule: the key, the offending value and the rule.
 type Problem struct {
 	// Key is the fully qualified config key, e.g. "rds-proxy:pool.maxConnectionsPercent".
@@ -203,7 +189,8 @@ func (p Problem) String() string { return fmt.Sprintf("%s: %s %s", p.Key, p.Valu
 type Error struct {
 	// Stack is the stack whose configuration was loaded.
 	Stack string
-	// Problems are sorted by key, then value and rule.
+	// Problems are sorted by key; the problems of one key keep the order
+	// in which they were found.
 	Problems []Problem
 }
 
@@ -222,17 +209,8 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
+// sortProblems sorts problems by key only, stably, so that the problems of
+// one key stay in the order the rules were checked.
 func sortProblems(ps []Problem) {
-	sort.SliceStable(ps, func(i, j int) bool {
-		if ps[i].Key != ps[j].Key {
-			return ps[i].Key < ps[j].Key
-		}
-		return false
-	})
+	sort.SliceStable(ps, func(i, j int) bool { return ps[i].Key < ps[j].Key })
 }
-
-// Protected reports whether every resource of the stack is protected: when
-// protect is set, and while the application secret points at the proxy (a
-// destroy would leave the services' secret naming a deleted host). Roll back
-// with cutover direct (or off) before turning protection off.
-func (c *Config) Protected() bool { return c.Protect || c.Cutover == cutover.ToProxy }

@@ -3,35 +3,13 @@ package settings
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 
+	"github.com/acmecorp/rds-proxy/budget"
 	"github.com/acmecorp/rds-proxy/cutover"
-)
-
-// Limits from the RDS, EC2, IAM and SSM APIs: the RDS Proxy quotas and
-// limitations
-// (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/rds-proxy.html#rds-proxy.limits),
-// the security-group quotas
-// (https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-security-groups)
-// and the IAM name limits
-// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html).
-const (
-	// MinSubnets is the fewest subnets (in different AZs) a proxy accepts.
-	MinSubnets = 2
-	// MaxIngressRules is the default quota of inbound rules per security group.
-	MaxIngressRules = 60
-	// MaxProxyNameLength is the longest name RDS accepts for a proxy.
-	MaxProxyNameLength = 63
-	// MaxRoleNameLength is the longest name IAM accepts for a role.
-	MaxRoleNameLength = 64
-	// MaxIdleClientTimeout is the longest idle client timeout, in seconds.
-	MaxIdleClientTimeout = 28800
-	// MaxConnectionBorrowTimeout is the longest borrow timeout, in seconds.
-	MaxConnectionBorrowTimeout = 300
-	// MaxUserTags leaves room for the standard tags under AWS's 50-tag limit.
-	MaxUserTags = 50 - 3
 )
 
 var (
@@ -129,7 +107,7 @@ func validate(c *Config, skip map[string]bool) []Problem {
 		v.add(KeyEndpointParameterName, strconv.Quote(c.EndpointParameterName), "must not start with /aws or /ssm (reserved by AWS)")
 	}
 	v.cutover(c)
-	v.operate(c)
+	v.operations(c)
 	return v.problems
 }
 
@@ -275,71 +253,106 @@ func (v *validator) tags(tags map[string]string) {
 	}
 }
 
-// Partitions the program supports. In both, AWS service endpoints and the
-// kms:ViaService values the proxy role's policy names end in amazonaws.com
-// (secretsmanager.<region>.amazonaws.com). In aws-cn they end in
-// amazonaws.com.cn ("Endpoints and ARNs for Amazon Web Services in China",
-// https://docs.amazonaws.cn/en_us/general/latest/gr/rande.html), and the
-// program does not write policies for it: it refuses the partition rather
-// than write a condition that never matches. aws-iso and aws-iso-b are
-// refused for the same reason.
-const (
-	PartitionAWS      = "aws"
-	PartitionGovCloud = "aws-us-gov"
-)
+// snsTopicARN is arn:partition:sns:region:account:name. FIFO topics are
+// left out: CloudWatch alarms cannot notify them.
+var snsTopicARN = regexp.MustCompile(`^arn:(aws|aws-cn|aws-us-gov):sns:([a-z]{2}(?:-[a-z]+)+-\d):(\d{12}):[A-Za-z0-9_-]{1,256}$`)
 
-// PartitionOf returns the partition of a region: aws-cn for cn-*, aws-us-gov
-// for us-gov-*, aws-iso and aws-iso-b for us-iso-* and us-isob-*, and aws
-// for every other region.
-func PartitionOf(regionName string) string {
-	switch {
-	case strings.HasPrefix(regionName, "cn-"):
-		return "aws-cn"
-	case strings.HasPrefix(regionName, "us-gov-"):
-		return PartitionGovCloud
-	case strings.HasPrefix(regionName, "us-isob-"):
-		return "aws-iso-b"
-	case strings.HasPrefix(regionName, "us-iso-"):
-		return "aws-iso"
+// operations checks the keys that operate the proxy: the reader endpoint,
+// the connection budget, logs, alarms and adopt.
+func (v *validator) operations(c *Config) {
+	v.readerEndpointName(c)
+	v.budget(c)
+	if !v.skip[KeyLogRetentionDays] && !slices.Contains(LogRetentionValues(), c.LogRetentionDays) {
+		v.add(KeyLogRetentionDays, strconv.Itoa(c.LogRetentionDays), "must be a retention CloudWatch Logs accepts: "+joinInts(LogRetentionValues()))
 	}
-	return PartitionAWS
-}
-
-// supportedPartition reports whether the program writes correct policies
-// for partition.
-func supportedPartition(partition string) bool {
-	return partition == PartitionAWS || partition == PartitionGovCloud
-}
-
-// supportedRegion reports whether regionName is a region name in a
-// supported partition.
-func supportedRegion(regionName string) bool {
-	return region.MatchString(regionName) && supportedPartition(PartitionOf(regionName))
-}
-
-const unsupportedPartition = "the program supports the aws and aws-us-gov partitions only: in %s the service domain is " +
-	"not amazonaws.com, and the proxy role's kms:ViaService condition would never match"
-
-// region checks aws:region once: a region name, in a supported partition.
-func (v *validator) region(regionName string) {
-	switch {
-	case !region.MatchString(regionName):
-		v.problems = append(v.problems, Problem{Key: RegionKey, Value: show(regionName), Rule: "must name the AWS region to deploy to, e.g. us-east-1"})
-	case !supportedPartition(PartitionOf(regionName)):
-		v.problems = append(v.problems, Problem{Key: RegionKey, Value: show(regionName),
-			Rule: "is in partition " + PartitionOf(regionName) + "; " + fmt.Sprintf(unsupportedPartition, PartitionOf(regionName))})
+	if !v.skip[KeyAlarms] {
+		v.alarms(c)
+	}
+	for i, a := range c.Adopt {
+		switch {
+		case !slices.Contains(AdoptValues(), a):
+			v.add(KeyAdopt, strconv.Quote(a), "must name a resource the program can adopt: "+strings.Join(AdoptValues(), ", "))
+		case i > 0 && c.Adopt[i-1] == a:
+			v.add(KeyAdopt, strconv.Quote(a), "must not be listed twice")
+		}
 	}
 }
 
-// partitionRule checks an ARN's partition against the deployment region's.
-// It returns the rule broken, and false, when they differ or the partition
-// is not supported.
-func partitionRule(partition, deployRegion string) (string, bool) {
-	switch {
-	case !supportedPartition(partition):
-		return "is in partition " + partition + "; " + fmt.Sprintf(unsupportedPartition, partition), false
-	case partition != PartitionOf(deployRegion):
-		return fmt.Sprintf("is in partition %s, but aws:region %s is in partition %s", partition, deployRegion, PartitionOf(deployRegion)), false
+// readerEndpointName checks the one name that is longer than the proxy's.
+// An org already too long for the role name is reported there.
+func (v *validator) readerEndpointName(c *Config) {
+	if !c.ReaderEndpoint || !rdsIdentifier.MatchString(c.Org) || !rdsIdentifier.MatchString(c.Env) || len(c.RoleName()) > MaxRoleNameLength {
+		return
 	}
-	return "", true
+	if n := c.ReaderEndpointName(); len(n) > MaxProxyNameLength {
+		v.add(KeyOrg, show(c.Org), fmt.Sprintf("is too long for readerEndpoint: it makes the endpoint name %q %d characters long, and RDS allows %d",
+			n, len(n), MaxProxyNameLength))
+	}
+}
+
+// budget checks that the writer's max_connections is known.
+func (v *validator) budget(c *Config) {
+	if v.skip[KeyMaxConnections] {
+		return
+	}
+	if c.MaxConnections != 0 {
+		v.rangeOf(KeyMaxConnections, c.MaxConnections, 1, MaxPostgresConnections,
+			"must be 0 (computed from instanceClass) or the writer's max_connections")
+		return
+	}
+	if _, ok := budget.DefaultMaxConnections(c.InstanceClass); ok {
+		return
+	}
+	if c.InstanceClass == "" {
+		v.add(KeyInstanceClass, notSet, "must name the instance class of the cluster's writer, e.g. db.r6g.large, or set maxConnections")
+		return
+	}
+	v.add(KeyInstanceClass, show(c.InstanceClass),
+		"has no default the program knows: AWS publishes no default max_connections for it (AuroraPostgreSQL.Managing.html#AuroraPostgreSQL.Managing.MaxConnections in the Aurora User Guide); set maxConnections to the writer's max_connections (SHOW max_connections)")
+}
+
+func (v *validator) alarms(c *Config) {
+	a := c.Alarms
+	key := func(field string) string { return KeyAlarms + "." + field }
+
+	seen := map[string]bool{}
+	for _, arn := range a.TopicArns {
+		m := snsTopicARN.FindStringSubmatch(arn)
+		switch {
+		case m == nil:
+			v.add(key(alarmsTopicArns), show(arn), "must be the ARN of an SNS standard topic (arn:aws:sns:<region>:<account>:<name>)")
+		case !supportedRegion(c.Region):
+			// reported once, on aws:region
+		case !partitionOK(m[1], c.Region):
+			rule, _ := partitionRule(m[1], c.Region)
+			v.add(key(alarmsTopicArns), show(arn), rule)
+		case m[2] != c.Region:
+			v.add(key(alarmsTopicArns), show(arn), fmt.Sprintf("is in region %s but the stack deploys to %s (aws:region); CloudWatch alarms notify topics in their own region only", m[2], c.Region))
+		}
+		if seen[arn] {
+			v.add(key(alarmsTopicArns), show(arn), "is listed twice")
+		}
+		seen[arn] = true
+	}
+	if len(a.TopicArns) > MaxAlarmTopics {
+		v.add(key(alarmsTopicArns), strconv.Itoa(len(a.TopicArns))+" topics", fmt.Sprintf("must be at most %d: CloudWatch allows %d actions per alarm state", MaxAlarmTopics, MaxAlarmTopics))
+	}
+
+	v.rangeOf(key(alarmsBackendUsagePercent), a.BackendUsagePercent, 1, 100, "must be a percentage")
+	v.rangeOf(key(alarmsBorrowLatencyMs), a.BorrowLatencyMs, 1, MaxBorrowLatencyMs, "must be a number of milliseconds")
+	v.rangeOf(key(alarmsAuroraConnectionsPercent), a.AuroraConnectionsPercent, 1, 100, "must be a percentage")
+	if a.FreeableMemoryMiB < 1 {
+		v.add(key(alarmsFreeableMemoryMiB), strconv.Itoa(a.FreeableMemoryMiB), "must be 1 MiB or more")
+	} else if gib, ok := budget.MemoryGiB(c.InstanceClass); ok && a.FreeableMemoryMiB >= gib*1024 {
+		v.add(key(alarmsFreeableMemoryMiB), strconv.Itoa(a.FreeableMemoryMiB),
+			fmt.Sprintf("must be below the %d MiB of instanceClass %s, or the alarm never leaves ALARM", gib*1024, c.InstanceClass))
+	}
+}
+
+func joinInts(xs []int) string {
+	s := make([]string, len(xs))
+	for i, x := range xs {
+		s[i] = strconv.Itoa(x)
+	}
+	return strings.Join(s, ", ")
 }

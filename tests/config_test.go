@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/acmecorp/rds-proxy/plan"
+	"github.com/acmecorp/rds-proxy/internal/plan"
 	"github.com/acmecorp/rds-proxy/program"
 	"github.com/acmecorp/rds-proxy/settings"
 )
@@ -177,7 +177,8 @@ func TestEveryProblemIsReportedTogether(t *testing.T) {
 }
 
 // TestDefaultsApplyWhenKeysAreUnset: a stack file with only the required keys
-// gets the documented defaults.
+// gets each key's default from settings.Specs, and the default reaches the
+// resource it configures.
 func TestDefaultsApplyWhenKeysAreUnset(t *testing.T) {
 	cfg := stackConfig(t, "qa")
 	minimal := plan.Config{Project: cfg.Project, Stack: "qa", Values: map[string]string{}}
@@ -187,36 +188,49 @@ func TestDefaultsApplyWhenKeysAreUnset(t *testing.T) {
 	}
 	p := planOf(t, minimal)
 	proxy := get(t, p, typeProxy, "acmecorp-qa-rds-proxy")
+	auth := proxy.Inputs["auths"].([]any)[0].(map[string]any)
 	tg := get(t, p, typeTargetGroup, "acmecorp-qa-rds-proxy")
-	param := get(t, p, typeParameter, "acmecorp-qa-rds-proxy-endpoint")
-	rule := get(t, p, typeIngressRule, "acmecorp-qa-rds-proxy-sg-from-10-0-0-0-16")
+	alarm := func(slug string) map[string]any {
+		return get(t, p, typeAlarm, "acmecorp-qa-rds-proxy-"+slug).Inputs
+	}
+	def := func(key string) float64 {
+		n, ok := settings.Default(key).(int)
+		if !ok {
+			t.Fatalf("%s has no whole-number default", key)
+		}
+		return float64(n)
+	}
+	ceiling := func() float64 {
+		return float64(int(float64(1722) * def("alarms.auroraConnectionsPercent") / 100))
+	}
 	checks := []struct {
-		what      string
+		key       string
 		got, want any
 	}{
-		{"requireTls", proxy.Inputs["requireTls"], true},
-		{"idleClientTimeout", proxy.Inputs["idleClientTimeout"], float64(1800)},
-		{"debugLogging", proxy.Inputs["debugLogging"], false},
-		{"iamAuth", proxy.Inputs["auths"].([]any)[0].(map[string]any)["iamAuth"], "DISABLED"},
-		{"clientPasswordAuthType", proxy.Inputs["auths"].([]any)[0].(map[string]any)["clientPasswordAuthType"], "POSTGRES_SCRAM_SHA_256"},
-		{"pool", mustJSON(t, tg.Inputs["connectionPoolConfig"]), `{"connectionBorrowTimeout":120,"maxConnectionsPercent":80,"maxIdleConnectionsPercent":50}`},
-		{"endpointParameterName", param.Inputs["name"], "/acmecorp/qa/rds-proxy/endpoint"},
-		{"dbPort", rule.Inputs["fromPort"], float64(5432)},
+		{"org", proxy.Inputs["name"], settings.Default("org").(string) + "-qa-rds-proxy"},
+		{"requireTls", proxy.Inputs["requireTls"], settings.Default("requireTls")},
+		{"idleClientTimeout", proxy.Inputs["idleClientTimeout"], def("idleClientTimeout")},
+		{"debugLogging", proxy.Inputs["debugLogging"], settings.Default("debugLogging")},
+		{"iamAuth", auth["iamAuth"], settings.Default("iamAuth")},
+		{"clientPasswordAuthType", auth["clientPasswordAuthType"], settings.Default("clientPasswordAuthType")},
+		{"pool", canonical(t, tg.Inputs["connectionPoolConfig"]), canonical(t, settings.Default("pool"))},
+		{"endpointParameterName", get(t, p, typeParameter, "acmecorp-qa-rds-proxy-endpoint").Inputs["name"], "/acmecorp/qa/rds-proxy/endpoint"},
+		{"dbPort", get(t, p, typeIngressRule, "acmecorp-qa-rds-proxy-into-aurora").Inputs["fromPort"], def("dbPort")},
 		{"tags", mustJSON(t, proxy.Inputs["tags"]), `{"Environment":"qa","ManagedBy":"pulumi","Project":"rds-proxy"}`},
-		{"protect", proxy.Protect, false},
-		{"logRetentionDays", get(t, p, typeLogGroup, "acmecorp-qa-rds-proxy-logs").Inputs["retentionInDays"], float64(30)},
-		{"readerEndpoint", len(p.OfType(typeProxyEndpoint)), 0},
-		{"alarms.enabled", len(p.OfType(typeAlarm)), 6},
-		{"alarms.topicArns", get(t, p, typeAlarm, "acmecorp-qa-rds-proxy-availability").Inputs["alarmActions"], nil},
-		{"alarms.backendUsagePercent", get(t, p, typeAlarm, "acmecorp-qa-rds-proxy-backend-connections").Inputs["threshold"], float64(70)},
-		{"alarms.borrowLatencyMs", get(t, p, typeAlarm, "acmecorp-qa-rds-proxy-borrow-latency").Inputs["threshold"], float64(100 * 1000)},
-		{"alarms.freeableMemoryMiB", get(t, p, typeAlarm, "acmecorp-qa-rds-proxy-aurora-freeable-memory").Inputs["threshold"], float64(1024 * 1024 * 1024)},
-		{"alarms.auroraConnectionsPercent", get(t, p, typeAlarm, "acmecorp-qa-rds-proxy-aurora-connections").Inputs["threshold"], float64(1549)},
-		{"maxConnections", fmt.Sprint(p.Outputs["maxConnections"]), "1722"},
+		{"protect (qa)", proxy.Protect, false},
+		{"logRetentionDays", get(t, p, typeLogGroup, "acmecorp-qa-rds-proxy-logs").Inputs["retentionInDays"], def("logRetentionDays")},
+		{"readerEndpoint", len(p.OfType(typeProxyEndpoint)) > 0, settings.Default("readerEndpoint")},
+		{"alarms.enabled", len(p.OfType(typeAlarm)) > 0, settings.Default("alarms.enabled")},
+		{"alarms.topicArns", alarm("availability")["alarmActions"], nil},
+		{"alarms.backendUsagePercent", alarm("backend-connections")["threshold"], def("alarms.backendUsagePercent")},
+		{"alarms.borrowLatencyMs (in microseconds)", alarm("borrow-latency")["threshold"], def("alarms.borrowLatencyMs") * 1000},
+		{"alarms.freeableMemoryMiB (in bytes)", alarm("aurora-freeable-memory")["threshold"], def("alarms.freeableMemoryMiB") * 1024 * 1024},
+		{"alarms.auroraConnectionsPercent (of db.r6g.large's 1722)", alarm("aurora-connections")["threshold"], ceiling()},
+		{"maxConnections (0: the instance class's published default)", fmt.Sprint(p.Outputs["maxConnections"]), "1722"},
 	}
 	for _, c := range checks {
 		if c.got != c.want {
-			t.Errorf("%s = %v, want %v", c.what, c.got, c.want)
+			t.Errorf("%s = %v, want %v", c.key, c.got, c.want)
 		}
 	}
 }

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/acmecorp/rds-proxy/plan"
+	"github.com/acmecorp/rds-proxy/internal/plan"
 	"github.com/acmecorp/rds-proxy/program"
 	"github.com/acmecorp/rds-proxy/settings"
 )
@@ -22,6 +22,10 @@ const (
 	// program knows nothing about.
 	appSecret = `{"username":"app","password":"rotated-7Qx!\"pw","engine":"postgres","host":"` + clusterEndpoint + `","port":5432,"dbname":"app","sslmode":"require"}`
 )
+
+func qaTags() obj {
+	return obj{"CostCenter": "platform", "Environment": "qa", "ManagedBy": "pulumi", "Project": "rds-proxy"}
+}
 
 // fakeAWS answers the cutover's lookups the way AWS would.
 type fakeAWS struct {

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/acmecorp/rds-proxy/plan"
+	"github.com/acmecorp/rds-proxy/internal/plan"
 )
 
 // TestValidEdgeConfigurationsAreAccepted: values at the edge of each rule are

@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/acmecorp/rds-proxy/plan"
+	"github.com/acmecorp/rds-proxy/internal/plan"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden plans in testdata from the current program")

@@ -8,7 +8,7 @@ import (
 	"maps"
 	"testing"
 
-	"github.com/acmecorp/rds-proxy/plan"
+	"github.com/acmecorp/rds-proxy/internal/plan"
 	"github.com/acmecorp/rds-proxy/program"
 )
 
@@ -35,6 +35,30 @@ const (
 	typeProxyEndpoint = "aws:rds/proxyEndpoint:ProxyEndpoint"
 	typeMonitoring    = "rds-proxy:monitoring:Monitoring"
 )
+
+// resourceTypes says, for each AWS resource type the program creates, the
+// component that holds it (one concern each) and whether it takes tags.
+var resourceTypes = map[string]struct {
+	component string
+	taggable  bool
+}{
+	typeSecurityGroup: {typeChain, true},
+	typeIngressRule:   {typeChain, true},
+	typeEgressRule:    {typeChain, true},
+	typeRole:          {typeAccess, true},
+	typeRolePolicy:    {typeAccess, false},
+	typeProxy:         {typeProxyComp, true},
+	typeTargetGroup:   {typeProxyComp, false},
+	typeTarget:        {typeProxyComp, false},
+	typeParameter:     {typeProxyComp, true},
+	typeLogGroup:      {typeProxyComp, true},
+	typeProxyEndpoint: {typeProxyComp, true},
+	typeAlarm:         {typeMonitoring, true},
+	typeDashboard:     {typeMonitoring, false},
+}
+
+// obj is a JSON object, as plans record inputs.
+type obj = map[string]any
 
 // stacks are the stack files the project ships.
 var stacks = []string{"qa", "prod"}

@@ -7,22 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/acmecorp/rds-proxy/plan"
+	"github.com/acmecorp/rds-proxy/internal/plan"
 )
-
-// taggable lists the resource types that accept tags; each must carry the
-// standard tags.
-var taggable = map[string]bool{
-	typeSecurityGroup: true,
-	typeIngressRule:   true,
-	typeEgressRule:    true,
-	typeRole:          true,
-	typeProxy:         true,
-	typeParameter:     true,
-	typeLogGroup:      true,
-	typeAlarm:         true,
-	typeProxyEndpoint: true,
-}
 
 // TestInvariantsHoldForEveryStack checks properties of the whole graph that
 // must hold whatever the configuration.
@@ -115,7 +101,7 @@ func TestInvariantsHoldForEveryStack(t *testing.T) {
 			}},
 			{"every taggable resource carries the standard tags", func(t *testing.T) {
 				for _, r := range p.Resources {
-					if !taggable[r.Type] {
+					if !resourceTypes[r.Type].taggable {
 						continue
 					}
 					tags, _ := r.Inputs["tags"].(map[string]any)

@@ -8,208 +8,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/acmecorp/rds-proxy/plan"
+	"github.com/acmecorp/rds-proxy/internal/plan"
+	"github.com/acmecorp/rds-proxy/settings"
 )
-
-// stackBudget is the connection budget a stack file must produce, worked out
-// by hand from AWS's published default max_connections per instance class.
-type stackBudget struct {
-	max, pct, proxyCap, direct int
-	// ceiling is the Aurora connections alarm's threshold: 90% of max.
-	ceiling int
-}
-
-func budgetOf(stack string) stackBudget {
-	if stack == "prod" {
-		// db.r6g.2xlarge: 5000 published; 70% = 3500.
-		return stackBudget{max: 5000, pct: 70, proxyCap: 3500, direct: 1500, ceiling: 4500}
-	}
-	// db.r6g.large: 1722 published; 80% = 1377.6 and 90% = 1549.8, rounded down.
-	return stackBudget{max: 1722, pct: 80, proxyCap: 1377, direct: 345, ceiling: 1549}
-}
-
-// operateOutputs are the stack outputs that operate the proxy.
-func operateOutputs(stack string) obj {
-	b := budgetOf(stack)
-	proxy := "acmecorp-" + stack + "-rds-proxy"
-	out := obj{
-		"maxConnections":        b.max,
-		"proxyConnectionCap":    b.proxyCap,
-		"directConnectionsLeft": b.direct,
-		"logGroupName":          "/aws/rds/proxy/" + proxy,
-		"dashboardName":         proxy,
-	}
-	if stack == "prod" {
-		out["readerEndpoint"] = ph(typeProxyEndpoint, proxy+"-reader", "endpoint")
-		out["readerEndpointParameterName"] = "/acmecorp/prod/rds-proxy/reader-endpoint"
-	}
-	return out
-}
-
-// dashboardTemplate is the qa dashboard body, byte for byte, with the values
-// that differ between stacks as {placeholders}.
-const dashboardTemplate = `{"widgets":[` +
-	`{"type":"metric","x":0,"y":0,"width":8,"height":6,"properties":{"title":"Client connections","region":"us-east-1","view":"timeSeries","stacked":false,"stat":"Sum","period":60,` +
-	`"metrics":[["AWS/RDS","ClientConnections","ProxyName","{proxy}",{"label":"client connections"}]]}},` +
-	`{"type":"metric","x":8,"y":0,"width":8,"height":6,"properties":{"title":"Backend connections against the cap","region":"us-east-1","view":"timeSeries","stacked":false,"stat":"Sum","period":60,` +
-	`"metrics":[["AWS/RDS","DatabaseConnections","ProxyName","{proxy}","TargetGroup","default","TargetRole","READWRITE",{"label":"backend connections to the writer"}],` +
-	`["AWS/RDS","MaxDatabaseConnectionsAllowed","ProxyName","{proxy}","TargetGroup","default","TargetRole","READWRITE",{"label":"cap the proxy reports (MaxDatabaseConnectionsAllowed)"}]],` +
-	`"annotations":{"horizontal":[{"label":"budget: {pct}% of max_connections {max}","value":{cap}}]}}},` +
-	`{"type":"metric","x":16,"y":0,"width":8,"height":6,"properties":{"title":"Borrow latency (microseconds)","region":"us-east-1","view":"timeSeries","stacked":false,"stat":"Average","period":60,` +
-	`"metrics":[["AWS/RDS","DatabaseConnectionsBorrowLatency","ProxyName","{proxy}",{"label":"borrow latency"}]]}},` +
-	`{"type":"metric","x":0,"y":6,"width":8,"height":6,"properties":{"title":"Pinned sessions","region":"us-east-1","view":"timeSeries","stacked":false,"stat":"Sum","period":60,` +
-	`"metrics":[["AWS/RDS","DatabaseConnectionsCurrentlySessionPinned","ProxyName","{proxy}",{"label":"sessions pinned to a backend connection"}]]}},` +
-	`{"type":"metric","x":8,"y":6,"width":8,"height":6,"properties":{"title":"Aurora freeable memory (writer)","region":"us-east-1","view":"timeSeries","stacked":false,"stat":"Minimum","period":60,` +
-	`"metrics":[["AWS/RDS","FreeableMemory","DBClusterIdentifier","{cluster}","Role","WRITER",{"label":"FreeableMemory, bytes"}]]}}` +
-	`]}`
-
-func dashboardBody(stack string) string {
-	b := budgetOf(stack)
-	return strings.NewReplacer(
-		"{proxy}", "acmecorp-"+stack+"-rds-proxy",
-		"{cluster}", "acmecorp-"+stack+"-aurora",
-		"{pct}", strconv.Itoa(b.pct),
-		"{max}", strconv.Itoa(b.max),
-		"{cap}", strconv.Itoa(b.proxyCap),
-	).Replace(dashboardTemplate)
-}
-
-// operateWants are the resources that operate the proxy, every input
-// pinned: the log group, the reader endpoint (prod), the alarms and the
-// dashboard.
-func operateWants(stack string, tags obj, subnets []any) []want {
-	p := "acmecorp-" + stack
-	proxy, cluster, sg := p+"-rds-proxy", p+"-aurora", p+"-rds-proxy-sg"
-	comp, mon := plan.Ref(typeProxyComp, p), plan.Ref(typeMonitoring, p)
-	b := budgetOf(stack)
-
-	retention, memoryMiB := 30, 1024
-	var actions []any
-	if stack == "prod" {
-		retention, memoryMiB = 90, 4096
-		actions = []any{"arn:aws:sns:us-east-1:000000000000:acmecorp-prod-oncall"}
-	}
-
-	ws := []want{
-		{typ: typeMonitoring, name: p, inputs: obj{}},
-		{typ: typeLogGroup, name: proxy + "-logs", parent: comp, inputs: obj{
-			"name":            "/aws/rds/proxy/" + proxy,
-			"retentionInDays": retention,
-			"tags":            tags,
-		}},
-		{typ: typeDashboard, name: proxy, parent: mon, inputs: obj{
-			"dashboardName": proxy,
-			"dashboardBody": dashboardBody(stack),
-		}},
-	}
-
-	alarm := func(slug string, inputs obj) want {
-		inputs["name"] = proxy + "-" + slug
-		inputs["actionsEnabled"] = true
-		inputs["tags"] = tags
-		if actions != nil {
-			inputs["alarmActions"] = actions
-			inputs["okActions"] = actions
-		}
-		return want{typ: typeAlarm, name: proxy + "-" + slug, parent: mon, inputs: inputs}
-	}
-	writer := obj{"ProxyName": proxy, "TargetGroup": "default", "TargetRole": "READWRITE"}
-	byProxy := obj{"ProxyName": proxy}
-	byCluster := obj{"DBClusterIdentifier": cluster, "Role": "WRITER"}
-	query := func(id, metric string) obj {
-		return obj{"id": id, "returnData": false, "metric": obj{
-			"namespace": "AWS/RDS", "metricName": metric, "dimensions": writer, "stat": "Sum", "period": 60,
-		}}
-	}
-
-	ws = append(ws,
-		alarm("availability", obj{
-			"alarmDescription": "RDS Proxy " + proxy + " reports its writer target (target group default, TargetRole READWRITE) available less than 50% " +
-				"of the time, 5 minutes in a row: most of the proxy's nodes cannot reach the writer, and clients fail to connect. " +
-				"The metric is averaged over the proxy's nodes (one node missing one health check reads 75% with four nodes), so " +
-				"short dips do not page. No data is not breaching: RDS publishes proxy metrics only after the first client " +
-				"connection, which before the cutover may be never. Check first: the Aurora cluster " + cluster + "'s recent events (a failover), " +
-				"then `aws rds describe-db-proxy-targets --db-proxy-name " + proxy + "` for the target's health reason (AUTH_FAILURE: the " +
-				"secret or the role; CONNECTION_FAILED: the security groups).",
-			"namespace": "AWS/RDS", "metricName": "AvailabilityPercentage", "dimensions": writer, "statistic": "Average", "period": 60,
-			"comparisonOperator": "LessThanThreshold", "threshold": 50, "evaluationPeriods": 5, "treatMissingData": "notBreaching",
-		}),
-		alarm("backend-connections", obj{
-			"alarmDescription": "RDS Proxy " + proxy + " holds more than 70% of the backend connections it may open (DatabaseConnections / " +
-				"MaxDatabaseConnectionsAllowed, writer target) for 5 minutes. AWS advises 30% headroom: when the pool is full, " +
-				"clients wait up to connectionBorrowTimeout and then fail. No data is not breaching: no backend connections. Check " +
-				"first: pinned sessions on the dashboard (each pins a backend), then which service is deploying or scaling out. " +
-				fmt.Sprintf("Raise pool.maxConnectionsPercent only if the direct-connection budget (directConnectionsLeft, now %d) allows it.", b.direct),
-			"metricQueries": []any{
-				query("connections", "DatabaseConnections"),
-				query("allowed", "MaxDatabaseConnectionsAllowed"),
-				obj{"id": "usage", "expression": "100 * connections / allowed", "label": "Backend connections, % of MaxDatabaseConnectionsAllowed", "returnData": true},
-			},
-			"comparisonOperator": "GreaterThanThreshold", "threshold": 70, "evaluationPeriods": 5, "treatMissingData": "notBreaching",
-		}),
-		alarm("borrow-latency", obj{
-			"alarmDescription": "RDS Proxy " + proxy + " takes on average more than 100 ms to hand a client a backend connection " +
-				"(DatabaseConnectionsBorrowLatency, in microseconds) for 5 minutes: the pool is exhausted or the proxy is opening new " +
-				"connections to Aurora. No data is not breaching: the proxy publishes it only while clients borrow connections. " +
-				"Check first: backend connections against the cap and pinned sessions on the dashboard, then the writer's CPU and " +
-				"FreeableMemory.",
-			"namespace": "AWS/RDS", "metricName": "DatabaseConnectionsBorrowLatency", "dimensions": byProxy, "statistic": "Average", "period": 60,
-			"comparisonOperator": "GreaterThanThreshold", "threshold": 100000, "evaluationPeriods": 5, "treatMissingData": "notBreaching",
-		}),
-		alarm("clients-without-tls", obj{
-			"alarmDescription": "RDS Proxy " + proxy + " is configured to require TLS, yet it reports client connections without TLS " +
-				"(ClientConnectionsNoTLS above 0): Require TLS was probably switched off outside Pulumi. No data is not breaching: " +
-				"no such connection. Check first: the proxy's Require TLS setting in the console and `pulumi preview` for drift; " +
-				"then which service connects without sslmode=require.",
-			"namespace": "AWS/RDS", "metricName": "ClientConnectionsNoTLS", "dimensions": byProxy, "statistic": "Sum", "period": 60,
-			"comparisonOperator": "GreaterThanThreshold", "threshold": 0, "evaluationPeriods": 1, "treatMissingData": "notBreaching",
-		}),
-		alarm("aurora-freeable-memory", obj{
-			"alarmDescription": "The writer of Aurora cluster " + cluster + fmt.Sprintf(" (Role WRITER) has less than %d MiB of freeable memory ", memoryMiB) +
-				"(FreeableMemory, minimum) for 5 minutes: every PostgreSQL connection is a backend process with its own memory, and " +
-				"the writer may soon swap or restart. Missing data stays missing: the writer publishes every minute, and a gap is a " +
-				"failover, after which the new writer reports. Check first: Aurora DatabaseConnections (connections that bypass " +
-				"the proxy), then long-running queries and large sorts in Performance Insights.",
-			"namespace": "AWS/RDS", "metricName": "FreeableMemory", "dimensions": byCluster, "statistic": "Minimum", "period": 60,
-			"comparisonOperator": "LessThanThreshold", "threshold": memoryMiB * 1024 * 1024, "evaluationPeriods": 5, "treatMissingData": "missing",
-		}),
-		alarm("aurora-connections", obj{
-			"alarmDescription": "The writer of Aurora cluster " + cluster + fmt.Sprintf(" (Role WRITER) holds more than %d connections (90%% of its ", b.ceiling) +
-				fmt.Sprintf("max_connections, %d) for 5 minutes: new connections, the proxy's included, will soon be refused. Missing data ", b.max) +
-				"stays missing: a gap is a failover, not a connection count. Check first: connections that bypass the proxy " +
-				"(pg_stat_activity by usename and application_name); they must stay within the " +
-				fmt.Sprintf("%d direct connections the proxy's cap of %d leaves.", b.direct, b.proxyCap),
-			"namespace": "AWS/RDS", "metricName": "DatabaseConnections", "dimensions": byCluster, "statistic": "Maximum", "period": 60,
-			"comparisonOperator": "GreaterThanThreshold", "threshold": b.ceiling, "evaluationPeriods": 5, "treatMissingData": "missing",
-		}),
-	)
-
-	if stack == "prod" {
-		reader := proxy + "-reader"
-		ws = append(ws,
-			want{typ: typeProxyEndpoint, name: reader, parent: comp,
-				dependsOn:           []string{plan.Ref(typeProxy, proxy), plan.Ref(typeSecurityGroup, sg)},
-				deleteBeforeReplace: true,
-				replaceWith:         []string{plan.Ref(typeProxy, proxy)},
-				inputs: obj{
-					"dbProxyEndpointName": reader,
-					"dbProxyName":         proxy,
-					"targetRole":          "READ_ONLY",
-					"vpcSubnetIds":        subnets,
-					"vpcSecurityGroupIds": []any{ph(typeSecurityGroup, sg, "id")},
-					"tags":                tags,
-				}},
-			want{typ: typeParameter, name: reader + "-endpoint", parent: comp, dependsOn: []string{plan.Ref(typeProxyEndpoint, reader)}, inputs: obj{
-				"name":        "/acmecorp/prod/rds-proxy/reader-endpoint",
-				"type":        "String",
-				"value":       ph(typeProxyEndpoint, reader, "endpoint"),
-				"description": "Use this as the read-only DB_HOST, with port 5432, for prod services: it reaches the cluster's readers",
-				"tags":        tags,
-			}},
-		)
-	}
-	return ws
-}
 
 // dashboardOf parses the dashboard body of a plan.
 func dashboardOf(t *testing.T, p *plan.Plan) dashboardDoc {
@@ -255,7 +56,8 @@ type dashboardDoc struct {
 func TestDashboardPutsTheOperatingMetricsSideBySide(t *testing.T) {
 	for _, stack := range stacks {
 		t.Run(stack, func(t *testing.T) {
-			d := dashboardOf(t, planOf(t, stackConfig(t, stack)))
+			p := planOf(t, stackConfig(t, stack))
+			d := dashboardOf(t, p)
 			proxy, cluster := "acmecorp-"+stack+"-rds-proxy", "acmecorp-"+stack+"-aurora"
 			writer := []string{"ProxyName", proxy, "TargetGroup", "default", "TargetRole", "READWRITE"}
 			byProxy := []string{"ProxyName", proxy}
@@ -304,8 +106,8 @@ func TestDashboardPutsTheOperatingMetricsSideBySide(t *testing.T) {
 			}
 
 			backend := d.Widgets[1].Properties.Annotations
-			if b := budgetOf(stack); backend == nil || len(backend.Horizontal) != 1 || backend.Horizontal[0].Value != b.proxyCap {
-				t.Errorf("backend widget annotations = %+v, want the proxy cap %d", backend, b.proxyCap)
+			if proxyCap := outputInt(t, p, "proxyConnectionCap"); backend == nil || len(backend.Horizontal) != 1 || backend.Horizontal[0].Value != proxyCap {
+				t.Errorf("backend widget annotations = %+v, want the proxy cap %d", backend, proxyCap)
 			}
 
 			// Side by side: widgets fill CloudWatch's 24-column grid row by
@@ -342,6 +144,50 @@ func alarmNames(p *plan.Plan) []string {
 		out = append(out, r.Name)
 	}
 	return out
+}
+
+// TestAlarmThresholdsFollowTheBudget: in each stack file, the Aurora
+// connections alarm fires at alarms.auroraConnectionsPercent of the
+// writer's max_connections (rounded down), the other thresholds are the
+// configured ones in the metric's unit, and the descriptions quote the
+// budget the stack exports.
+func TestAlarmThresholdsFollowTheBudget(t *testing.T) {
+	for _, stack := range stacks {
+		t.Run(stack, func(t *testing.T) {
+			cfg := stackConfig(t, stack)
+			// The stack file's alarms over the defaults, as the program reads them.
+			var a settings.Alarms
+			for _, raw := range []string{mustJSON(t, settings.Default("alarms")), cfg.Values[ns+"alarms"]} {
+				if err := json.Unmarshal([]byte(raw), &a); err != nil {
+					t.Fatal(err)
+				}
+			}
+			p := planOf(t, cfg)
+			maxConns, direct := outputInt(t, p, "maxConnections"), outputInt(t, p, "directConnectionsLeft")
+			prefix := "acmecorp-" + stack + "-rds-proxy-"
+			cases := []struct {
+				alarm string
+				want  float64
+			}{
+				{"aurora-connections", float64(maxConns * a.AuroraConnectionsPercent / 100)},
+				{"backend-connections", float64(a.BackendUsagePercent)},
+				{"borrow-latency", float64(a.BorrowLatencyMs * 1000)},
+				{"aurora-freeable-memory", float64(a.FreeableMemoryMiB * 1024 * 1024)},
+			}
+			for _, tc := range cases {
+				r := get(t, p, typeAlarm, prefix+tc.alarm)
+				if r.Inputs["threshold"] != tc.want {
+					t.Errorf("%s: threshold = %v, want %v", tc.alarm, r.Inputs["threshold"], tc.want)
+				}
+			}
+			for _, slug := range []string{"aurora-connections", "backend-connections"} {
+				d, _ := get(t, p, typeAlarm, prefix+slug).Inputs["alarmDescription"].(string)
+				if !strings.Contains(d, fmt.Sprint(direct)) {
+					t.Errorf("%s: the description does not quote directConnectionsLeft (%d): %q", slug, direct, d)
+				}
+			}
+		})
+	}
 }
 
 // TestAlarmsFollowTheConfiguration: each alarm setting reaches the alarms,

@@ -2,6 +2,7 @@ package tests
 
 import (
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -10,14 +11,13 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
 
-	"github.com/acmecorp/rds-proxy/cutover"
 	"github.com/acmecorp/rds-proxy/settings"
 )
 
-// TestProjectDeclaresEveryKeyWithTheProgramsDefault: Pulumi.yaml declares
-// exactly the keys the program reads, each with a type and a description, and
-// every default it states is the one the program applies.
-func TestProjectDeclaresEveryKeyWithTheProgramsDefault(t *testing.T) {
+// TestProjectDeclaresEveryKeyAsTheSpecSays: Pulumi.yaml declares exactly the
+// keys of settings.Specs, each with a description, the spec's type and the
+// spec's default (none where the spec has none).
+func TestProjectDeclaresEveryKeyAsTheSpecSays(t *testing.T) {
 	proj, err := workspace.LoadProject(filepath.Join(projectDir, "Pulumi.yaml"))
 	if err != nil {
 		t.Fatal(err)
@@ -30,60 +30,27 @@ func TestProjectDeclaresEveryKeyWithTheProgramsDefault(t *testing.T) {
 	if mustJSON(t, declared) != mustJSON(t, settings.Keys()) {
 		t.Fatalf("Pulumi.yaml declares %v\nthe program reads  %v", declared, settings.Keys())
 	}
-
-	defaults := map[string]any{
-		settings.KeyOrg:                    settings.DefaultOrg,
-		settings.KeyDBPort:                 settings.DefaultDBPort,
-		settings.KeySecretKmsKeyArn:        "",
-		settings.KeyAppSecurityGroupIDs:    []any{},
-		settings.KeyAllowedCidrs:           []any{},
-		settings.KeyIdleClientTimeout:      settings.DefaultIdleClientTimeout,
-		settings.KeyRequireTLS:             settings.DefaultRequireTLS,
-		settings.KeyIAMAuth:                settings.DefaultIAMAuth,
-		settings.KeyClientPasswordAuthType: settings.DefaultClientPasswordAuthType,
-		settings.KeyDebugLogging:           settings.DefaultDebugLogging,
-		settings.KeyTags:                   map[string]any{},
-		settings.KeyEndpointParameterName:  "",
-		settings.KeyCutover:                string(cutover.Off),
-		settings.KeyAppSecretArn:           "",
-		settings.KeyCutoverAllowRotation:   false,
-		settings.KeyReaderEndpoint:         settings.DefaultReaderEndpoint,
-		settings.KeyInstanceClass:          "",
-		settings.KeyMaxConnections:         settings.DefaultMaxConnections,
-		settings.KeyLogRetentionDays:       settings.DefaultLogRetentionDays,
-		settings.KeyAdopt:                  []any{},
-		// protect is absent on purpose: its default depends on the stack
-		// (true in prod), which Pulumi.yaml cannot state, so it declares no
-		// default and every stack file sets it.
-		settings.KeyAlarms: map[string]any{
-			"enabled":                  settings.DefaultAlarmsEnabled,
-			"topicArns":                []any{},
-			"backendUsagePercent":      settings.DefaultAlarmBackendUsagePercent,
-			"borrowLatencyMs":          settings.DefaultAlarmBorrowLatencyMs,
-			"freeableMemoryMiB":        settings.DefaultAlarmFreeableMemoryMiB,
-			"auroraConnectionsPercent": settings.DefaultAlarmAuroraConnectionsPercent,
-		},
-		settings.KeyPool: map[string]any{
-			"maxConnectionsPercent":     settings.DefaultMaxConnectionsPercent,
-			"maxIdleConnectionsPercent": settings.DefaultMaxIdleConnectionsPercent,
-			"connectionBorrowTimeout":   settings.DefaultConnectionBorrowTimeout,
-		},
-	}
-	for _, k := range declared {
-		t.Run(k, func(t *testing.T) {
-			c := proj.Config[k]
-			if c.Type == nil || c.Description == "" {
-				t.Errorf("declared without a type or description")
+	for _, s := range settings.Specs() {
+		t.Run(s.Key, func(t *testing.T) {
+			c := proj.Config[s.Key]
+			if c.Description == "" {
+				t.Error("declared without a description")
 			}
-			want, optional := defaults[k]
+			if c.Type == nil || *c.Type != string(s.Type) {
+				t.Errorf("type = %v, the spec says %s", c.Type, s.Type)
+			}
+			if s.Type == settings.TypeList && (c.Items == nil || c.Items.Type != "string") {
+				t.Errorf("items = %+v, want strings", c.Items)
+			}
+			want := s.ProjectDefault()
 			switch {
-			case !optional && c.Default != nil:
-				t.Errorf("required key has a default %v", c.Default)
-			case optional && c.Default == nil:
-				t.Errorf("optional key has no default; the Pulumi CLI would demand it in every stack file")
-			case optional:
+			case want == nil && c.Default != nil:
+				t.Errorf("declares a default %v; the spec has none (every stack file sets the key)", c.Default)
+			case want != nil && c.Default == nil:
+				t.Errorf("declares no default; the Pulumi CLI would demand the key in every stack file")
+			case want != nil:
 				if g, w := canonical(t, c.Default), canonical(t, want); g != w {
-					t.Errorf("Pulumi.yaml default %s, program default %s", g, w)
+					t.Errorf("Pulumi.yaml default %s, spec default %s", g, w)
 				}
 			}
 		})
@@ -103,6 +70,98 @@ func canonical(t *testing.T, v any) string {
 		t.Fatal(err)
 	}
 	return mustJSON(t, x)
+}
+
+// referenceRows reads the key table of docs/configuration.md: the first
+// three cells (key, type, default) of every row whose key is a key of the
+// rds-proxy namespace, such as `dbPort` or `pool.maxConnectionsPercent`.
+func referenceRows(t *testing.T) map[string][2]string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(projectDir, "docs", "configuration.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := map[string][2]string{}
+	for _, line := range strings.Split(string(b), "\n") {
+		cells := strings.Split(line, "|")
+		if len(cells) < 5 || !strings.HasPrefix(strings.TrimSpace(cells[1]), "`") {
+			continue
+		}
+		key := strings.Trim(strings.TrimSpace(cells[1]), "`")
+		if strings.Contains(key, ":") {
+			continue // another namespace (aws:region)
+		}
+		if _, dup := rows[key]; dup {
+			t.Errorf("docs/configuration.md lists %s twice", key)
+		}
+		rows[key] = [2]string{strings.TrimSpace(cells[2]), strings.TrimSpace(cells[3])}
+	}
+	return rows
+}
+
+// referenceType is how the configuration reference writes a type.
+func referenceType(s settings.Spec) string {
+	switch s.Type {
+	case settings.TypeList:
+		return "list of strings"
+	case settings.TypeObject:
+		return "map"
+	}
+	return string(s.Type)
+}
+
+// referenceDefault is how the configuration reference writes a default.
+func referenceDefault(t *testing.T, s settings.Spec) string {
+	switch {
+	case s.Required:
+		return "required"
+	case s.Unset != "":
+		return s.Unset
+	case s.Default == "":
+		return "`\"\"`"
+	}
+	if str, ok := s.Default.(string); ok {
+		return "`" + str + "`"
+	}
+	return "`" + canonical(t, s.Default) + "`"
+}
+
+// TestConfigurationReferenceDocumentsEveryKeyAsTheSpecSays: the table in
+// docs/configuration.md has one row per key (per field of an object key),
+// with the spec's type and default, and no row for a key the program does
+// not read.
+func TestConfigurationReferenceDocumentsEveryKeyAsTheSpecSays(t *testing.T) {
+	rows := referenceRows(t)
+	var want []string
+	for _, s := range settings.Specs() {
+		specs := []settings.Spec{s}
+		if len(s.Fields) > 0 {
+			specs = nil
+			for _, f := range s.Fields {
+				f.Key = s.Key + "." + f.Key
+				specs = append(specs, f)
+			}
+		}
+		for _, f := range specs {
+			want = append(want, f.Key)
+			got, ok := rows[f.Key]
+			if !ok {
+				t.Errorf("docs/configuration.md has no row for %s", f.Key)
+				continue
+			}
+			if w := [2]string{referenceType(f), referenceDefault(t, f)}; got != w {
+				t.Errorf("docs/configuration.md: %s is %s with default %s; the spec says %s with default %s", f.Key, got[0], got[1], w[0], w[1])
+			}
+		}
+	}
+	for k := range rows {
+		if !slices.Contains(want, k) {
+			t.Errorf("docs/configuration.md documents %s, which the program does not read", k)
+		}
+	}
+	if len(rows) == 0 {
+		t.Fatalf("no key rows found in docs/configuration.md (%d expected)", len(want))
+	}
 }
 
 // TestEveryStackFileSetsEveryKeyWithoutADefault: the Pulumi CLI refuses a

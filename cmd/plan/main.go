@@ -7,8 +7,9 @@
 //
 //	go run ./cmd/plan -stack qa [-json] [-dir .]
 //
-// An invalid configuration exits with status 1 and the validation message,
-// and prints no plan.
+// The warnings the program logs during that one run go to stderr. An
+// invalid configuration exits with status 1 and the validation message, and
+// prints no plan.
 package main
 
 import (
@@ -18,9 +19,7 @@ import (
 	"io"
 	"os"
 
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-
-	"github.com/acmecorp/rds-proxy/plan"
+	"github.com/acmecorp/rds-proxy/internal/plan"
 	"github.com/acmecorp/rds-proxy/program"
 	"github.com/acmecorp/rds-proxy/settings"
 )
@@ -30,25 +29,6 @@ func main() {
 		fmt.Fprintln(os.Stderr, "plan:", err)
 		os.Exit(1)
 	}
-}
-
-// warningsOf returns what `pulumi up` would log as warnings for cfg. The mock
-// engine drops the program's log messages, so they are computed again here
-// from the same loader.
-func warningsOf(cfg plan.Config) ([]string, error) {
-	var warnings []string
-	_, err := plan.Run(cfg, func(ctx *pulumi.Context) (pulumi.Map, error) {
-		c, err := settings.Load(ctx)
-		if err != nil {
-			return nil, err
-		}
-		warnings = program.Warnings(c)
-		return pulumi.Map{}, nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("compute warnings: %w", err)
-	}
-	return warnings, nil
 }
 
 func run(args []string, stdout, stderr io.Writer) error {
@@ -76,12 +56,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	warnings, err := warningsOf(cfg)
-	if err != nil {
-		return err
-	}
 	lines := []string{"note: " + plan.OfflineNote}
-	for _, w := range warnings {
+	for _, w := range p.Warnings {
 		lines = append(lines, "warning: "+w)
 	}
 	for _, l := range lines {

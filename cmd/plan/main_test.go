@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"io"
 	"os"
 	"path/filepath"
@@ -60,25 +59,18 @@ func TestRun(t *testing.T) {
 	}
 }
 
+// TestJSONIsTheWholeGraph: -json prints the plan the golden file pins.
 func TestJSONIsTheWholeGraph(t *testing.T) {
 	var out bytes.Buffer
 	if err := run([]string{"-dir", "../..", "-stack", "qa", "-json"}, &out, io.Discard); err != nil {
 		t.Fatal(err)
 	}
-	var p struct {
-		Stack     string
-		Resources []struct {
-			Type, Name, Parent string
-			DependsOn          []string
-			Inputs             map[string]any
-		}
-		Outputs map[string]any
-	}
-	if err := json.Unmarshal(out.Bytes(), &p); err != nil {
+	golden, err := os.ReadFile(filepath.Join("..", "..", "tests", "testdata", "qa.plan.json"))
+	if err != nil {
 		t.Fatal(err)
 	}
-	if p.Stack != "qa" || len(p.Resources) != 24 || len(p.Outputs) != 13 {
-		t.Errorf("stack %s with %d resources and %d outputs, want qa, 24 and 13", p.Stack, len(p.Resources), len(p.Outputs))
+	if !bytes.Equal(out.Bytes(), golden) {
+		t.Errorf("-json differs from tests/testdata/qa.plan.json:\n%s", out.String())
 	}
 }
 

@@ -1,8 +1,4 @@
-// Package cutover moves the application's database secret between the Aurora
-// cluster and the proxy: it rewrites the secret's "host" and nothing else,
-// reading the secret's current value at deploy time so that a password
-// rotated since the last deploy is never overwritten with an old one.
-package cutover
+package secrets
 
 import (
 	"bytes"
@@ -15,27 +11,14 @@ import (
 	"strings"
 )
 
-// Mode says where the application secret's host points.
-type Mode string
-
-// The cutover modes.
-const (
-	// Off leaves the application secret alone: the program never writes it.
-	Off Mode = "off"
-	// ToProxy points the secret's host at the proxy endpoint.
-	ToProxy Mode = "proxy"
-	// Direct points the secret's host back at the cluster's writer endpoint
-	// (the rollback).
-	Direct Mode = "direct"
-)
-
-// Modes lists the valid modes in the order the documentation gives them.
-func Modes() []Mode { return []Mode{Off, ToProxy, Direct} }
+// This file holds the pure rewrite of the application secret: where it
+// points (Endpoint), how its host and port are rewritten, and the record of
+// where it pointed before the first cutover, which the rollback restores.
 
 // HostKey is the only key of the secret the program changes.
 const HostKey = "host"
 
-// Errors that RewriteHost and Host return; messages never quote the secret.
+// Errors that Rewrite and Current return; messages never quote the secret.
 var (
 	ErrNotObject = errors.New("the secret value is not a JSON object")
 	ErrNoHost    = errors.New(`the secret value has no "host" key`)
@@ -118,27 +101,6 @@ func Rewrite(secret string, e Endpoint) (string, error) {
 	}
 	out.WriteString(secret[last:])
 	return out.String(), nil
-}
-
-// RewriteHost returns secret with its top-level "host" value replaced by
-// host. Every other byte of secret, key order and formatting included, is
-// kept as it was. secret must be a JSON object with exactly one top-level
-// "host", a string.
-func RewriteHost(secret, host string) (string, error) {
-	return Rewrite(secret, Endpoint{Host: host})
-}
-
-// Host returns the secret's current host.
-func Host(secret string) (string, error) {
-	at, err := spansOf(secret)
-	if err != nil {
-		return "", err
-	}
-	var h string
-	if err := json.Unmarshal([]byte(secret[at.host.start:at.host.end]), &h); err != nil {
-		return "", ErrHostType
-	}
-	return h, nil
 }
 
 // PortNumber reads a port written as a JSON number or as a string of
@@ -247,4 +209,46 @@ func spansOf(secret string) (spans, error) {
 		out.portTwice = true
 	}
 	return out, nil
+}
+
+// EncodeRecord is the direct-host parameter's value for e: JSON, the host
+// and, when the secret has one, the port exactly as the secret writes it.
+func EncodeRecord(e Endpoint) (string, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(e); err != nil {
+		return "", fmt.Errorf("encode the direct-host record: %w", err)
+	}
+	return strings.TrimSuffix(b.String(), "\n"), nil
+}
+
+// ErrRecord is returned when the direct-host parameter holds neither a
+// record the program wrote nor a host.
+var ErrRecord = errors.New(`holds neither {"host":...,"port":...} nor a host name`)
+
+// DecodeRecord reads the direct-host parameter's value. A value that is not
+// a JSON object is a bare host, as earlier versions of the program wrote it
+// (they never changed the port): its Port is nil, and a rollback leaves the
+// secret's port alone.
+func DecodeRecord(value string) (Endpoint, error) {
+	value = strings.TrimSpace(value)
+	if !strings.HasPrefix(value, "{") {
+		if value == "" || strings.ContainsAny(value, " \t\n\"") {
+			return Endpoint{}, ErrRecord
+		}
+		return Endpoint{Host: value}, nil
+	}
+	dec := json.NewDecoder(strings.NewReader(value))
+	dec.DisallowUnknownFields()
+	var e Endpoint
+	if err := dec.Decode(&e); err != nil || e.Host == "" {
+		return Endpoint{}, ErrRecord
+	}
+	if e.Port != nil {
+		if _, err := PortNumber(e.Port); err != nil {
+			return Endpoint{}, ErrRecord
+		}
+	}
+	return e, nil
 }

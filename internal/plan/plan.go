@@ -33,6 +33,9 @@ type Plan struct {
 	Resources []Resource `json:"resources"`
 	// Outputs are the stack outputs.
 	Outputs map[string]any `json:"outputs"`
+	// Warnings are what the program logged as warnings, in order. They are
+	// not part of the graph, so the JSON form leaves them out.
+	Warnings []string `json:"-"`
 }
 
 // Resource is one planned resource.
@@ -97,8 +100,9 @@ func (p *Plan) OfType(typ string) []Resource {
 	return out
 }
 
-// Program is a Pulumi program that returns its stack outputs.
-type Program func(*pulumi.Context) (pulumi.Map, error)
+// Program is a Pulumi program that returns its stack outputs and the
+// warnings it logged (the mock engine drops log messages).
+type Program func(*pulumi.Context) (pulumi.Map, []string, error)
 
 // Run runs program under mocks with cfg and returns the planned graph. A
 // program error (an invalid configuration, say) is returned as it is, with
@@ -110,11 +114,13 @@ func Run(cfg Config, program Program, opts ...Option) (*Plan, error) {
 		o(&m.opts)
 	}
 	var (
-		mu      sync.Mutex
-		outputs = map[string]any{}
+		mu       sync.Mutex
+		outputs  = map[string]any{}
+		warnings []string
 	)
 	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
-		outs, err := program(ctx)
+		outs, warned, err := program(ctx)
+		warnings = warned
 		if err != nil {
 			return err
 		}
@@ -140,7 +146,7 @@ func Run(cfg Config, program Program, opts ...Option) (*Plan, error) {
 		info.ConfigSecretKeys = cfg.SecretKeys
 		info.Mocks = m
 	})
-	p := &Plan{Project: cfg.Project, Stack: cfg.Stack, Resources: m.sorted(), Outputs: outputs}
+	p := &Plan{Project: cfg.Project, Stack: cfg.Stack, Resources: m.sorted(), Outputs: outputs, Warnings: warnings}
 	if err != nil {
 		return p, err
 	}

@@ -1,4 +1,4 @@
-package cutover
+package secrets
 
 import (
 	"encoding/json"
@@ -35,7 +35,7 @@ func TestRewriteHost(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := RewriteHost(tc.in, tc.host)
+			got, err := Rewrite(tc.in, Endpoint{Host: tc.host})
 			if !errors.Is(err, tc.err) {
 				t.Fatalf("err = %v, want %v", err, tc.err)
 			}
@@ -46,19 +46,25 @@ func TestRewriteHost(t *testing.T) {
 	}
 }
 
+// hostOf is the secret's current host.
+func hostOf(secret string) (string, error) {
+	e, err := Current(secret)
+	return e.Host, err
+}
+
 func TestHost(t *testing.T) {
-	got, err := Host(original)
+	got, err := hostOf(original)
 	if err != nil || got != "acme.cluster-abc.us-east-1.rds.amazonaws.com" {
 		t.Errorf("Host = %q, %v", got, err)
 	}
-	if _, err := Host(`{"port":1}`); !errors.Is(err, ErrNoHost) {
+	if _, err := hostOf(`{"port":1}`); !errors.Is(err, ErrNoHost) {
 		t.Errorf("err = %v, want ErrNoHost", err)
 	}
 }
 
 func TestErrorsNeverQuoteTheSecret(t *testing.T) {
 	for _, in := range []string{`{"password":"hunter2","host":5}`, `{"password":"hunter2"}`, `hunter2`, `{"password":"hunter2",`} {
-		_, err := RewriteHost(in, "x")
+		_, err := Rewrite(in, Endpoint{Host: "x"})
 		if err == nil {
 			t.Fatalf("%s accepted", in)
 		}
@@ -100,7 +106,7 @@ func FuzzRewriteHost(f *testing.F) {
 		f.Add(s, "proxy.example")
 	}
 	f.Fuzz(func(t *testing.T, in, host string) {
-		out, err := RewriteHost(in, host)
+		out, err := Rewrite(in, Endpoint{Host: host})
 
 		var before map[string]json.RawMessage
 		parsed := json.Unmarshal([]byte(in), &before) == nil
@@ -134,7 +140,7 @@ func FuzzRewriteHost(f *testing.F) {
 				t.Fatalf("key %q changed: %s -> %s", k, v, after[k])
 			}
 		}
-		got, err := Host(out)
+		got, err := hostOf(out)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -14,12 +14,12 @@ var testConfig = Config{Project: "demo", Stack: "dev", Values: map[string]string
 
 // parameter is a program with one SSM parameter holding value.
 func parameter(value pulumi.StringInput) Program {
-	return func(ctx *pulumi.Context) (pulumi.Map, error) {
+	return func(ctx *pulumi.Context) (pulumi.Map, []string, error) {
 		p, err := ssm.NewParameter(ctx, "p", &ssm.ParameterArgs{Type: pulumi.String("String"), Value: value})
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		return pulumi.Map{"arn": p.Arn}, nil
+		return pulumi.Map{"arn": p.Arn}, nil, nil
 	}
 }
 
@@ -56,9 +56,9 @@ func TestSecretsInPlans(t *testing.T) {
 }
 
 func TestUnknownResourceTypeFailsThePlan(t *testing.T) {
-	_, err := Run(testConfig, func(ctx *pulumi.Context) (pulumi.Map, error) {
+	_, err := Run(testConfig, func(ctx *pulumi.Context) (pulumi.Map, []string, error) {
 		_, err := sqs.NewQueue(ctx, "q", &sqs.QueueArgs{})
-		return nil, err
+		return nil, nil, err
 	})
 	if err == nil || !strings.Contains(err.Error(), "no mock for resource type aws:sqs/queue:Queue") {
 		t.Fatalf("err = %v", err)
@@ -68,8 +68,8 @@ func TestUnknownResourceTypeFailsThePlan(t *testing.T) {
 func TestPlainOutputsAreRecordedOnEveryRun(t *testing.T) {
 	// A plain value resolves on a goroutine the SDK does not track; Run must
 	// still wait for it. One run in many used to miss it.
-	program := func(*pulumi.Context) (pulumi.Map, error) {
-		return pulumi.Map{"n": pulumi.Int(42), "s": pulumi.String("x")}, nil
+	program := func(*pulumi.Context) (pulumi.Map, []string, error) {
+		return pulumi.Map{"n": pulumi.Int(42), "s": pulumi.String("x")}, nil, nil
 	}
 	for i := range 50 {
 		p, err := Run(testConfig, program)
@@ -83,14 +83,14 @@ func TestPlainOutputsAreRecordedOnEveryRun(t *testing.T) {
 }
 
 func TestReplacementOptionsAreRecorded(t *testing.T) {
-	p, err := Run(testConfig, func(ctx *pulumi.Context) (pulumi.Map, error) {
+	p, err := Run(testConfig, func(ctx *pulumi.Context) (pulumi.Map, []string, error) {
 		owner, err := ssm.NewParameter(ctx, "owner", &ssm.ParameterArgs{Type: pulumi.String("String"), Value: pulumi.String("a")})
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		_, err = ssm.NewParameter(ctx, "follower", &ssm.ParameterArgs{Type: pulumi.String("String"), Value: pulumi.String("b")},
 			pulumi.ReplaceWith([]pulumi.Resource{owner}), pulumi.DeleteBeforeReplace(true))
-		return nil, err
+		return nil, nil, err
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -116,6 +116,25 @@ func TestReplacementOptionsAreRecorded(t *testing.T) {
 				t.Errorf("replaceWith = %v, want %v", r.ReplaceWith, tc.wantReplaceWith)
 			}
 		})
+	}
+}
+
+func TestWarningsAreRecordedButNotInTheJSON(t *testing.T) {
+	p, err := Run(testConfig, func(*pulumi.Context) (pulumi.Map, []string, error) {
+		return pulumi.Map{}, []string{"first", "second"}, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(p.Warnings, ",") != "first,second" {
+		t.Errorf("warnings = %q, want first and second, in order", p.Warnings)
+	}
+	var buf strings.Builder
+	if err := WriteJSON(&buf, p); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(buf.String(), "first") {
+		t.Errorf("the JSON graph holds the warnings:\n%s", buf.String())
 	}
 }
 

@@ -1,0 +1,84 @@
+package settings
+
+import (
+	"path"
+	"slices"
+
+	"github.com/acmecorp/rds-proxy/budget"
+	"github.com/acmecorp/rds-proxy/cutover"
+)
+
+// This file holds what the program derives from a loaded Config: the
+// physical names, the tags, the connection budget and protection.
+
+// DirectHostParameterName is the SSM parameter, beside the endpoint
+// parameter, that keeps the cluster's writer endpoint during a cutover.
+func (c *Config) DirectHostParameterName() string {
+	return path.Join(path.Dir(c.EndpointParameterName), "direct-host")
+}
+
+// Prefix is "<org>-<env>", the start of every physical name.
+func (c *Config) Prefix() string { return c.Org + "-" + c.Env }
+
+// ProxyName is the name of the RDS proxy.
+func (c *Config) ProxyName() string { return c.Prefix() + "-rds-proxy" }
+
+// RoleName is the name of the IAM role the proxy assumes.
+func (c *Config) RoleName() string { return c.Prefix() + "-rds-proxy-role" }
+
+// SecurityGroupName is the name of the proxy's security group.
+func (c *Config) SecurityGroupName() string { return c.Prefix() + "-rds-proxy-sg" }
+
+// Tags returns the standard tags with the stack file's tags merged in.
+// Validation guarantees that the stack file's tags never redefine a
+// standard key.
+func (c *Config) Tags() map[string]string {
+	tags := map[string]string{
+		TagProject:     Namespace,
+		TagEnvironment: c.Env,
+		TagManagedBy:   "pulumi",
+	}
+	for k, v := range c.UserTags {
+		tags[k] = v
+	}
+	return tags
+}
+
+// SourceCount is the number of ingress rules the proxy security group gets.
+func (c *Config) SourceCount() int { return len(c.AppSecurityGroupIDs) + len(c.AllowedCidrs) }
+
+// Protected reports whether every resource of the stack is protected: when
+// protect is set, and while the application secret points at the proxy (a
+// destroy would leave the services' secret naming a deleted host). Roll back
+// with cutover direct (or off) before turning protection off.
+func (c *Config) Protected() bool { return c.Protect || c.Cutover == cutover.ToProxy }
+
+// ReaderEndpointName is the name of the READ_ONLY proxy endpoint.
+func (c *Config) ReaderEndpointName() string { return c.ProxyName() + "-reader" }
+
+// ReaderEndpointParameterName is the SSM parameter that publishes the
+// reader endpoint.
+func (c *Config) ReaderEndpointParameterName() string {
+	return "/" + c.Org + "/" + c.Env + "/rds-proxy/reader-endpoint"
+}
+
+// LogGroupName is the log group RDS Proxy writes the proxy's logs to.
+func (c *Config) LogGroupName() string { return "/aws/rds/proxy/" + c.ProxyName() }
+
+// DashboardName is the name of the CloudWatch dashboard.
+func (c *Config) DashboardName() string { return c.ProxyName() }
+
+// Budget is the writer's connection budget: max_connections from
+// MaxConnections or, when that is 0, from InstanceClass; the proxy's share;
+// and what is left for direct connections. Validation guarantees that one of
+// the two gives a number.
+func (c *Config) Budget() budget.Budget {
+	n := c.MaxConnections
+	if n == 0 {
+		n, _ = budget.DefaultMaxConnections(c.InstanceClass)
+	}
+	return budget.New(n, c.Pool.MaxConnectionsPercent)
+}
+
+// Adopts reports whether adopt lists what.
+func (c *Config) Adopts(what string) bool { return slices.Contains(c.Adopt, what) }

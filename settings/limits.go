@@ -1,0 +1,34 @@
+package settings
+
+// Limits and accepted values from the RDS, EC2, IAM, CloudWatch and
+// PostgreSQL documentation; docs/aws-facts.md lists each with its source.
+const (
+	// MinSubnets is the fewest subnets (in different AZs) a proxy accepts.
+	MinSubnets = 2
+	// MaxIngressRules is the default quota of inbound rules per security group.
+	MaxIngressRules = 60
+	// MaxProxyNameLength is the longest name RDS accepts for a proxy.
+	MaxProxyNameLength = 63
+	// MaxRoleNameLength is the longest name IAM accepts for a role.
+	MaxRoleNameLength = 64
+	// MaxIdleClientTimeout is the longest idle client timeout, in seconds.
+	MaxIdleClientTimeout = 28800
+	// MaxConnectionBorrowTimeout is the longest borrow timeout, in seconds.
+	MaxConnectionBorrowTimeout = 300
+	// MaxUserTags leaves room for the standard tags under AWS's 50-tag limit.
+	MaxUserTags = 50 - 3
+	// MaxPostgresConnections is the largest max_connections Aurora
+	// PostgreSQL accepts.
+	MaxPostgresConnections = 262143
+	// MaxAlarmTopics is how many actions CloudWatch accepts per alarm state.
+	MaxAlarmTopics = 5
+	// MaxBorrowLatencyMs is the longest borrow wait the proxy allows
+	// (connectionBorrowTimeout of 300 s), in milliseconds.
+	MaxBorrowLatencyMs = MaxConnectionBorrowTimeout * 1000
+)
+
+// LogRetentionValues are the retention periods, in days, CloudWatch Logs
+// accepts (PutRetentionPolicy), sorted.
+func LogRetentionValues() []int {
+	return []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
+}
