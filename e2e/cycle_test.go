@@ -267,7 +267,7 @@ func testQA(ctx context.Context, t *testing.T, e *engine, tl tools, fx fixture, 
 }
 
 // testInterruptedUp cancels an up once its first resource exists (the CLI
-// gets SIGINT, as from Ctrl-C), then follows the recovery in docs/operations.md steps:
+// gets SIGINT, as from Ctrl-C), then follows the recovery steps of docs/operations.md:
 // refresh, then up.
 func testInterruptedUp(ctx context.Context, t *testing.T, st *stack, tl tools, clean *snapshot) {
 	t.Helper()
@@ -365,27 +365,38 @@ func expectFrom(t *testing.T, sf *stackFile) *expected {
 	return w
 }
 
+// goldenResource is a resource of a golden plan.
+type goldenResource struct {
+	Type   string `json:"type"`
+	Name   string `json:"name"`
+	Custom bool   `json:"custom"`
+}
+
+// goldenResources reads the resources of the stack's golden plan, which
+// the mocks tests keep up to date.
+func goldenResources(t *testing.T, stack string) []goldenResource {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "tests", "testdata", stack+".plan.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p struct {
+		Resources []goldenResource `json:"resources"`
+	}
+	if err := json.Unmarshal(b, &p); err != nil {
+		t.Fatalf("read the golden plan of %s: %v", stack, err)
+	}
+	return p.Resources
+}
+
 // requireCreatesGolden fails unless the preview creates exactly the
 // resources of the stack's golden plan (the program under mocks), whose
 // names hold the stack file's placeholder IDs where the cycle's hold the
 // fixture's.
 func requireCreatesGolden(t *testing.T, sf *stackFile, steps []step) {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "tests", "testdata", sf.name+".plan.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var golden struct {
-		Resources []struct {
-			Type string `json:"type"`
-			Name string `json:"name"`
-		} `json:"resources"`
-	}
-	if err := json.Unmarshal(b, &golden); err != nil {
-		t.Fatal(err)
-	}
 	var want, got []string
-	for _, r := range golden.Resources {
+	for _, r := range goldenResources(t, sf.name) {
 		want = append(want, r.Type+" "+sf.replaced.Replace(r.Name))
 	}
 	imported := map[string]bool{}

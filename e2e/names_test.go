@@ -9,9 +9,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"reflect"
 	"slices"
 	"sort"
@@ -183,20 +181,7 @@ func programTypes(t *testing.T) []string {
 	t.Helper()
 	seen := map[string]bool{}
 	for _, stack := range []string{"qa", "prod"} {
-		b, err := os.ReadFile(filepath.Join("..", "tests", "testdata", stack+".plan.json"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var p struct {
-			Resources []struct {
-				Type   string `json:"type"`
-				Custom bool   `json:"custom"`
-			} `json:"resources"`
-		}
-		if err := json.Unmarshal(b, &p); err != nil {
-			t.Fatal(err)
-		}
-		for _, r := range p.Resources {
+		for _, r := range goldenResources(t, stack) {
 			if r.Custom {
 				seen[r.Type] = true
 			}

@@ -89,6 +89,26 @@ func keysExceptHost(t *testing.T, secret string) (map[string]json.RawMessage, st
 	return m, host
 }
 
+// requireRefused fails unless the cutover set asks for is refused, with
+// every phrase of want in the message, before anything is registered. It
+// returns the refusal.
+func requireRefused(t *testing.T, aws fakeAWS, set map[string]string, want []string) error {
+	t.Helper()
+	p, err := cutoverPlan(t, &aws, set)
+	if err == nil {
+		t.Fatal("the cutover was allowed")
+	}
+	for _, w := range want {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("message lacks %q:\n%v", w, err)
+		}
+	}
+	if len(p.Resources) != 0 {
+		t.Errorf("%d resources registered before the refusal", len(p.Resources))
+	}
+	return err
+}
+
 func TestCutoverModes(t *testing.T) {
 	proxyEndpoint := ph(typeProxy, "acmecorp-qa-rds-proxy", "endpoint")
 	cases := []struct {
@@ -222,21 +242,9 @@ func TestCutoverRefusals(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			aws := tc.aws
-			p, err := cutoverPlan(t, &aws, tc.set)
-			if err == nil {
-				t.Fatal("the cutover was allowed")
-			}
-			for _, w := range tc.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("message lacks %q:\n%v", w, err)
-				}
-			}
+			err := requireRefused(t, tc.aws, tc.set, tc.want)
 			if strings.Contains(err.Error(), "pw") && !strings.Contains(tc.aws.secret, "pw@") {
 				t.Errorf("message quotes the secret: %v", err)
-			}
-			if len(p.Resources) != 0 {
-				t.Errorf("%d resources registered before the refusal", len(p.Resources))
 			}
 		})
 	}
@@ -411,19 +419,7 @@ func TestCutoverRefusesWhatItCannotRestore(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			aws := tc.aws
-			p, err := cutoverPlan(t, &aws, tc.set)
-			if err == nil {
-				t.Fatal("the cutover was allowed")
-			}
-			for _, w := range tc.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("message lacks %q:\n%v", w, err)
-				}
-			}
-			if len(p.Resources) != 0 {
-				t.Errorf("%d resources registered before the refusal", len(p.Resources))
-			}
+			requireRefused(t, tc.aws, tc.set, tc.want)
 		})
 	}
 }
