@@ -214,9 +214,14 @@ func (e *engine) providerConfig() map[string]any {
 		// would on AWS; without it, rules that reference a security group
 		// read back as "<account>/sg-..." and never converge.
 		"aws:skipRequestingAccountId": false,
-		// moto answers calls it does not implement with HTTP 500, which the
-		// provider would otherwise retry for minutes.
-		"aws:maxRetries": 1,
+		// moto answers a call it does not implement with HTTP 500, which
+		// the provider would retry for minutes with its default of 25
+		// retries; and under load its threaded server now and then answers
+		// a read racing a write with a 500 too (seen on DescribeAlarms
+		// while alarms were being created), which one retry would turn into
+		// a failed update. Three attempts absorb the race and still fail
+		// fast on a call moto lacks.
+		"aws:maxRetries": 3,
 		"aws:endpoints":  []any{endpoints},
 	}
 }
