@@ -149,14 +149,7 @@ func Build(ctx *pulumi.Context, cfg *settings.Config) (pulumi.Map, error) {
 		return nil, fmt.Errorf("network: %w", err)
 	}
 
-	access, err := secrets.NewProxyAccess(ctx, prefix, &secrets.Args{
-		RoleName:  cfg.RoleName(),
-		ProxyName: cfg.ProxyName(),
-		SecretArn: cfg.SecretArn,
-		KmsKeyArn: cfg.SecretKmsKeyArn,
-		Region:    cfg.Region,
-		Tags:      tags,
-	}, protect)
+	role, err := proxyRole(ctx, cfg, tags, protect)
 	if err != nil {
 		return nil, fmt.Errorf("secrets: %w", err)
 	}
@@ -164,7 +157,7 @@ func Build(ctx *pulumi.Context, cfg *settings.Config) (pulumi.Map, error) {
 	px, err := proxy.New(ctx, prefix, &proxy.Args{
 		Name:                   cfg.ProxyName(),
 		Env:                    cfg.Env,
-		RoleArn:                access.RoleArn,
+		RoleArn:                role.arn,
 		SubnetIDs:              cfg.SubnetIDs,
 		SecurityGroupID:        chain.ProxySecurityGroupID.ToStringOutput(),
 		SecretArn:              cfg.SecretArn,
@@ -184,10 +177,11 @@ func Build(ctx *pulumi.Context, cfg *settings.Config) (pulumi.Map, error) {
 		ReaderEndpointParameterName: cfg.ReaderEndpointParameterName(),
 		LogGroupName:                cfg.LogGroupName(),
 		LogRetentionDays:            cfg.LogRetentionDays,
+		LogKmsKeyArn:                cfg.LogKmsKeyArn,
 		AdoptLogGroup:               cfg.Adopts(settings.AdoptLogGroup),
 		AdoptEndpointParameter:      cfg.Adopts(settings.AdoptEndpointParameter),
 		Tags:                        tags,
-		ProxyDependsOn:              []pulumi.Resource{access.Policy},
+		ProxyDependsOn:              role.dependsOn,
 		TargetDependsOn:             []pulumi.Resource{chain.ClusterIngress, chain.ProxyEgress},
 	}, protect)
 	if err != nil {
@@ -199,7 +193,7 @@ func Build(ctx *pulumi.Context, cfg *settings.Config) (pulumi.Map, error) {
 		OutputProxyArn:              px.Arn,
 		OutputProxyEndpoint:         px.Endpoint,
 		OutputProxySecurityGroupID:  chain.ProxySecurityGroupID,
-		OutputRoleArn:               access.RoleArn,
+		OutputRoleArn:               role.arn,
 		OutputTargetGroupName:       px.TargetGroupName,
 		OutputEndpointParameterName: px.EndpointParameterName,
 		OutputProxyPort:             pulumi.Int(proxy.Port),
@@ -255,4 +249,33 @@ func Build(ctx *pulumi.Context, cfg *settings.Config) (pulumi.Map, error) {
 		outputs[OutputDirectHostParameterName] = cut.DirectHostParameterName
 	}
 	return outputs, nil
+}
+
+// role is the role the proxy assumes, and what the proxy must wait for.
+type role struct {
+	arn       pulumi.StringInput
+	dependsOn []pulumi.Resource
+}
+
+// proxyRole is the existing role roleArn names, used as it is, or the role
+// and read policy the program creates (secrets.ProxyAccess), which the proxy
+// waits for.
+func proxyRole(ctx *pulumi.Context, cfg *settings.Config, tags map[string]string, protect pulumi.ResourceOption) (role, error) {
+	if cfg.RoleArn != "" {
+		return role{arn: pulumi.String(cfg.RoleArn)}, nil
+	}
+	access, err := secrets.NewProxyAccess(ctx, cfg.Prefix(), &secrets.Args{
+		RoleName:               cfg.RoleName(),
+		RolePath:               cfg.RolePath,
+		PermissionsBoundaryArn: cfg.RoleBoundaryArn,
+		ProxyName:              cfg.ProxyName(),
+		SecretArn:              cfg.SecretArn,
+		KmsKeyArn:              cfg.SecretKmsKeyArn,
+		Region:                 cfg.Region,
+		Tags:                   tags,
+	}, protect)
+	if err != nil {
+		return role{}, err
+	}
+	return role{arn: access.RoleArn, dependsOn: []pulumi.Resource{access.Policy}}, nil
 }

@@ -93,6 +93,10 @@ type Args struct {
 	LogGroupName string
 	// LogRetentionDays is how long the log group keeps the proxy's logs.
 	LogRetentionDays int
+	// LogKmsKeyArn is the KMS key that encrypts the log group, or "" for
+	// CloudWatch Logs' own encryption. Its key policy must let CloudWatch
+	// Logs use it (docs/aws-facts.md).
+	LogKmsKeyArn string
 	// AdoptLogGroup imports the log group, which already exists, instead
 	// of creating it.
 	AdoptLogGroup bool
@@ -144,6 +148,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	logs, err := cloudwatch.NewLogGroup(ctx, args.Name+"-logs", &cloudwatch.LogGroupArgs{
 		Name:            pulumi.String(args.LogGroupName),
 		RetentionInDays: pulumi.Int(args.LogRetentionDays),
+		KmsKeyId:        optional(args.LogKmsKeyArn),
 		Tags:            tags,
 	}, parent, adopt(args.AdoptLogGroup, args.LogGroupName))
 	if err != nil {
@@ -299,6 +304,15 @@ func newReader(ctx *pulumi.Context, px *rds.Proxy, args *Args, parent pulumi.Res
 		return nil, fmt.Errorf("reader endpoint parameter %s: %w", args.ReaderEndpointParameterName, err)
 	}
 	return &Reader{Endpoint: ep.Endpoint, ParameterName: param.Name}, nil
+}
+
+// optional is s as an input, or no input at all when s is "", so that an
+// unset key leaves the plan as it was.
+func optional(s string) pulumi.StringPtrInput {
+	if s == "" {
+		return nil
+	}
+	return pulumi.String(s)
 }
 
 // adopt is the option that takes over an existing resource whose ID is id

@@ -25,6 +25,11 @@ const ComponentType = "rds-proxy:secrets:ProxyAccess"
 type Args struct {
 	// RoleName is the physical name of the IAM role.
 	RoleName string
+	// RolePath is the role's IAM path; "" leaves IAM's default, /.
+	RolePath string
+	// PermissionsBoundaryArn is the managed policy that bounds the role's
+	// permissions, or "" for none.
+	PermissionsBoundaryArn string
 	// ProxyName is the proxy that assumes the role; it appears in descriptions.
 	ProxyName string
 	// SecretArn is the full ARN of the database credentials secret.
@@ -69,7 +74,11 @@ func NewProxyAccess(ctx *pulumi.Context, name string, args *Args, opts ...pulumi
 		Name:             pulumi.String(args.RoleName),
 		Description:      pulumi.String("Assumed by RDS Proxy " + args.ProxyName + " to read its database credentials"),
 		AssumeRolePolicy: pulumi.String(trust),
-		Tags:             pulumi.ToStringMap(args.Tags),
+		// Left unset when not configured, so that a stack without them
+		// plans exactly as before.
+		Path:                optional(args.RolePath),
+		PermissionsBoundary: optional(args.PermissionsBoundaryArn),
+		Tags:                pulumi.ToStringMap(args.Tags),
 	}, parent)
 	if err != nil {
 		return nil, fmt.Errorf("proxy role: %w", err)
@@ -89,6 +98,14 @@ func NewProxyAccess(ctx *pulumi.Context, name string, args *Args, opts ...pulumi
 		return nil, fmt.Errorf("register proxy access outputs: %w", err)
 	}
 	return a, nil
+}
+
+// optional is s as an input, or no input at all when s is "".
+func optional(s string) pulumi.StringPtrInput {
+	if s == "" {
+		return nil
+	}
+	return pulumi.String(s)
 }
 
 // Document is an IAM policy document.

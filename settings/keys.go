@@ -37,6 +37,10 @@ const (
 	KeyProtect                = "protect"
 	KeyLogRetentionDays       = "logRetentionDays"
 	KeyAdopt                  = "adopt"
+	KeyRoleArn                = "roleArn"
+	KeyRolePath               = "rolePath"
+	KeyRoleBoundaryArn        = "rolePermissionsBoundaryArn"
+	KeyLogKmsKeyArn           = "logKmsKeyArn"
 )
 
 // Fields of the pool object.
@@ -140,6 +144,10 @@ func Specs() []Spec {
 		{Key: KeyProtect, Type: TypeBoolean, Unset: "`true` in `prod`, else `false`"},
 		{Key: KeyAdopt, Type: TypeList, Default: []string{}},
 		{Key: KeyLogRetentionDays, Type: TypeInteger, Default: 30},
+		{Key: KeyLogKmsKeyArn, Type: TypeString, Default: ""},
+		{Key: KeyRoleArn, Type: TypeString, Default: ""},
+		{Key: KeyRolePath, Type: TypeString, Default: ""},
+		{Key: KeyRoleBoundaryArn, Type: TypeString, Default: ""},
 		{Key: KeyAlarms, Type: TypeObject, Fields: []Spec{
 			{Key: alarmsEnabled, Type: TypeBoolean, Default: true},
 			{Key: alarmsTopicArns, Type: TypeList, Default: []string{}},

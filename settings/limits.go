@@ -11,6 +11,8 @@ const (
 	MaxProxyNameLength = 63
 	// MaxRoleNameLength is the longest name IAM accepts for a role.
 	MaxRoleNameLength = 64
+	// MaxRolePathLength is the longest path IAM accepts for a role.
+	MaxRolePathLength = 512
 	// MaxIdleClientTimeout is the longest idle client timeout, in seconds.
 	MaxIdleClientTimeout = 28800
 	// MaxConnectionBorrowTimeout is the longest borrow timeout, in seconds.

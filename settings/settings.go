@@ -158,6 +158,18 @@ type Config struct {
 	Protect bool
 	// LogRetentionDays is how long the proxy's log group keeps its logs.
 	LogRetentionDays int
+	// LogKmsKeyArn is the KMS key that encrypts the proxy's log group, or
+	// "" for CloudWatch Logs' own encryption.
+	LogKmsKeyArn string
+	// RoleArn is an existing role the proxy assumes; "" means the program
+	// creates the role and its policy.
+	RoleArn string
+	// RolePath is the path of the role the program creates; "" means
+	// IAM's default, /.
+	RolePath string
+	// RoleBoundaryArn is the permissions boundary of the role the program
+	// creates, or "".
+	RoleBoundaryArn string
 	// Adopt lists the resources that already exist and that the program
 	// takes over with pulumi import (AdoptLogGroup, AdoptEndpointParameter),
 	// sorted.

@@ -26,6 +26,13 @@ var (
 	// not keys and cannot be granted kms:Decrypt on.
 	kmsKeyARN = regexp.MustCompile(`^arn:(aws|aws-cn|aws-us-gov):kms:([a-z]{2}(?:-[a-z]+)+-\d):(\d{12}):key/(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$`)
 	region    = regexp.MustCompile(`^[a-z]{2}(?:-[a-z]+)+-\d$`)
+	// arn:partition:iam::account:role/<path/>name; IAM ARNs have no region.
+	roleARN = regexp.MustCompile(`^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}):role/(?:[!-~]*/)?[\w+=,.@-]{1,64}$`)
+	// arn:partition:iam::account:policy/<path/>name, or an AWS managed
+	// policy (account "aws").
+	policyARN = regexp.MustCompile(`^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}|aws):policy/(?:[!-~]*/)?[\w+=,.@-]{1,128}$`)
+	// IAM paths: / alone, or / then printable ASCII then / (CreateRole).
+	iamPath = regexp.MustCompile(`^(?:/|/[!-~]+/)$`)
 	// SSM parameter names: a path of letters, digits and _.-/ starting with /.
 	ssmName = regexp.MustCompile(`^(?:/[A-Za-z0-9_.-]+)+$`)
 )
@@ -47,8 +54,8 @@ func validate(c *Config, skip map[string]bool) []Problem {
 	v.rangeOf(KeyDBPort, c.DBPort, 1150, 65535, "must be a port Aurora PostgreSQL accepts")
 	v.arn(KeySecretArn, c.SecretArn, secretARN, c.Region, true,
 		"must be the full ARN of a Secrets Manager secret (arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 characters>), not a name")
-	v.arn(KeySecretKmsKeyArn, c.SecretKmsKeyArn, kmsKeyARN, c.Region, false,
-		"must be the full ARN of a KMS key (arn:aws:kms:<region>:<account>:key/<key id>), not an alias")
+	v.arn(KeySecretKmsKeyArn, c.SecretKmsKeyArn, kmsKeyARN, c.Region, false, kmsKeyRule)
+	v.role(c)
 
 	v.list(KeyAppSecurityGroupIDs, c.AppSecurityGroupIDs, securityGroup, "a security group ID (sg- and 8 or 17 hex digits)")
 	for _, id := range c.AppSecurityGroupIDs {
@@ -208,8 +215,54 @@ func (v *validator) name(key, org string, c *Config) {
 	}
 }
 
+const kmsKeyRule = "must be the full ARN of a KMS key (arn:aws:kms:<region>:<account>:key/<key id>), not an alias"
+
+// role checks the proxy's role: an existing one (roleArn), or the path and
+// permissions boundary of the one the program creates, never both.
+func (v *validator) role(c *Config) {
+	if c.RoleArn != "" {
+		v.global(KeyRoleArn, c.RoleArn, roleARN, c.Region,
+			"must be the full ARN of an IAM role (arn:aws:iam::<account>:role/<name>), not a name")
+		for _, k := range []struct{ key, value string }{{KeyRolePath, c.RolePath}, {KeyRoleBoundaryArn, c.RoleBoundaryArn}} {
+			if k.value != "" {
+				v.add(k.key, show(k.value), "cannot apply with roleArn: the program creates no role then; set it on the existing role, or unset roleArn")
+			}
+		}
+		return
+	}
+	if c.RolePath != "" && (!iamPath.MatchString(c.RolePath) || len(c.RolePath) > MaxRolePathLength) {
+		v.add(KeyRolePath, show(c.RolePath), fmt.Sprintf("must be an IAM path: / alone, or / then printable ASCII characters then /, at most %d characters", MaxRolePathLength))
+	}
+	if c.RoleBoundaryArn != "" {
+		v.global(KeyRoleBoundaryArn, c.RoleBoundaryArn, policyARN, c.Region,
+			"must be the full ARN of an IAM managed policy (arn:aws:iam::<account>:policy/<name>)")
+	}
+}
+
+// global checks the ARN of a global (region-less) resource: its format and
+// partition.
+func (v *validator) global(key, value string, re *regexp.Regexp, deployRegion, rule string) {
+	m := re.FindStringSubmatch(value)
+	if m == nil {
+		v.add(key, show(value), rule)
+		return
+	}
+	if !supportedRegion(deployRegion) {
+		return // reported once, on aws:region
+	}
+	if rule, ok := partitionRule(m[1], deployRegion); !ok {
+		v.add(key, show(value), rule)
+	}
+}
+
 // arn checks an ARN's format and that it lives in the deployment region.
 func (v *validator) arn(key, value string, re *regexp.Regexp, deployRegion string, required bool, rule string) {
+	v.arnIn(key, value, re, deployRegion, required, rule, "the proxy can only read a secret in its own region")
+}
+
+// arnIn is arn with the reason the resource must be in the deployment
+// region.
+func (v *validator) arnIn(key, value string, re *regexp.Regexp, deployRegion string, required bool, rule, why string) {
 	if value == "" && !required {
 		return
 	}
@@ -226,7 +279,7 @@ func (v *validator) arn(key, value string, re *regexp.Regexp, deployRegion strin
 		return
 	}
 	if m[2] != deployRegion {
-		v.add(key, show(value), fmt.Sprintf("is in region %s but the stack deploys to %s (aws:region); the proxy can only read a secret in its own region", m[2], deployRegion))
+		v.add(key, show(value), fmt.Sprintf("is in region %s but the stack deploys to %s (aws:region); %s", m[2], deployRegion, why))
 	}
 }
 
@@ -265,6 +318,8 @@ func (v *validator) operations(c *Config) {
 	if !v.skip[KeyLogRetentionDays] && !slices.Contains(LogRetentionValues(), c.LogRetentionDays) {
 		v.add(KeyLogRetentionDays, strconv.Itoa(c.LogRetentionDays), "must be a retention CloudWatch Logs accepts: "+joinInts(LogRetentionValues()))
 	}
+	v.arnIn(KeyLogKmsKeyArn, c.LogKmsKeyArn, kmsKeyARN, c.Region, false, kmsKeyRule,
+		"CloudWatch Logs encrypts a log group only with a key in its own region")
 	if !v.skip[KeyAlarms] {
 		v.alarms(c)
 	}

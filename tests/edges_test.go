@@ -105,6 +105,36 @@ func TestValidEdgeConfigurationsAreAccepted(t *testing.T) {
 				t.Errorf("policy = %s", policy)
 			}
 		}},
+		{"an existing role: the proxy assumes it, and the program creates no role and no policy", map[string]string{ns + "roleArn": "arn:aws:iam::000000000000:role/platform/rds-proxy"}, func(t *testing.T, p *plan.Plan) {
+			if n := len(p.OfType(typeRole)) + len(p.OfType(typeRolePolicy)); n != 0 {
+				t.Errorf("%d roles and policies created", n)
+			}
+			if v := get(t, p, typeProxy, "acmecorp-qa-rds-proxy").Inputs["roleArn"]; v != "arn:aws:iam::000000000000:role/platform/rds-proxy" {
+				t.Errorf("proxy roleArn = %v", v)
+			}
+			if v := p.Outputs["roleArn"]; v != "arn:aws:iam::000000000000:role/platform/rds-proxy" {
+				t.Errorf("output roleArn = %v", v)
+			}
+		}},
+		{"the created role takes the path and the permissions boundary", map[string]string{
+			ns + "rolePath":                   "/platform/databases/",
+			ns + "rolePermissionsBoundaryArn": "arn:aws:iam::000000000000:policy/platform/boundary",
+		}, func(t *testing.T, p *plan.Plan) {
+			r := get(t, p, typeRole, "acmecorp-qa-rds-proxy-role")
+			if r.Inputs["path"] != "/platform/databases/" || r.Inputs["permissionsBoundary"] != "arn:aws:iam::000000000000:policy/platform/boundary" {
+				t.Errorf("role inputs = %v", r.Inputs)
+			}
+		}},
+		{"an AWS managed policy as the permissions boundary", map[string]string{ns + "rolePermissionsBoundaryArn": "arn:aws:iam::aws:policy/PowerUserAccess"}, func(t *testing.T, p *plan.Plan) {
+			if v := get(t, p, typeRole, "acmecorp-qa-rds-proxy-role").Inputs["permissionsBoundary"]; v != "arn:aws:iam::aws:policy/PowerUserAccess" {
+				t.Errorf("permissionsBoundary = %v", v)
+			}
+		}},
+		{"a KMS key encrypts the log group", map[string]string{ns + "logKmsKeyArn": "arn:aws:kms:us-east-1:000000000000:key/00000000-0000-4000-8000-000000000000"}, func(t *testing.T, p *plan.Plan) {
+			if v := get(t, p, typeLogGroup, "acmecorp-qa-rds-proxy-logs").Inputs["kmsKeyId"]; v != "arn:aws:kms:us-east-1:000000000000:key/00000000-0000-4000-8000-000000000000" {
+				t.Errorf("kmsKeyId = %v", v)
+			}
+		}},
 		{"debug logging on", map[string]string{ns + "debugLogging": "true"}, func(t *testing.T, p *plan.Plan) {
 			if v := get(t, p, typeProxy, "acmecorp-qa-rds-proxy").Inputs["debugLogging"]; v != true {
 				t.Errorf("debugLogging = %v", v)
