@@ -116,7 +116,7 @@ func Build(ctx *pulumi.Context, cfg *settings.Config) (pulumi.Map, error) {
 		if resolved, err = cutover.Check(cutover.Request{
 			Mode:                  cfg.Cutover,
 			AppSecretArn:          cfg.AppSecretArn,
-			ProxySecretArn:        cfg.SecretArn,
+			ProxySecretArns:       cfg.SecretArns(),
 			AllowRotation:         cfg.CutoverAllowRotation,
 			EndpointParameterName: cfg.EndpointParameterName,
 			RecordParameterName:   cfg.DirectHostParameterName(),
@@ -155,17 +155,15 @@ func Build(ctx *pulumi.Context, cfg *settings.Config) (pulumi.Map, error) {
 	}
 
 	px, err := proxy.New(ctx, prefix, &proxy.Args{
-		Name:                   cfg.ProxyName(),
-		Env:                    cfg.Env,
-		RoleArn:                role.arn,
-		SubnetIDs:              cfg.SubnetIDs,
-		SecurityGroupID:        chain.ProxySecurityGroupID.ToStringOutput(),
-		SecretArn:              cfg.SecretArn,
-		IAMAuth:                cfg.IAMAuth,
-		ClientPasswordAuthType: cfg.ClientPasswordAuthType,
-		RequireTLS:             cfg.RequireTLS,
-		IdleClientTimeout:      cfg.IdleClientTimeout,
-		DebugLogging:           cfg.DebugLogging,
+		Name:              cfg.ProxyName(),
+		Env:               cfg.Env,
+		RoleArn:           role.arn,
+		SubnetIDs:         cfg.SubnetIDs,
+		SecurityGroupID:   chain.ProxySecurityGroupID.ToStringOutput(),
+		Auths:             auths(cfg),
+		RequireTLS:        cfg.RequireTLS,
+		IdleClientTimeout: cfg.IdleClientTimeout,
+		DebugLogging:      cfg.DebugLogging,
 		Pool: proxy.Pool{
 			MaxConnectionsPercent:     cfg.Pool.MaxConnectionsPercent,
 			MaxIdleConnectionsPercent: cfg.Pool.MaxIdleConnectionsPercent,
@@ -269,8 +267,8 @@ func proxyRole(ctx *pulumi.Context, cfg *settings.Config, tags map[string]string
 		RolePath:               cfg.RolePath,
 		PermissionsBoundaryArn: cfg.RoleBoundaryArn,
 		ProxyName:              cfg.ProxyName(),
-		SecretArn:              cfg.SecretArn,
-		KmsKeyArn:              cfg.SecretKmsKeyArn,
+		SecretArns:             cfg.SecretArns(),
+		KmsKeyArns:             cfg.SecretKmsKeyArns(),
 		Region:                 cfg.Region,
 		Tags:                   tags,
 	}, protect)
@@ -278,4 +276,14 @@ func proxyRole(ctx *pulumi.Context, cfg *settings.Config, tags map[string]string
 		return role{}, err
 	}
 	return role{arn: access.RoleArn, dependsOn: []pulumi.Resource{access.Policy}}, nil
+}
+
+// auths are the proxy's secrets, sorted by ARN, as the proxy takes them.
+func auths(cfg *settings.Config) []proxy.Auth {
+	secrets := cfg.ProxySecrets()
+	out := make([]proxy.Auth, len(secrets))
+	for i, s := range secrets {
+		out[i] = proxy.Auth{SecretArn: s.Arn, IAMAuth: s.IAMAuth, ClientPasswordAuthType: s.ClientPasswordAuthType}
+	}
+	return out
 }

@@ -7,6 +7,7 @@ package proxy
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/rds"
@@ -52,6 +53,17 @@ type Pool struct {
 	ConnectionBorrowTimeout int
 }
 
+// Auth is one database user's secret the proxy reads, and how clients
+// authenticate as that user.
+type Auth struct {
+	// SecretArn is the database credentials secret.
+	SecretArn string
+	// IAMAuth is DISABLED or REQUIRED.
+	IAMAuth string
+	// ClientPasswordAuthType is POSTGRES_SCRAM_SHA_256 or POSTGRES_MD5.
+	ClientPasswordAuthType string
+}
+
 // Args configures a Proxy.
 type Args struct {
 	// Name is the proxy's name; the default target group and the target
@@ -65,12 +77,9 @@ type Args struct {
 	SubnetIDs []string
 	// SecurityGroupID is the proxy security group.
 	SecurityGroupID pulumi.StringInput
-	// SecretArn is the database credentials secret.
-	SecretArn string
-	// IAMAuth is DISABLED or REQUIRED.
-	IAMAuth string
-	// ClientPasswordAuthType is POSTGRES_SCRAM_SHA_256 or POSTGRES_MD5.
-	ClientPasswordAuthType string
+	// Auths are the database users' secrets the proxy reads, in the order
+	// the proxy lists them (sorted by secret ARN).
+	Auths []Auth
 	// RequireTLS makes the proxy refuse connections without TLS.
 	RequireTLS bool
 	// IdleClientTimeout is in seconds.
@@ -157,19 +166,10 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	proxyDeps := append(append([]pulumi.Resource{}, args.ProxyDependsOn...), logs)
 
 	px, err := rds.NewProxy(ctx, args.Name, &rds.ProxyArgs{
-		Name:         pulumi.String(args.Name),
-		EngineFamily: pulumi.String(EngineFamily),
-		RoleArn:      args.RoleArn,
-		Auths: rds.ProxyAuthArray{rds.ProxyAuthArgs{
-			AuthScheme:  pulumi.String("SECRETS"),
-			Description: pulumi.String("Database credentials for " + args.Name),
-			SecretArn:   pulumi.String(args.SecretArn),
-			IamAuth:     pulumi.String(args.IAMAuth),
-			// For PostgreSQL AWS defaults to SCRAM-SHA-256, which drivers
-			// built on libpq before 10 cannot speak; the choice is
-			// explicit so that the plan shows it.
-			ClientPasswordAuthType: pulumi.String(args.ClientPasswordAuthType),
-		}},
+		Name:                pulumi.String(args.Name),
+		EngineFamily:        pulumi.String(EngineFamily),
+		RoleArn:             args.RoleArn,
+		Auths:               auths(args.Name, args.Auths),
 		VpcSubnetIds:        pulumi.ToStringArray(args.SubnetIDs),
 		VpcSecurityGroupIds: pulumi.StringArray{args.SecurityGroupID},
 		RequireTls:          pulumi.Bool(args.RequireTLS),
@@ -304,6 +304,43 @@ func newReader(ctx *pulumi.Context, px *rds.Proxy, args *Args, parent pulumi.Res
 		return nil, fmt.Errorf("reader endpoint parameter %s: %w", args.ReaderEndpointParameterName, err)
 	}
 	return &Reader{Endpoint: ep.Endpoint, ParameterName: param.Name}, nil
+}
+
+// auths are the proxy's auth entries, one per secret, in the order given.
+// For PostgreSQL AWS defaults to SCRAM-SHA-256, which drivers built on libpq
+// before 10 cannot speak; the choice is explicit so that the plan shows it.
+// A single secret's description names the proxy only; with several, each
+// also names its secret.
+func auths(proxyName string, in []Auth) rds.ProxyAuthArray {
+	out := make(rds.ProxyAuthArray, len(in))
+	for i, a := range in {
+		desc := "Database credentials for " + proxyName
+		if len(in) > 1 {
+			desc = "Database credentials in secret " + secretName(a.SecretArn) + " for " + proxyName
+		}
+		out[i] = rds.ProxyAuthArgs{
+			AuthScheme:             pulumi.String("SECRETS"),
+			Description:            pulumi.String(desc),
+			SecretArn:              pulumi.String(a.SecretArn),
+			IamAuth:                pulumi.String(a.IAMAuth),
+			ClientPasswordAuthType: pulumi.String(a.ClientPasswordAuthType),
+		}
+	}
+	return out
+}
+
+// secretName is the name in a secret's full ARN, without the six random
+// characters Secrets Manager appends: acmecorp/qa/aurora for
+// arn:aws:secretsmanager:us-east-1:000000000000:secret:acmecorp/qa/aurora-AbCdEf.
+func secretName(arn string) string {
+	_, name, ok := strings.Cut(arn, ":secret:")
+	if !ok {
+		return arn
+	}
+	if i := strings.LastIndex(name, "-"); i > 0 {
+		return name[:i]
+	}
+	return name
 }
 
 // optional is s as an input, or no input at all when s is "", so that an

@@ -11,6 +11,9 @@ const (
 	MaxProxyNameLength = 63
 	// MaxRoleNameLength is the longest name IAM accepts for a role.
 	MaxRoleNameLength = 64
+	// MaxProxySecrets is how many secrets (database users) one proxy may
+	// read.
+	MaxProxySecrets = 200
 	// MaxRolePathLength is the longest path IAM accepts for a role.
 	MaxRolePathLength = 512
 	// MaxIdleClientTimeout is the longest idle client timeout, in seconds.

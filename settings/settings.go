@@ -74,6 +74,21 @@ type Pool struct {
 	ConnectionBorrowTimeout int `json:"connectionBorrowTimeout"`
 }
 
+// Secret is one database user's credentials secret the proxy reads. Its
+// JSON names are the fields of an entry of the secrets key.
+type Secret struct {
+	// Arn is the full ARN of the Secrets Manager secret.
+	Arn string `json:"arn"`
+	// KmsKeyArn is the customer-managed KMS key of the secret, or "".
+	KmsKeyArn string `json:"kmsKeyArn"`
+	// IAMAuth is DISABLED or REQUIRED; "" in the secrets key means the
+	// iamAuth key's value.
+	IAMAuth string `json:"iamAuth"`
+	// ClientPasswordAuthType is POSTGRES_SCRAM_SHA_256 or POSTGRES_MD5; ""
+	// in the secrets key means the clientPasswordAuthType key's value.
+	ClientPasswordAuthType string `json:"clientPasswordAuthType"`
+}
+
 // Alarms configures the CloudWatch alarms. Its JSON names are the alarms
 // object's fields.
 type Alarms struct {
@@ -114,10 +129,14 @@ type Config struct {
 	ClusterSecurityGroupID string
 	// DBPort is the PostgreSQL port of the cluster and of the proxy.
 	DBPort int
-	// SecretArn is the full ARN of the database credentials secret.
+	// SecretArn is the full ARN of the database credentials secret; with
+	// SecretList it is "" or one of its entries.
 	SecretArn string
 	// SecretKmsKeyArn is the customer-managed KMS key of the secret, or "".
 	SecretKmsKeyArn string
+	// SecretList is what the secrets key lists, sorted by ARN; empty when
+	// it is unset. ProxySecrets is what the proxy reads either way.
+	SecretList []Secret
 
 	// AppSecurityGroupIDs are the client security groups allowed in, sorted.
 	AppSecurityGroupIDs []string

@@ -52,9 +52,7 @@ func validate(c *Config, skip map[string]bool) []Problem {
 	v.identifier(KeyClusterIdentifier, c.ClusterIdentifier, "must be the Aurora cluster identifier (a letter, then letters, digits and single hyphens, at most 63 characters)")
 	v.match(KeyClusterSecurityGroupID, c.ClusterSecurityGroupID, securityGroup, "must be the Aurora cluster's security group ID (sg- and 8 or 17 hex digits)")
 	v.rangeOf(KeyDBPort, c.DBPort, 1150, 65535, "must be a port Aurora PostgreSQL accepts")
-	v.arn(KeySecretArn, c.SecretArn, secretARN, c.Region, true,
-		"must be the full ARN of a Secrets Manager secret (arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 characters>), not a name")
-	v.arn(KeySecretKmsKeyArn, c.SecretKmsKeyArn, kmsKeyARN, c.Region, false, kmsKeyRule)
+	v.secrets(c)
 	v.role(c)
 
 	v.list(KeyAppSecurityGroupIDs, c.AppSecurityGroupIDs, securityGroup, "a security group ID (sg- and 8 or 17 hex digits)")
@@ -129,7 +127,10 @@ func (v *validator) cutover(c *Config) {
 	if !valid {
 		v.add(KeyCutover, show(string(c.Cutover)), "must be off, proxy or direct")
 	}
-	if c.AppSecretArn != c.SecretArn {
+	switch {
+	case c.AppSecretArn == "" && c.Cutover != cutover.Off && !v.skip[KeySecrets] && len(c.SecretList) > 1:
+		v.add(KeyAppSecretArn, notSet, "must name the secret the services read: secrets lists several and secretArn names none of them")
+	case c.AppSecretArn != "" && !slices.Contains(c.SecretArns(), c.AppSecretArn):
 		v.arn(KeyAppSecretArn, c.AppSecretArn, secretARN, c.Region, true,
 			"must be the full ARN of the Secrets Manager secret the services read, not a name")
 	}
@@ -212,6 +213,45 @@ func (v *validator) name(key, org string, c *Config) {
 	// RDS's 63.
 	if n := c.RoleName(); len(n) > MaxRoleNameLength || len(c.ProxyName()) > MaxProxyNameLength {
 		v.add(key, show(org), fmt.Sprintf("is too long: it makes the role name %q %d characters long, and IAM allows %d", n, len(n), MaxRoleNameLength))
+	}
+}
+
+const secretRule = "must be the full ARN of a Secrets Manager secret (arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 characters>), not a name"
+
+// secrets checks the proxy's secrets: secretArn and secretKmsKeyArn, or the
+// secrets list, whose entries override iamAuth and clientPasswordAuthType.
+func (v *validator) secrets(c *Config) {
+	if v.skip[KeySecrets] || len(c.SecretList) == 0 {
+		// An unreadable secrets key was reported already; secretArn is
+		// then not missing, only checked when set.
+		v.arn(KeySecretArn, c.SecretArn, secretARN, c.Region, !v.skip[KeySecrets], secretRule+" (or list the secrets in secrets)")
+		v.arn(KeySecretKmsKeyArn, c.SecretKmsKeyArn, kmsKeyARN, c.Region, false, kmsKeyRule)
+		return
+	}
+	if c.SecretKmsKeyArn != "" {
+		v.add(KeySecretKmsKeyArn, show(c.SecretKmsKeyArn), "does not apply with secrets: set kmsKeyArn on the entry of the secret it encrypts")
+	}
+	if n := len(c.SecretList); n > MaxProxySecrets {
+		v.add(KeySecrets, strconv.Itoa(n)+" secrets", fmt.Sprintf("must be at most %d: RDS Proxy reads at most %d secrets per proxy", MaxProxySecrets, MaxProxySecrets))
+	}
+	field := func(f string) string { return KeySecrets + "." + f }
+	listed := false
+	for i, s := range c.SecretList {
+		v.arn(field(secretArn), s.Arn, secretARN, c.Region, true, secretRule)
+		if i > 0 && c.SecretList[i-1].Arn == s.Arn && s.Arn != "" {
+			v.add(KeySecrets, show(s.Arn), "is listed twice: one entry per secret")
+		}
+		v.arn(field(secretKmsKeyArn), s.KmsKeyArn, kmsKeyARN, c.Region, false, kmsKeyRule)
+		if s.IAMAuth != "" && s.IAMAuth != IAMAuthDisabled && s.IAMAuth != IAMAuthRequired {
+			v.add(field(secretIAMAuth), show(s.IAMAuth), "must be DISABLED or REQUIRED, or left out for iamAuth's value")
+		}
+		if t := s.ClientPasswordAuthType; t != "" && t != ClientAuthScramSHA256 && t != ClientAuthMD5 {
+			v.add(field(secretClientPasswordAuthType), show(t), "must be POSTGRES_SCRAM_SHA_256 or POSTGRES_MD5, or left out for clientPasswordAuthType's value")
+		}
+		listed = listed || s.Arn == c.SecretArn
+	}
+	if c.SecretArn != "" && !listed {
+		v.add(KeySecretArn, show(c.SecretArn), "is not in secrets: with secrets, secretArn may only name one of them (the default appSecretArn); list it in secrets, or unset secretArn")
 	}
 }
 

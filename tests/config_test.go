@@ -13,6 +13,18 @@ import (
 
 const ns = "rds-proxy:"
 
+// qaSecret is the secret Pulumi.qa.yaml names.
+const qaSecret = "arn:aws:secretsmanager:us-east-1:000000000000:secret:acmecorp/qa/aurora-AbCdEf"
+
+// secretEntries returns n distinct entries of the secrets key.
+func secretEntries(n int) []map[string]string {
+	out := make([]map[string]string, n)
+	for i := range out {
+		out[i] = map[string]string{"arn": fmt.Sprintf("arn:aws:secretsmanager:us-east-1:000000000000:secret:user%03d-AbCdEf", i)}
+	}
+	return out
+}
+
 // TestInvalidConfigurationIsRefusedBeforeAnyResource: every rule of every
 // key, one case each. The error names the key, the value and the rule, and
 // nothing is registered.
@@ -101,6 +113,17 @@ func TestInvalidConfigurationIsRefusedBeforeAnyResource(t *testing.T) {
 		{"adopt naming something the program cannot adopt", "", map[string]string{ns + "adopt": `["proxy"]`}, ns + "adopt", `"proxy"`, "must name a resource the program can adopt: endpointParameter, logGroup"},
 		{"adopt listing a resource twice", "", map[string]string{ns + "adopt": `["logGroup","logGroup"]`}, ns + "adopt", `"logGroup"`, "must not be listed twice"},
 		{"adopt not a list", "", map[string]string{ns + "adopt": `"logGroup"`}, ns + "adopt", `"logGroup"`, "must be a list of strings"},
+		{"a secrets entry given a name instead of an ARN", "", map[string]string{ns + "secretArn": "", ns + "secrets": `[{"arn":"acmecorp/qa/aurora"}]`}, ns + "secrets.arn", `"acmecorp/qa/aurora"`, "not a name"},
+		{"a secrets entry without an ARN", "", map[string]string{ns + "secretArn": "", ns + "secrets": `[{"iamAuth":"REQUIRED"}]`}, ns + "secrets.arn", "(not set)", "full ARN of a Secrets Manager secret"},
+		{"a secret listed twice in secrets", "", map[string]string{ns + "secretArn": "", ns + "secrets": `[{"arn":"` + qaSecret + `"},{"arn":"` + qaSecret + `","iamAuth":"REQUIRED"}]`}, ns + "secrets", `"` + qaSecret + `"`, "is listed twice"},
+		{"more secrets than a proxy can read", "", map[string]string{ns + "secretArn": "", ns + "secrets": mustJSON(t, secretEntries(201))}, ns + "secrets", "201 secrets", "must be at most 200"},
+		{"a secrets entry's key given as an alias", "", map[string]string{ns + "secretArn": "", ns + "secrets": `[{"arn":"` + qaSecret + `","kmsKeyArn":"arn:aws:kms:us-east-1:000000000000:alias/aurora"}]`}, ns + "secrets.kmsKeyArn", `"arn:aws:kms:us-east-1:000000000000:alias/aurora"`, "not an alias"},
+		{"a secrets entry in another region", "", map[string]string{ns + "secretArn": "", ns + "secrets": `[{"arn":"arn:aws:secretsmanager:eu-west-1:000000000000:secret:reporting-AbCdEf"}]`}, ns + "secrets.arn", `"arn:aws:secretsmanager:eu-west-1:000000000000:secret:reporting-AbCdEf"`, "is in region eu-west-1"},
+		{"a secrets entry's iamAuth unknown", "", map[string]string{ns + "secretArn": "", ns + "secrets": `[{"arn":"` + qaSecret + `","iamAuth":"OPTIONAL"}]`}, ns + "secrets.iamAuth", `"OPTIONAL"`, "must be DISABLED or REQUIRED"},
+		{"a secrets entry's clientPasswordAuthType not a PostgreSQL value", "", map[string]string{ns + "secretArn": "", ns + "secrets": `[{"arn":"` + qaSecret + `","clientPasswordAuthType":"MYSQL_NATIVE_PASSWORD"}]`}, ns + "secrets.clientPasswordAuthType", `"MYSQL_NATIVE_PASSWORD"`, "must be POSTGRES_SCRAM_SHA_256 or POSTGRES_MD5"},
+		{"a secrets entry's field misspelt", "", map[string]string{ns + "secretArn": "", ns + "secrets": `[{"secretArn":"` + qaSecret + `"}]`}, ns + "secrets", `[{"secretArn":"` + qaSecret + `"}]`, `unknown field "secretArn"`},
+		{"secretKmsKeyArn together with secrets", "", map[string]string{ns + "secretArn": "", ns + "secrets": `[{"arn":"` + qaSecret + `"}]`, ns + "secretKmsKeyArn": "arn:aws:kms:us-east-1:000000000000:key/00000000-0000-4000-8000-000000000000"}, ns + "secretKmsKeyArn", `"arn:aws:kms:us-east-1:000000000000:key/00000000-0000-4000-8000-000000000000"`, "set kmsKeyArn on the entry"},
+		{"secretArn naming a secret that secrets does not list", "", map[string]string{ns + "secrets": `[{"arn":"arn:aws:secretsmanager:us-east-1:000000000000:secret:reporting-AbCdEf"}]`}, ns + "secretArn", `"` + qaSecret + `"`, "is not in secrets"},
 		{"roleArn given as a role name", "", map[string]string{ns + "roleArn": "platform-rds-proxy"}, ns + "roleArn", `"platform-rds-proxy"`, "must be the full ARN of an IAM role"},
 		{"roleArn in another partition", "", map[string]string{ns + "roleArn": "arn:aws-us-gov:iam::000000000000:role/rds-proxy"}, ns + "roleArn", `"arn:aws-us-gov:iam::000000000000:role/rds-proxy"`, "is in partition aws-us-gov, but aws:region us-east-1 is in partition aws"},
 		{"roleArn together with rolePath", "", map[string]string{ns + "roleArn": "arn:aws:iam::000000000000:role/rds-proxy", ns + "rolePath": "/platform/"}, ns + "rolePath", `"/platform/"`, "cannot apply with roleArn"},

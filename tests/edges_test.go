@@ -1,6 +1,7 @@
 package tests
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -105,6 +106,36 @@ func TestValidEdgeConfigurationsAreAccepted(t *testing.T) {
 				t.Errorf("policy = %s", policy)
 			}
 		}},
+		{"several secrets: one auth each, sorted by ARN and naming its secret, and the policy names exactly them and their keys", map[string]string{
+			ns + "secretArn":              "",
+			ns + "clientPasswordAuthType": "POSTGRES_MD5",
+			ns + "secrets": `[{"arn":"arn:aws:secretsmanager:us-east-1:000000000000:secret:reporting-MnOpQr","iamAuth":"REQUIRED"},` +
+				`{"arn":"arn:aws:secretsmanager:us-east-1:000000000000:secret:app-AbCdEf","kmsKeyArn":"arn:aws:kms:us-east-1:000000000000:key/11111111-1111-4111-8111-111111111111","clientPasswordAuthType":"POSTGRES_SCRAM_SHA_256"},` +
+				`{"arn":"arn:aws:secretsmanager:us-east-1:000000000000:secret:migrations-GhIjKl","kmsKeyArn":"arn:aws:kms:us-east-1:000000000000:key/00000000-0000-4000-8000-000000000000"}]`,
+		}, func(t *testing.T, p *plan.Plan) {
+			want := `[{"authScheme":"SECRETS","clientPasswordAuthType":"POSTGRES_SCRAM_SHA_256","description":"Database credentials in secret app for acmecorp-qa-rds-proxy","iamAuth":"DISABLED","secretArn":"arn:aws:secretsmanager:us-east-1:000000000000:secret:app-AbCdEf"},` +
+				`{"authScheme":"SECRETS","clientPasswordAuthType":"POSTGRES_MD5","description":"Database credentials in secret migrations for acmecorp-qa-rds-proxy","iamAuth":"DISABLED","secretArn":"arn:aws:secretsmanager:us-east-1:000000000000:secret:migrations-GhIjKl"},` +
+				`{"authScheme":"SECRETS","clientPasswordAuthType":"POSTGRES_MD5","description":"Database credentials in secret reporting for acmecorp-qa-rds-proxy","iamAuth":"REQUIRED","secretArn":"arn:aws:secretsmanager:us-east-1:000000000000:secret:reporting-MnOpQr"}]`
+			if got := mustJSON(t, get(t, p, typeProxy, "acmecorp-qa-rds-proxy").Inputs["auths"]); got != want {
+				t.Errorf("auths = %s\nwant    %s", got, want)
+			}
+			var doc struct{ Statement []struct{ Resource []string } }
+			policy, _ := get(t, p, typeRolePolicy, "acmecorp-qa-rds-proxy-role-read-secret").Inputs["policy"].(string)
+			if err := json.Unmarshal([]byte(policy), &doc); err != nil || len(doc.Statement) != 2 {
+				t.Fatalf("policy = %s (%v)", policy, err)
+			}
+			if got := mustJSON(t, doc.Statement[0].Resource); got != `["arn:aws:secretsmanager:us-east-1:000000000000:secret:app-AbCdEf","arn:aws:secretsmanager:us-east-1:000000000000:secret:migrations-GhIjKl","arn:aws:secretsmanager:us-east-1:000000000000:secret:reporting-MnOpQr"]` {
+				t.Errorf("secrets read = %s", got)
+			}
+			if got := mustJSON(t, doc.Statement[1].Resource); got != `["arn:aws:kms:us-east-1:000000000000:key/00000000-0000-4000-8000-000000000000","arn:aws:kms:us-east-1:000000000000:key/11111111-1111-4111-8111-111111111111"]` {
+				t.Errorf("keys decrypted = %s", got)
+			}
+		}},
+		{"two hundred secrets fill the quota exactly", map[string]string{ns + "secretArn": "", ns + "secrets": mustJSON(t, secretEntries(200))}, func(t *testing.T, p *plan.Plan) {
+			if n := len(get(t, p, typeProxy, "acmecorp-qa-rds-proxy").Inputs["auths"].([]any)); n != 200 {
+				t.Errorf("%d auths, want 200", n)
+			}
+		}},
 		{"an existing role: the proxy assumes it, and the program creates no role and no policy", map[string]string{ns + "roleArn": "arn:aws:iam::000000000000:role/platform/rds-proxy"}, func(t *testing.T, p *plan.Plan) {
 			if n := len(p.OfType(typeRole)) + len(p.OfType(typeRolePolicy)); n != 0 {
 				t.Errorf("%d roles and policies created", n)
@@ -155,4 +186,30 @@ func cidrs(n int) []string {
 		out[i] = fmt.Sprintf("10.0.%d.0/24", i)
 	}
 	return out
+}
+
+// TestOneSecretPlansAlikeWhicheverKeyNamesIt: a secrets list of one entry
+// is the same proxy, role and policy as secretArn, secretKmsKeyArn, iamAuth
+// and clientPasswordAuthType, so moving a stack to secrets changes nothing.
+func TestOneSecretPlansAlikeWhicheverKeyNamesIt(t *testing.T) {
+	const key = "arn:aws:kms:us-east-1:000000000000:key/00000000-0000-4000-8000-000000000000"
+	qa := stackConfig(t, "qa")
+	single := planOf(t, withValues(qa, map[string]string{ns + "secretKmsKeyArn": key, ns + "iamAuth": "REQUIRED"}))
+	cases := []struct {
+		name string
+		set  map[string]string
+	}{
+		{"secrets alone", map[string]string{ns + "secretArn": "",
+			ns + "secrets": `[{"arn":"` + qaSecret + `","kmsKeyArn":"` + key + `","iamAuth":"REQUIRED"}]`}},
+		{"secrets, secretArn naming its entry, iamAuth the default for it", map[string]string{ns + "iamAuth": "REQUIRED",
+			ns + "secrets": `[{"arn":"` + qaSecret + `","kmsKeyArn":"` + key + `"}]`}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			listed := planOf(t, withValues(qa, tc.set))
+			if g, w := mustJSON(t, listed.Resources), mustJSON(t, single.Resources); g != w {
+				t.Errorf("plans differ:\n%s\n%s", g, w)
+			}
+		})
+	}
 }
