@@ -54,6 +54,9 @@ const (
 	// OutputReaderEndpointParameterName is the SSM parameter holding the
 	// read-only endpoint; set only with readerEndpoint.
 	OutputReaderEndpointParameterName = "readerEndpointParameterName"
+	// OutputEndpoints maps the name of each additional endpoint to its
+	// hostname; set only with endpoints.
+	OutputEndpoints = "endpoints"
 )
 
 // Run loads and validates the stack configuration, registers every resource
@@ -173,6 +176,7 @@ func Build(ctx *pulumi.Context, cfg *settings.Config) (pulumi.Map, error) {
 		EndpointParameterName:       cfg.EndpointParameterName,
 		ReaderEndpointName:          readerEndpointName(cfg),
 		ReaderEndpointParameterName: cfg.ReaderEndpointParameterName(),
+		Endpoints:                   endpoints(cfg),
 		LogGroupName:                cfg.LogGroupName(),
 		LogRetentionDays:            cfg.LogRetentionDays,
 		LogKmsKeyArn:                cfg.LogKmsKeyArn,
@@ -227,6 +231,13 @@ func Build(ctx *pulumi.Context, cfg *settings.Config) (pulumi.Map, error) {
 	if px.Reader != nil {
 		outputs[OutputReaderEndpoint] = px.Reader.Endpoint
 		outputs[OutputReaderEndpointParameterName] = px.Reader.ParameterName
+	}
+	if len(px.Endpoints) > 0 {
+		hosts := pulumi.StringMap{}
+		for name, ep := range px.Endpoints {
+			hosts[name] = ep.Endpoint
+		}
+		outputs[OutputEndpoints] = hosts
 	}
 
 	if cfg.Cutover != cutover.Off {
@@ -284,6 +295,22 @@ func auths(cfg *settings.Config) []proxy.Auth {
 	out := make([]proxy.Auth, len(secrets))
 	for i, s := range secrets {
 		out[i] = proxy.Auth{SecretArn: s.Arn, IAMAuth: s.IAMAuth, ClientPasswordAuthType: s.ClientPasswordAuthType}
+	}
+	return out
+}
+
+// endpoints are the additional endpoints, sorted by name, each published
+// under /<org>/<env>/rds-proxy/endpoints/<name>.
+func endpoints(cfg *settings.Config) []proxy.EndpointArgs {
+	out := make([]proxy.EndpointArgs, len(cfg.Endpoints))
+	for i, e := range cfg.Endpoints {
+		out[i] = proxy.EndpointArgs{
+			Name:             e.Name,
+			TargetRole:       e.TargetRole,
+			SubnetIDs:        e.SubnetIDs,
+			SecurityGroupIDs: e.SecurityGroupIDs,
+			ParameterName:    cfg.EndpointParameterNameOf(e.Name),
+		}
 	}
 	return out
 }

@@ -1,8 +1,8 @@
 // Package proxy owns the RDS proxy itself: the proxy, its log group, its
 // default target group with the pool settings, the Aurora cluster registered
 // as its target, the SSM parameter that publishes its endpoint to services,
-// and, when asked for, a read-only endpoint for the cluster's readers with
-// its own SSM parameter.
+// and, when asked for, a read-only endpoint for the cluster's readers and
+// further named endpoints, each with its own SSM parameter.
 package proxy
 
 import (
@@ -64,6 +64,21 @@ type Auth struct {
 	ClientPasswordAuthType string
 }
 
+// EndpointArgs configures an additional proxy endpoint.
+type EndpointArgs struct {
+	// Name is the endpoint's name.
+	Name string
+	// TargetRole is READ_WRITE or READ_ONLY.
+	TargetRole string
+	// SubnetIDs are the endpoint's subnets; none means the proxy's.
+	SubnetIDs []string
+	// SecurityGroupIDs are the endpoint's security groups; none means the
+	// proxy security group.
+	SecurityGroupIDs []string
+	// ParameterName is the SSM parameter that publishes the endpoint.
+	ParameterName string
+}
+
 // Args configures a Proxy.
 type Args struct {
 	// Name is the proxy's name; the default target group and the target
@@ -97,6 +112,8 @@ type Args struct {
 	// ReaderEndpointParameterName is the SSM parameter that publishes the
 	// reader endpoint.
 	ReaderEndpointParameterName string
+	// Endpoints are the additional endpoints, each with its SSM parameter.
+	Endpoints []EndpointArgs
 	// LogGroupName is the log group RDS Proxy writes to,
 	// /aws/rds/proxy/<Name>.
 	LogGroupName string
@@ -139,7 +156,9 @@ type Proxy struct {
 	// LogGroupName is the proxy's log group.
 	LogGroupName pulumi.StringOutput
 	// Reader is the read-only endpoint; nil when none was asked for.
-	Reader *Reader
+	Reader *Endpoint
+	// Endpoints are the additional endpoints by name.
+	Endpoints map[string]*Endpoint
 }
 
 // New registers the proxy and everything that belongs to it.
@@ -238,11 +257,50 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		"logGroupName":          logs.Name,
 	}
 	if args.ReaderEndpointName != "" {
-		if p.Reader, err = newReader(ctx, px, args, parent); err != nil {
+		if p.Reader, err = newEndpoint(ctx, px, endpointSpec{
+			name:             args.ReaderEndpointName,
+			targetRole:       ReaderTargetRole,
+			subnetIDs:        pulumi.ToStringArray(args.SubnetIDs),
+			securityGroupIDs: pulumi.StringArray{args.SecurityGroupID},
+			parameterName:    args.ReaderEndpointParameterName,
+			description:      fmt.Sprintf("Use this as the read-only DB_HOST, with port %d, for %s services: it reaches the cluster's readers", Port, args.Env),
+			what:             "reader endpoint",
+			tags:             args.Tags,
+		}, parent); err != nil {
 			return nil, err
 		}
 		outputs["readerEndpoint"] = p.Reader.Endpoint
 		outputs["readerEndpointParameterName"] = p.Reader.ParameterName
+	}
+	if len(args.Endpoints) > 0 {
+		p.Endpoints = make(map[string]*Endpoint, len(args.Endpoints))
+		hosts := pulumi.StringMap{}
+		for _, e := range args.Endpoints {
+			spec := endpointSpec{
+				name:             e.Name,
+				targetRole:       e.TargetRole,
+				subnetIDs:        pulumi.ToStringArray(e.SubnetIDs),
+				securityGroupIDs: pulumi.ToStringArray(e.SecurityGroupIDs),
+				parameterName:    e.ParameterName,
+				description: fmt.Sprintf("Use this as DB_HOST, with port %d, for %s services that connect through the proxy endpoint %s (%s)",
+					Port, args.Env, e.Name, e.TargetRole),
+				what: "endpoint",
+				tags: args.Tags,
+			}
+			if len(e.SubnetIDs) == 0 {
+				spec.subnetIDs = pulumi.ToStringArray(args.SubnetIDs)
+			}
+			if len(e.SecurityGroupIDs) == 0 {
+				spec.securityGroupIDs = pulumi.StringArray{args.SecurityGroupID}
+			}
+			ep, err := newEndpoint(ctx, px, spec, parent)
+			if err != nil {
+				return nil, err
+			}
+			p.Endpoints[e.Name] = ep
+			hosts[e.Name] = ep.Endpoint
+		}
+		outputs["endpoints"] = hosts
 	}
 
 	p.Name = px.Name
@@ -257,17 +315,29 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	return p, nil
 }
 
-// Reader is the proxy's read-only endpoint and the SSM parameter that
-// publishes it.
-type Reader struct {
-	// Endpoint is the hostname of the read-only endpoint.
+// Endpoint is a proxy endpoint besides the default one, and the SSM
+// parameter that publishes it.
+type Endpoint struct {
+	// Endpoint is the endpoint's hostname.
 	Endpoint pulumi.StringOutput
 	// ParameterName is the SSM parameter holding Endpoint.
 	ParameterName pulumi.StringOutput
 }
 
-// newReader registers the READ_ONLY endpoint of px in the proxy's subnets
-// and security group, and its SSM parameter.
+// endpointSpec is what newEndpoint registers.
+type endpointSpec struct {
+	name, targetRole string
+	subnetIDs        pulumi.StringArray
+	securityGroupIDs pulumi.StringArray
+	parameterName    string
+	// description is the SSM parameter's.
+	description string
+	// what names the endpoint in errors.
+	what string
+	tags map[string]string
+}
+
+// newEndpoint registers an endpoint of px and its SSM parameter.
 //
 // The endpoint belongs to the proxy: AWS deletes it together with the proxy
 // (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/rds-proxy-endpoints.html).
@@ -281,29 +351,29 @@ type Reader struct {
 //     not do this: it reacts to the endpoint's own inputs only;
 //   - pulumi.DeleteBeforeReplace, because the name is fixed: a new endpoint
 //     cannot take the name while the old one holds it.
-func newReader(ctx *pulumi.Context, px *rds.Proxy, args *Args, parent pulumi.ResourceOption) (*Reader, error) {
-	ep, err := rds.NewProxyEndpoint(ctx, args.ReaderEndpointName, &rds.ProxyEndpointArgs{
-		DbProxyEndpointName: pulumi.String(args.ReaderEndpointName),
+func newEndpoint(ctx *pulumi.Context, px *rds.Proxy, spec endpointSpec, parent pulumi.ResourceOption) (*Endpoint, error) {
+	ep, err := rds.NewProxyEndpoint(ctx, spec.name, &rds.ProxyEndpointArgs{
+		DbProxyEndpointName: pulumi.String(spec.name),
 		DbProxyName:         px.Name,
-		TargetRole:          pulumi.String(ReaderTargetRole),
-		VpcSubnetIds:        pulumi.ToStringArray(args.SubnetIDs),
-		VpcSecurityGroupIds: pulumi.StringArray{args.SecurityGroupID},
-		Tags:                pulumi.ToStringMap(args.Tags),
+		TargetRole:          pulumi.String(spec.targetRole),
+		VpcSubnetIds:        spec.subnetIDs,
+		VpcSecurityGroupIds: spec.securityGroupIDs,
+		Tags:                pulumi.ToStringMap(spec.tags),
 	}, parent, pulumi.ReplaceWith([]pulumi.Resource{px}), pulumi.DeleteBeforeReplace(true))
 	if err != nil {
-		return nil, fmt.Errorf("reader endpoint %s: %w", args.ReaderEndpointName, err)
+		return nil, fmt.Errorf("%s %s: %w", spec.what, spec.name, err)
 	}
-	param, err := ssm.NewParameter(ctx, args.ReaderEndpointName+"-endpoint", &ssm.ParameterArgs{
-		Name:        pulumi.String(args.ReaderEndpointParameterName),
+	param, err := ssm.NewParameter(ctx, spec.name+"-endpoint", &ssm.ParameterArgs{
+		Name:        pulumi.String(spec.parameterName),
 		Type:        pulumi.String("String"),
 		Value:       ep.Endpoint,
-		Description: pulumi.String(fmt.Sprintf("Use this as the read-only DB_HOST, with port %d, for %s services: it reaches the cluster's readers", Port, args.Env)),
-		Tags:        pulumi.ToStringMap(args.Tags),
+		Description: pulumi.String(spec.description),
+		Tags:        pulumi.ToStringMap(spec.tags),
 	}, parent)
 	if err != nil {
-		return nil, fmt.Errorf("reader endpoint parameter %s: %w", args.ReaderEndpointParameterName, err)
+		return nil, fmt.Errorf("%s parameter %s: %w", spec.what, spec.parameterName, err)
 	}
-	return &Reader{Endpoint: ep.Endpoint, ParameterName: param.Name}, nil
+	return &Endpoint{Endpoint: ep.Endpoint, ParameterName: param.Name}, nil
 }
 
 // auths are the proxy's auth entries, one per secret, in the order given.

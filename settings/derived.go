@@ -63,6 +63,12 @@ func (c *Config) ReaderEndpointParameterName() string {
 	return "/" + c.Org + "/" + c.Env + "/rds-proxy/reader-endpoint"
 }
 
+// EndpointParameterNameOf is the SSM parameter that publishes the
+// additional endpoint name.
+func (c *Config) EndpointParameterNameOf(name string) string {
+	return "/" + c.Org + "/" + c.Env + "/rds-proxy/endpoints/" + name
+}
+
 // LogGroupName is the log group RDS Proxy writes the proxy's logs to.
 func (c *Config) LogGroupName() string { return "/aws/rds/proxy/" + c.ProxyName() }
 

@@ -42,6 +42,15 @@ const (
 	KeyRoleBoundaryArn        = "rolePermissionsBoundaryArn"
 	KeyLogKmsKeyArn           = "logKmsKeyArn"
 	KeySecrets                = "secrets"
+	KeyEndpoints              = "endpoints"
+)
+
+// Fields of an entry of the endpoints list.
+const (
+	endpointName             = "name"
+	endpointTargetRole       = "targetRole"
+	endpointSubnetIDs        = "subnetIds"
+	endpointSecurityGroupIDs = "securityGroupIds"
 )
 
 // Fields of an entry of the secrets list.
@@ -161,6 +170,7 @@ func Specs() []Spec {
 		{Key: KeyTags, Type: TypeObject, Default: map[string]any{}},
 		{Key: KeyEndpointParameterName, Type: TypeString, Default: "", Unset: "`/<org>/<env>/rds-proxy/endpoint`"},
 		{Key: KeyReaderEndpoint, Type: TypeBoolean, Default: false},
+		{Key: KeyEndpoints, Type: TypeList, Items: TypeObject, Default: []map[string]any{}},
 		{Key: KeyInstanceClass, Type: TypeString, Default: ""},
 		{Key: KeyMaxConnections, Type: TypeInteger, Default: 0},
 		{Key: KeyProtect, Type: TypeBoolean, Unset: "`true` in `prod`, else `false`"},

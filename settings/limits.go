@@ -14,6 +14,9 @@ const (
 	// MaxProxySecrets is how many secrets (database users) one proxy may
 	// read.
 	MaxProxySecrets = 200
+	// MaxProxyEndpoints is how many endpoints one proxy may have besides
+	// its default one; the reader endpoint counts.
+	MaxProxyEndpoints = 20
 	// MaxRolePathLength is the longest path IAM accepts for a role.
 	MaxRolePathLength = 512
 	// MaxIdleClientTimeout is the longest idle client timeout, in seconds.

@@ -45,6 +45,7 @@ func Load(ctx *pulumi.Context) (*Config, error) {
 		Pool:                   l.pool(),
 		UserTags:               l.tags(),
 		ReaderEndpoint:         l.bool(KeyReaderEndpoint),
+		Endpoints:              l.endpoints(),
 		Alarms:                 l.alarms(),
 		InstanceClass:          l.str(KeyInstanceClass),
 		MaxConnections:         l.int(KeyMaxConnections),
@@ -233,5 +234,18 @@ func (l *loader) secrets() []Secret {
 	var v []Secret
 	l.decode(KeySecrets, &v, "a list of objects with arn, kmsKeyArn, iamAuth and clientPasswordAuthType")
 	sort.SliceStable(v, func(i, j int) bool { return v[i].Arn < v[j].Arn })
+	return v
+}
+
+// endpoints reads the endpoints list, sorted by name, each endpoint's
+// subnets and security groups sorted.
+func (l *loader) endpoints() []Endpoint {
+	var v []Endpoint
+	l.decode(KeyEndpoints, &v, "a list of objects with name, targetRole, subnetIds and securityGroupIds")
+	for i := range v {
+		sort.Strings(v[i].SubnetIDs)
+		sort.Strings(v[i].SecurityGroupIDs)
+	}
+	sort.SliceStable(v, func(i, j int) bool { return v[i].Name < v[j].Name })
 	return v
 }

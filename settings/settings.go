@@ -24,6 +24,13 @@ const ProdEnv = "prod"
 // RegionKey is the provider key that names the deployment region.
 const RegionKey = "aws:region"
 
+// Values accepted by an endpoint's targetRole: the RDS API's names
+// (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBProxyEndpoint.html).
+const (
+	TargetRoleReadWrite = "READ_WRITE"
+	TargetRoleReadOnly  = "READ_ONLY"
+)
+
 // Values accepted by iamAuth.
 const (
 	IAMAuthDisabled = "DISABLED"
@@ -87,6 +94,21 @@ type Secret struct {
 	// ClientPasswordAuthType is POSTGRES_SCRAM_SHA_256 or POSTGRES_MD5; ""
 	// in the secrets key means the clientPasswordAuthType key's value.
 	ClientPasswordAuthType string `json:"clientPasswordAuthType"`
+}
+
+// Endpoint is an additional proxy endpoint. Its JSON names are the fields
+// of an entry of the endpoints key.
+type Endpoint struct {
+	// Name is the endpoint's name, an RDS identifier.
+	Name string `json:"name"`
+	// TargetRole is READ_WRITE (the writer) or READ_ONLY (the readers).
+	TargetRole string `json:"targetRole"`
+	// SubnetIDs are the endpoint's subnets, sorted; none means the
+	// proxy's.
+	SubnetIDs []string `json:"subnetIds"`
+	// SecurityGroupIDs are the endpoint's security groups, sorted; none
+	// means the proxy security group.
+	SecurityGroupIDs []string `json:"securityGroupIds"`
 }
 
 // Alarms configures the CloudWatch alarms. Its JSON names are the alarms
@@ -165,6 +187,8 @@ type Config struct {
 
 	// ReaderEndpoint adds a READ_ONLY proxy endpoint for the cluster's readers.
 	ReaderEndpoint bool
+	// Endpoints are the additional proxy endpoints, sorted by name.
+	Endpoints []Endpoint
 	// Alarms configures the CloudWatch alarms.
 	Alarms Alarms
 	// InstanceClass is the instance class of the cluster's writer.

@@ -354,6 +354,9 @@ var snsTopicARN = regexp.MustCompile(`^arn:(aws|aws-cn|aws-us-gov):sns:([a-z]{2}
 // the connection budget, logs, alarms and adopt.
 func (v *validator) operations(c *Config) {
 	v.readerEndpointName(c)
+	if !v.skip[KeyEndpoints] {
+		v.endpoints(c)
+	}
 	v.budget(c)
 	if !v.skip[KeyLogRetentionDays] && !slices.Contains(LogRetentionValues(), c.LogRetentionDays) {
 		v.add(KeyLogRetentionDays, strconv.Itoa(c.LogRetentionDays), "must be a retention CloudWatch Logs accepts: "+joinInts(LogRetentionValues()))
@@ -382,6 +385,37 @@ func (v *validator) readerEndpointName(c *Config) {
 	if n := c.ReaderEndpointName(); len(n) > MaxProxyNameLength {
 		v.add(KeyOrg, show(c.Org), fmt.Sprintf("is too long for readerEndpoint: it makes the endpoint name %q %d characters long, and RDS allows %d",
 			n, len(n), MaxProxyNameLength))
+	}
+}
+
+// endpoints checks the additional endpoints: names, target roles,
+// subnets and security groups, and the quota the reader endpoint shares.
+func (v *validator) endpoints(c *Config) {
+	field := func(f string) string { return KeyEndpoints + "." + f }
+	n := len(c.Endpoints)
+	if c.ReaderEndpoint {
+		n++
+	}
+	if n > MaxProxyEndpoints {
+		v.add(KeyEndpoints, strconv.Itoa(len(c.Endpoints))+" endpoints",
+			fmt.Sprintf("must be at most %d together with readerEndpoint: RDS Proxy allows %d endpoints per proxy besides its default one", MaxProxyEndpoints, MaxProxyEndpoints))
+	}
+	for i, e := range c.Endpoints {
+		switch {
+		case !rdsIdentifier.MatchString(e.Name) || len(e.Name) > MaxProxyNameLength:
+			v.add(field(endpointName), show(e.Name), fmt.Sprintf("must be a proxy endpoint name: a letter, then letters, digits and single hyphens, no hyphen at the end, at most %d characters", MaxProxyNameLength))
+		case e.Name == c.ProxyName():
+			v.add(field(endpointName), show(e.Name), "is the proxy's own name; choose another")
+		case c.ReaderEndpoint && e.Name == c.ReaderEndpointName():
+			v.add(field(endpointName), show(e.Name), "is the reader endpoint's name (readerEndpoint); choose another")
+		case i > 0 && c.Endpoints[i-1].Name == e.Name:
+			v.add(field(endpointName), show(e.Name), "is listed twice: endpoint names are unique")
+		}
+		if e.TargetRole != TargetRoleReadWrite && e.TargetRole != TargetRoleReadOnly {
+			v.add(field(endpointTargetRole), show(e.TargetRole), "must be READ_WRITE (the writer) or READ_ONLY (the readers)")
+		}
+		v.list(field(endpointSubnetIDs), e.SubnetIDs, subnetID, "a subnet ID (subnet- and 8 or 17 hex digits)")
+		v.list(field(endpointSecurityGroupIDs), e.SecurityGroupIDs, securityGroup, "a security group ID (sg- and 8 or 17 hex digits)")
 	}
 }
 

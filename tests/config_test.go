@@ -16,6 +16,15 @@ const ns = "rds-proxy:"
 // qaSecret is the secret Pulumi.qa.yaml names.
 const qaSecret = "arn:aws:secretsmanager:us-east-1:000000000000:secret:acmecorp/qa/aurora-AbCdEf"
 
+// endpointEntries returns n distinct entries of the endpoints key.
+func endpointEntries(n int) []map[string]string {
+	out := make([]map[string]string, n)
+	for i := range out {
+		out[i] = map[string]string{"name": fmt.Sprintf("reporting-%02d", i), "targetRole": "READ_ONLY"}
+	}
+	return out
+}
+
 // secretEntries returns n distinct entries of the secrets key.
 func secretEntries(n int) []map[string]string {
 	out := make([]map[string]string, n)
@@ -124,6 +133,20 @@ func TestInvalidConfigurationIsRefusedBeforeAnyResource(t *testing.T) {
 		{"a secrets entry's field misspelt", "", map[string]string{ns + "secretArn": "", ns + "secrets": `[{"secretArn":"` + qaSecret + `"}]`}, ns + "secrets", `[{"secretArn":"` + qaSecret + `"}]`, `unknown field "secretArn"`},
 		{"secretKmsKeyArn together with secrets", "", map[string]string{ns + "secretArn": "", ns + "secrets": `[{"arn":"` + qaSecret + `"}]`, ns + "secretKmsKeyArn": "arn:aws:kms:us-east-1:000000000000:key/00000000-0000-4000-8000-000000000000"}, ns + "secretKmsKeyArn", `"arn:aws:kms:us-east-1:000000000000:key/00000000-0000-4000-8000-000000000000"`, "set kmsKeyArn on the entry"},
 		{"secretArn naming a secret that secrets does not list", "", map[string]string{ns + "secrets": `[{"arn":"arn:aws:secretsmanager:us-east-1:000000000000:secret:reporting-AbCdEf"}]`}, ns + "secretArn", `"` + qaSecret + `"`, "is not in secrets"},
+		{"an endpoint name with an underscore", "", map[string]string{ns + "endpoints": `[{"name":"qa_reporting","targetRole":"READ_ONLY"}]`}, ns + "endpoints.name", `"qa_reporting"`, "must be a proxy endpoint name"},
+		{"an endpoint name longer than RDS allows", "", map[string]string{ns + "endpoints": `[{"name":"` + strings.Repeat("a", 64) + `","targetRole":"READ_ONLY"}]`}, ns + "endpoints.name", `"` + strings.Repeat("a", 64) + `"`, "at most 63 characters"},
+		{"an endpoint without a name", "", map[string]string{ns + "endpoints": `[{"targetRole":"READ_ONLY"}]`}, ns + "endpoints.name", "(not set)", "must be a proxy endpoint name"},
+		{"an endpoint named as the proxy", "", map[string]string{ns + "endpoints": `[{"name":"acmecorp-qa-rds-proxy","targetRole":"READ_WRITE"}]`}, ns + "endpoints.name", `"acmecorp-qa-rds-proxy"`, "is the proxy's own name"},
+		{"an endpoint named as the reader endpoint", "", map[string]string{ns + "readerEndpoint": "true", ns + "endpoints": `[{"name":"acmecorp-qa-rds-proxy-reader","targetRole":"READ_ONLY"}]`}, ns + "endpoints.name", `"acmecorp-qa-rds-proxy-reader"`, "is the reader endpoint's name"},
+		{"an endpoint name listed twice", "", map[string]string{ns + "endpoints": `[{"name":"reporting","targetRole":"READ_ONLY"},{"name":"reporting","targetRole":"READ_WRITE"}]`}, ns + "endpoints.name", `"reporting"`, "is listed twice"},
+		{"an endpoint without a target role", "", map[string]string{ns + "endpoints": `[{"name":"reporting"}]`}, ns + "endpoints.targetRole", "(not set)", "must be READ_WRITE (the writer) or READ_ONLY (the readers)"},
+		{"an endpoint target role in CloudWatch's spelling", "", map[string]string{ns + "endpoints": `[{"name":"reporting","targetRole":"READWRITE"}]`}, ns + "endpoints.targetRole", `"READWRITE"`, "must be READ_WRITE (the writer) or READ_ONLY (the readers)"},
+		{"an endpoint subnet malformed", "", map[string]string{ns + "endpoints": `[{"name":"reporting","targetRole":"READ_ONLY","subnetIds":["subnet-XYZ"]}]`}, ns + "endpoints.subnetIds", `"subnet-XYZ"`, "must be a subnet ID"},
+		{"an endpoint security group listed twice", "", map[string]string{ns + "endpoints": `[{"name":"reporting","targetRole":"READ_ONLY","securityGroupIds":["sg-0123456789abcdef5","sg-0123456789abcdef5"]}]`}, ns + "endpoints.securityGroupIds", `"sg-0123456789abcdef5"`, "is listed twice"},
+		{"an endpoint security group malformed", "", map[string]string{ns + "endpoints": `[{"name":"reporting","targetRole":"READ_ONLY","securityGroupIds":["sg-1"]}]`}, ns + "endpoints.securityGroupIds", `"sg-1"`, "must be a security group ID"},
+		{"more endpoints than a proxy may have", "", map[string]string{ns + "endpoints": mustJSON(t, endpointEntries(21))}, ns + "endpoints", "21 endpoints", "must be at most 20 together with readerEndpoint"},
+		{"twenty endpoints and the reader endpoint exceed the quota", "", map[string]string{ns + "readerEndpoint": "true", ns + "endpoints": mustJSON(t, endpointEntries(20))}, ns + "endpoints", "20 endpoints", "must be at most 20 together with readerEndpoint"},
+		{"an endpoint field misspelt", "", map[string]string{ns + "endpoints": `[{"name":"reporting","role":"READ_ONLY"}]`}, ns + "endpoints", `[{"name":"reporting","role":"READ_ONLY"}]`, `unknown field "role"`},
 		{"roleArn given as a role name", "", map[string]string{ns + "roleArn": "platform-rds-proxy"}, ns + "roleArn", `"platform-rds-proxy"`, "must be the full ARN of an IAM role"},
 		{"roleArn in another partition", "", map[string]string{ns + "roleArn": "arn:aws-us-gov:iam::000000000000:role/rds-proxy"}, ns + "roleArn", `"arn:aws-us-gov:iam::000000000000:role/rds-proxy"`, "is in partition aws-us-gov, but aws:region us-east-1 is in partition aws"},
 		{"roleArn together with rolePath", "", map[string]string{ns + "roleArn": "arn:aws:iam::000000000000:role/rds-proxy", ns + "rolePath": "/platform/"}, ns + "rolePath", `"/platform/"`, "cannot apply with roleArn"},

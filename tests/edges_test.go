@@ -3,6 +3,7 @@ package tests
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -134,6 +135,51 @@ func TestValidEdgeConfigurationsAreAccepted(t *testing.T) {
 		{"two hundred secrets fill the quota exactly", map[string]string{ns + "secretArn": "", ns + "secrets": mustJSON(t, secretEntries(200))}, func(t *testing.T, p *plan.Plan) {
 			if n := len(get(t, p, typeProxy, "acmecorp-qa-rds-proxy").Inputs["auths"].([]any)); n != 200 {
 				t.Errorf("%d auths, want 200", n)
+			}
+		}},
+		{"endpoints: each a proxy endpoint of its role in the proxy's subnets and group, replaced with the proxy, published in SSM and in the outputs", map[string]string{
+			ns + "endpoints": `[{"name":"qa-reporting","targetRole":"READ_ONLY"},{"name":"qa-migrations","targetRole":"READ_WRITE"}]`,
+		}, func(t *testing.T, p *plan.Plan) {
+			px := plan.Ref(typeProxy, "acmecorp-qa-rds-proxy")
+			for _, tc := range []struct{ name, role string }{{"qa-reporting", "READ_ONLY"}, {"qa-migrations", "READ_WRITE"}} {
+				ep := get(t, p, typeProxyEndpoint, tc.name)
+				want := obj{
+					"dbProxyEndpointName": tc.name, "dbProxyName": "acmecorp-qa-rds-proxy", "targetRole": tc.role,
+					"vpcSubnetIds":        []any{"subnet-0123456789abcdef1", "subnet-0123456789abcdef2"},
+					"vpcSecurityGroupIds": []any{ph(typeSecurityGroup, "acmecorp-qa-rds-proxy-sg", "id")},
+				}
+				for k, w := range want {
+					if g := ep.Inputs[k]; mustJSON(t, g) != mustJSON(t, w) {
+						t.Errorf("%s %s = %v, want %v", tc.name, k, g, w)
+					}
+				}
+				if !ep.DeleteBeforeReplace || fmt.Sprint(ep.ReplaceWith) != fmt.Sprint([]string{px}) || !slices.Contains(ep.DependsOn, px) {
+					t.Errorf("%s: deleteBeforeReplace %v, replaceWith %v, dependsOn %v; want it to follow the proxy", tc.name, ep.DeleteBeforeReplace, ep.ReplaceWith, ep.DependsOn)
+				}
+				param := get(t, p, typeParameter, tc.name+"-endpoint")
+				if param.Inputs["name"] != "/acmecorp/qa/rds-proxy/endpoints/"+tc.name || param.Inputs["value"] != ph(typeProxyEndpoint, tc.name, "endpoint") {
+					t.Errorf("%s parameter inputs = %v", tc.name, param.Inputs)
+				}
+			}
+			want := map[string]any{"qa-migrations": ph(typeProxyEndpoint, "qa-migrations", "endpoint"), "qa-reporting": ph(typeProxyEndpoint, "qa-reporting", "endpoint")}
+			if g := p.Outputs["endpoints"]; mustJSON(t, g) != mustJSON(t, want) {
+				t.Errorf("endpoints output = %v, want %v", g, want)
+			}
+		}},
+		{"an endpoint in subnets and security groups of its own, for clients of another VPC", map[string]string{
+			ns + "endpoints": `[{"name":"qa-analytics","targetRole":"READ_ONLY","subnetIds":["subnet-0123456789abcdef6","subnet-0123456789abcdef5"],"securityGroupIds":["sg-0123456789abcdef5"]}]`,
+		}, func(t *testing.T, p *plan.Plan) {
+			ep := get(t, p, typeProxyEndpoint, "qa-analytics")
+			if g := mustJSON(t, ep.Inputs["vpcSubnetIds"]); g != `["subnet-0123456789abcdef5","subnet-0123456789abcdef6"]` {
+				t.Errorf("subnets = %s", g)
+			}
+			if g := mustJSON(t, ep.Inputs["vpcSecurityGroupIds"]); g != `["sg-0123456789abcdef5"]` {
+				t.Errorf("security groups = %s", g)
+			}
+		}},
+		{"nineteen endpoints and the reader endpoint fill the quota exactly", map[string]string{ns + "readerEndpoint": "true", ns + "endpoints": mustJSON(t, endpointEntries(19))}, func(t *testing.T, p *plan.Plan) {
+			if n := len(p.OfType(typeProxyEndpoint)); n != 20 {
+				t.Errorf("%d proxy endpoints, want 20", n)
 			}
 		}},
 		{"an existing role: the proxy assumes it, and the program creates no role and no policy", map[string]string{ns + "roleArn": "arn:aws:iam::000000000000:role/platform/rds-proxy"}, func(t *testing.T, p *plan.Plan) {
