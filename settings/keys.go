@@ -56,7 +56,7 @@ const (
 // Fields of an entry of the secrets list.
 const (
 	secretArn                    = "arn"
-	secretKmsKeyArn              = "kmsKeyArn"
+	secretKmsKeyArn              = "kmsKeyArn" //nolint:gosec // G101: a config field's name, not a credential
 	secretIAMAuth                = "iamAuth"
 	secretClientPasswordAuthType = "clientPasswordAuthType"
 )
