@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/rds"
@@ -108,8 +109,8 @@ type Request struct {
 	// AppSecretArn is the secret the services read, the one the cutover
 	// writes.
 	AppSecretArn string
-	// ProxySecretArn is the secret the proxy reads its credentials from.
-	ProxySecretArn string
+	// ProxySecretArns are the secrets the proxy reads its credentials from.
+	ProxySecretArns []string
 	// AllowRotation lets cutover proxy proceed on a rotated application
 	// secret that the proxy does not read.
 	AllowRotation bool
@@ -165,9 +166,9 @@ func Check(req Request, facts Facts) (Resolved, error) {
 			"fails after the database password has already changed"
 		alternative := fmt.Sprintf("give the services a secret of their own that is not rotated (rds-proxy:appSecretArn), "+
 			"or have them read the proxy endpoint from the SSM parameter %s", req.EndpointParameterName)
-		if req.AppSecretArn == req.ProxySecretArn {
+		if slices.Contains(req.ProxySecretArns, req.AppSecretArn) {
 			return Resolved{}, fmt.Errorf("cutover proxy refused: %s is rotated, and it is both the secret the services read and the one "+
-				"the proxy reads (rds-proxy:secretArn). Pointing it at the proxy breaks its rotation: %s; the proxy, "+
+				"the proxy reads (rds-proxy:secretArn or secrets). Pointing it at the proxy breaks its rotation: %s; the proxy, "+
 				"reading the same secret, then opens no new backend connections. rds-proxy:cutoverAllowRotation cannot "+
 				"lift this. Keep the rotated secret pointing at the cluster, and %s", req.AppSecretArn, why, alternative)
 		}

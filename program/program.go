@@ -54,6 +54,9 @@ const (
 	// OutputReaderEndpointParameterName is the SSM parameter holding the
 	// read-only endpoint; set only with readerEndpoint.
 	OutputReaderEndpointParameterName = "readerEndpointParameterName"
+	// OutputEndpoints maps the name of each additional endpoint to its
+	// hostname; set only with endpoints.
+	OutputEndpoints = "endpoints"
 )
 
 // Run loads and validates the stack configuration, registers every resource
@@ -116,7 +119,7 @@ func Build(ctx *pulumi.Context, cfg *settings.Config) (pulumi.Map, error) {
 		if resolved, err = cutover.Check(cutover.Request{
 			Mode:                  cfg.Cutover,
 			AppSecretArn:          cfg.AppSecretArn,
-			ProxySecretArn:        cfg.SecretArn,
+			ProxySecretArns:       cfg.SecretArns(),
 			AllowRotation:         cfg.CutoverAllowRotation,
 			EndpointParameterName: cfg.EndpointParameterName,
 			RecordParameterName:   cfg.DirectHostParameterName(),
@@ -149,30 +152,21 @@ func Build(ctx *pulumi.Context, cfg *settings.Config) (pulumi.Map, error) {
 		return nil, fmt.Errorf("network: %w", err)
 	}
 
-	access, err := secrets.NewProxyAccess(ctx, prefix, &secrets.Args{
-		RoleName:  cfg.RoleName(),
-		ProxyName: cfg.ProxyName(),
-		SecretArn: cfg.SecretArn,
-		KmsKeyArn: cfg.SecretKmsKeyArn,
-		Region:    cfg.Region,
-		Tags:      tags,
-	}, protect)
+	role, err := proxyRole(ctx, cfg, tags, protect)
 	if err != nil {
 		return nil, fmt.Errorf("secrets: %w", err)
 	}
 
 	px, err := proxy.New(ctx, prefix, &proxy.Args{
-		Name:                   cfg.ProxyName(),
-		Env:                    cfg.Env,
-		RoleArn:                access.RoleArn,
-		SubnetIDs:              cfg.SubnetIDs,
-		SecurityGroupID:        chain.ProxySecurityGroupID.ToStringOutput(),
-		SecretArn:              cfg.SecretArn,
-		IAMAuth:                cfg.IAMAuth,
-		ClientPasswordAuthType: cfg.ClientPasswordAuthType,
-		RequireTLS:             cfg.RequireTLS,
-		IdleClientTimeout:      cfg.IdleClientTimeout,
-		DebugLogging:           cfg.DebugLogging,
+		Name:              cfg.ProxyName(),
+		Env:               cfg.Env,
+		RoleArn:           role.arn,
+		SubnetIDs:         cfg.SubnetIDs,
+		SecurityGroupID:   chain.ProxySecurityGroupID.ToStringOutput(),
+		Auths:             auths(cfg),
+		RequireTLS:        cfg.RequireTLS,
+		IdleClientTimeout: cfg.IdleClientTimeout,
+		DebugLogging:      cfg.DebugLogging,
 		Pool: proxy.Pool{
 			MaxConnectionsPercent:     cfg.Pool.MaxConnectionsPercent,
 			MaxIdleConnectionsPercent: cfg.Pool.MaxIdleConnectionsPercent,
@@ -182,12 +176,14 @@ func Build(ctx *pulumi.Context, cfg *settings.Config) (pulumi.Map, error) {
 		EndpointParameterName:       cfg.EndpointParameterName,
 		ReaderEndpointName:          readerEndpointName(cfg),
 		ReaderEndpointParameterName: cfg.ReaderEndpointParameterName(),
+		Endpoints:                   endpoints(cfg),
 		LogGroupName:                cfg.LogGroupName(),
 		LogRetentionDays:            cfg.LogRetentionDays,
+		LogKmsKeyArn:                cfg.LogKmsKeyArn,
 		AdoptLogGroup:               cfg.Adopts(settings.AdoptLogGroup),
 		AdoptEndpointParameter:      cfg.Adopts(settings.AdoptEndpointParameter),
 		Tags:                        tags,
-		ProxyDependsOn:              []pulumi.Resource{access.Policy},
+		ProxyDependsOn:              role.dependsOn,
 		TargetDependsOn:             []pulumi.Resource{chain.ClusterIngress, chain.ProxyEgress},
 	}, protect)
 	if err != nil {
@@ -199,7 +195,7 @@ func Build(ctx *pulumi.Context, cfg *settings.Config) (pulumi.Map, error) {
 		OutputProxyArn:              px.Arn,
 		OutputProxyEndpoint:         px.Endpoint,
 		OutputProxySecurityGroupID:  chain.ProxySecurityGroupID,
-		OutputRoleArn:               access.RoleArn,
+		OutputRoleArn:               role.arn,
 		OutputTargetGroupName:       px.TargetGroupName,
 		OutputEndpointParameterName: px.EndpointParameterName,
 		OutputProxyPort:             pulumi.Int(proxy.Port),
@@ -236,6 +232,13 @@ func Build(ctx *pulumi.Context, cfg *settings.Config) (pulumi.Map, error) {
 		outputs[OutputReaderEndpoint] = px.Reader.Endpoint
 		outputs[OutputReaderEndpointParameterName] = px.Reader.ParameterName
 	}
+	if len(px.Endpoints) > 0 {
+		hosts := pulumi.StringMap{}
+		for name, ep := range px.Endpoints {
+			hosts[name] = ep.Endpoint
+		}
+		outputs[OutputEndpoints] = hosts
+	}
 
 	if cfg.Cutover != cutover.Off {
 		cut, err := cutover.New(ctx, prefix, &cutover.Args{
@@ -255,4 +258,59 @@ func Build(ctx *pulumi.Context, cfg *settings.Config) (pulumi.Map, error) {
 		outputs[OutputDirectHostParameterName] = cut.DirectHostParameterName
 	}
 	return outputs, nil
+}
+
+// role is the role the proxy assumes, and what the proxy must wait for.
+type role struct {
+	arn       pulumi.StringInput
+	dependsOn []pulumi.Resource
+}
+
+// proxyRole is the existing role roleArn names, used as it is, or the role
+// and read policy the program creates (secrets.ProxyAccess), which the proxy
+// waits for.
+func proxyRole(ctx *pulumi.Context, cfg *settings.Config, tags map[string]string, protect pulumi.ResourceOption) (role, error) {
+	if cfg.RoleArn != "" {
+		return role{arn: pulumi.String(cfg.RoleArn)}, nil
+	}
+	access, err := secrets.NewProxyAccess(ctx, cfg.Prefix(), &secrets.Args{
+		RoleName:               cfg.RoleName(),
+		RolePath:               cfg.RolePath,
+		PermissionsBoundaryArn: cfg.RoleBoundaryArn,
+		ProxyName:              cfg.ProxyName(),
+		SecretArns:             cfg.SecretArns(),
+		KmsKeyArns:             cfg.SecretKmsKeyArns(),
+		Region:                 cfg.Region,
+		Tags:                   tags,
+	}, protect)
+	if err != nil {
+		return role{}, err
+	}
+	return role{arn: access.RoleArn, dependsOn: []pulumi.Resource{access.Policy}}, nil
+}
+
+// auths are the proxy's secrets, sorted by ARN, as the proxy takes them.
+func auths(cfg *settings.Config) []proxy.Auth {
+	secrets := cfg.ProxySecrets()
+	out := make([]proxy.Auth, len(secrets))
+	for i, s := range secrets {
+		out[i] = proxy.Auth{SecretArn: s.Arn, IAMAuth: s.IAMAuth, ClientPasswordAuthType: s.ClientPasswordAuthType}
+	}
+	return out
+}
+
+// endpoints are the additional endpoints, sorted by name, each published
+// under /<org>/<env>/rds-proxy/endpoints/<name>.
+func endpoints(cfg *settings.Config) []proxy.EndpointArgs {
+	out := make([]proxy.EndpointArgs, len(cfg.Endpoints))
+	for i, e := range cfg.Endpoints {
+		out[i] = proxy.EndpointArgs{
+			Name:             e.Name,
+			TargetRole:       e.TargetRole,
+			SubnetIDs:        e.SubnetIDs,
+			SecurityGroupIDs: e.SecurityGroupIDs,
+			ParameterName:    cfg.EndpointParameterNameOf(e.Name),
+		}
+	}
+	return out
 }

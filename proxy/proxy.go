@@ -1,12 +1,13 @@
 // Package proxy owns the RDS proxy itself: the proxy, its log group, its
 // default target group with the pool settings, the Aurora cluster registered
 // as its target, the SSM parameter that publishes its endpoint to services,
-// and, when asked for, a read-only endpoint for the cluster's readers with
-// its own SSM parameter.
+// and, when asked for, a read-only endpoint for the cluster's readers and
+// further named endpoints, each with its own SSM parameter.
 package proxy
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/rds"
@@ -52,6 +53,32 @@ type Pool struct {
 	ConnectionBorrowTimeout int
 }
 
+// Auth is one database user's secret the proxy reads, and how clients
+// authenticate as that user.
+type Auth struct {
+	// SecretArn is the database credentials secret.
+	SecretArn string
+	// IAMAuth is DISABLED or REQUIRED.
+	IAMAuth string
+	// ClientPasswordAuthType is POSTGRES_SCRAM_SHA_256 or POSTGRES_MD5.
+	ClientPasswordAuthType string
+}
+
+// EndpointArgs configures an additional proxy endpoint.
+type EndpointArgs struct {
+	// Name is the endpoint's name.
+	Name string
+	// TargetRole is READ_WRITE or READ_ONLY.
+	TargetRole string
+	// SubnetIDs are the endpoint's subnets; none means the proxy's.
+	SubnetIDs []string
+	// SecurityGroupIDs are the endpoint's security groups; none means the
+	// proxy security group.
+	SecurityGroupIDs []string
+	// ParameterName is the SSM parameter that publishes the endpoint.
+	ParameterName string
+}
+
 // Args configures a Proxy.
 type Args struct {
 	// Name is the proxy's name; the default target group and the target
@@ -65,12 +92,9 @@ type Args struct {
 	SubnetIDs []string
 	// SecurityGroupID is the proxy security group.
 	SecurityGroupID pulumi.StringInput
-	// SecretArn is the database credentials secret.
-	SecretArn string
-	// IAMAuth is DISABLED or REQUIRED.
-	IAMAuth string
-	// ClientPasswordAuthType is POSTGRES_SCRAM_SHA_256 or POSTGRES_MD5.
-	ClientPasswordAuthType string
+	// Auths are the database users' secrets the proxy reads, in the order
+	// the proxy lists them (sorted by secret ARN).
+	Auths []Auth
 	// RequireTLS makes the proxy refuse connections without TLS.
 	RequireTLS bool
 	// IdleClientTimeout is in seconds.
@@ -88,11 +112,17 @@ type Args struct {
 	// ReaderEndpointParameterName is the SSM parameter that publishes the
 	// reader endpoint.
 	ReaderEndpointParameterName string
+	// Endpoints are the additional endpoints, each with its SSM parameter.
+	Endpoints []EndpointArgs
 	// LogGroupName is the log group RDS Proxy writes to,
 	// /aws/rds/proxy/<Name>.
 	LogGroupName string
 	// LogRetentionDays is how long the log group keeps the proxy's logs.
 	LogRetentionDays int
+	// LogKmsKeyArn is the KMS key that encrypts the log group, or "" for
+	// CloudWatch Logs' own encryption. Its key policy must let CloudWatch
+	// Logs use it (docs/aws-facts.md).
+	LogKmsKeyArn string
 	// AdoptLogGroup imports the log group, which already exists, instead
 	// of creating it.
 	AdoptLogGroup bool
@@ -126,7 +156,9 @@ type Proxy struct {
 	// LogGroupName is the proxy's log group.
 	LogGroupName pulumi.StringOutput
 	// Reader is the read-only endpoint; nil when none was asked for.
-	Reader *Reader
+	Reader *Endpoint
+	// Endpoints are the additional endpoints by name.
+	Endpoints map[string]*Endpoint
 }
 
 // New registers the proxy and everything that belongs to it.
@@ -144,6 +176,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	logs, err := cloudwatch.NewLogGroup(ctx, args.Name+"-logs", &cloudwatch.LogGroupArgs{
 		Name:            pulumi.String(args.LogGroupName),
 		RetentionInDays: pulumi.Int(args.LogRetentionDays),
+		KmsKeyId:        optional(args.LogKmsKeyArn),
 		Tags:            tags,
 	}, parent, adopt(args.AdoptLogGroup, args.LogGroupName))
 	if err != nil {
@@ -152,19 +185,10 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	proxyDeps := append(append([]pulumi.Resource{}, args.ProxyDependsOn...), logs)
 
 	px, err := rds.NewProxy(ctx, args.Name, &rds.ProxyArgs{
-		Name:         pulumi.String(args.Name),
-		EngineFamily: pulumi.String(EngineFamily),
-		RoleArn:      args.RoleArn,
-		Auths: rds.ProxyAuthArray{rds.ProxyAuthArgs{
-			AuthScheme:  pulumi.String("SECRETS"),
-			Description: pulumi.String("Database credentials for " + args.Name),
-			SecretArn:   pulumi.String(args.SecretArn),
-			IamAuth:     pulumi.String(args.IAMAuth),
-			// For PostgreSQL AWS defaults to SCRAM-SHA-256, which drivers
-			// built on libpq before 10 cannot speak; the choice is
-			// explicit so that the plan shows it.
-			ClientPasswordAuthType: pulumi.String(args.ClientPasswordAuthType),
-		}},
+		Name:                pulumi.String(args.Name),
+		EngineFamily:        pulumi.String(EngineFamily),
+		RoleArn:             args.RoleArn,
+		Auths:               auths(args.Name, args.Auths),
 		VpcSubnetIds:        pulumi.ToStringArray(args.SubnetIDs),
 		VpcSecurityGroupIds: pulumi.StringArray{args.SecurityGroupID},
 		RequireTls:          pulumi.Bool(args.RequireTLS),
@@ -233,11 +257,50 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		"logGroupName":          logs.Name,
 	}
 	if args.ReaderEndpointName != "" {
-		if p.Reader, err = newReader(ctx, px, args, parent); err != nil {
+		if p.Reader, err = newEndpoint(ctx, px, endpointSpec{
+			name:             args.ReaderEndpointName,
+			targetRole:       ReaderTargetRole,
+			subnetIDs:        pulumi.ToStringArray(args.SubnetIDs),
+			securityGroupIDs: pulumi.StringArray{args.SecurityGroupID},
+			parameterName:    args.ReaderEndpointParameterName,
+			description:      fmt.Sprintf("Use this as the read-only DB_HOST, with port %d, for %s services: it reaches the cluster's readers", Port, args.Env),
+			what:             "reader endpoint",
+			tags:             args.Tags,
+		}, parent); err != nil {
 			return nil, err
 		}
 		outputs["readerEndpoint"] = p.Reader.Endpoint
 		outputs["readerEndpointParameterName"] = p.Reader.ParameterName
+	}
+	if len(args.Endpoints) > 0 {
+		p.Endpoints = make(map[string]*Endpoint, len(args.Endpoints))
+		hosts := pulumi.StringMap{}
+		for _, e := range args.Endpoints {
+			spec := endpointSpec{
+				name:             e.Name,
+				targetRole:       e.TargetRole,
+				subnetIDs:        pulumi.ToStringArray(e.SubnetIDs),
+				securityGroupIDs: pulumi.ToStringArray(e.SecurityGroupIDs),
+				parameterName:    e.ParameterName,
+				description: fmt.Sprintf("Use this as DB_HOST, with port %d, for %s services that connect through the proxy endpoint %s (%s)",
+					Port, args.Env, e.Name, e.TargetRole),
+				what: "endpoint",
+				tags: args.Tags,
+			}
+			if len(e.SubnetIDs) == 0 {
+				spec.subnetIDs = pulumi.ToStringArray(args.SubnetIDs)
+			}
+			if len(e.SecurityGroupIDs) == 0 {
+				spec.securityGroupIDs = pulumi.StringArray{args.SecurityGroupID}
+			}
+			ep, err := newEndpoint(ctx, px, spec, parent)
+			if err != nil {
+				return nil, err
+			}
+			p.Endpoints[e.Name] = ep
+			hosts[e.Name] = ep.Endpoint
+		}
+		outputs["endpoints"] = hosts
 	}
 
 	p.Name = px.Name
@@ -252,17 +315,29 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	return p, nil
 }
 
-// Reader is the proxy's read-only endpoint and the SSM parameter that
-// publishes it.
-type Reader struct {
-	// Endpoint is the hostname of the read-only endpoint.
+// Endpoint is a proxy endpoint besides the default one, and the SSM
+// parameter that publishes it.
+type Endpoint struct {
+	// Endpoint is the endpoint's hostname.
 	Endpoint pulumi.StringOutput
 	// ParameterName is the SSM parameter holding Endpoint.
 	ParameterName pulumi.StringOutput
 }
 
-// newReader registers the READ_ONLY endpoint of px in the proxy's subnets
-// and security group, and its SSM parameter.
+// endpointSpec is what newEndpoint registers.
+type endpointSpec struct {
+	name, targetRole string
+	subnetIDs        pulumi.StringArray
+	securityGroupIDs pulumi.StringArray
+	parameterName    string
+	// description is the SSM parameter's.
+	description string
+	// what names the endpoint in errors.
+	what string
+	tags map[string]string
+}
+
+// newEndpoint registers an endpoint of px and its SSM parameter.
 //
 // The endpoint belongs to the proxy: AWS deletes it together with the proxy
 // (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/rds-proxy-endpoints.html).
@@ -276,29 +351,75 @@ type Reader struct {
 //     not do this: it reacts to the endpoint's own inputs only;
 //   - pulumi.DeleteBeforeReplace, because the name is fixed: a new endpoint
 //     cannot take the name while the old one holds it.
-func newReader(ctx *pulumi.Context, px *rds.Proxy, args *Args, parent pulumi.ResourceOption) (*Reader, error) {
-	ep, err := rds.NewProxyEndpoint(ctx, args.ReaderEndpointName, &rds.ProxyEndpointArgs{
-		DbProxyEndpointName: pulumi.String(args.ReaderEndpointName),
+func newEndpoint(ctx *pulumi.Context, px *rds.Proxy, spec endpointSpec, parent pulumi.ResourceOption) (*Endpoint, error) {
+	ep, err := rds.NewProxyEndpoint(ctx, spec.name, &rds.ProxyEndpointArgs{
+		DbProxyEndpointName: pulumi.String(spec.name),
 		DbProxyName:         px.Name,
-		TargetRole:          pulumi.String(ReaderTargetRole),
-		VpcSubnetIds:        pulumi.ToStringArray(args.SubnetIDs),
-		VpcSecurityGroupIds: pulumi.StringArray{args.SecurityGroupID},
-		Tags:                pulumi.ToStringMap(args.Tags),
+		TargetRole:          pulumi.String(spec.targetRole),
+		VpcSubnetIds:        spec.subnetIDs,
+		VpcSecurityGroupIds: spec.securityGroupIDs,
+		Tags:                pulumi.ToStringMap(spec.tags),
 	}, parent, pulumi.ReplaceWith([]pulumi.Resource{px}), pulumi.DeleteBeforeReplace(true))
 	if err != nil {
-		return nil, fmt.Errorf("reader endpoint %s: %w", args.ReaderEndpointName, err)
+		return nil, fmt.Errorf("%s %s: %w", spec.what, spec.name, err)
 	}
-	param, err := ssm.NewParameter(ctx, args.ReaderEndpointName+"-endpoint", &ssm.ParameterArgs{
-		Name:        pulumi.String(args.ReaderEndpointParameterName),
+	param, err := ssm.NewParameter(ctx, spec.name+"-endpoint", &ssm.ParameterArgs{
+		Name:        pulumi.String(spec.parameterName),
 		Type:        pulumi.String("String"),
 		Value:       ep.Endpoint,
-		Description: pulumi.String(fmt.Sprintf("Use this as the read-only DB_HOST, with port %d, for %s services: it reaches the cluster's readers", Port, args.Env)),
-		Tags:        pulumi.ToStringMap(args.Tags),
+		Description: pulumi.String(spec.description),
+		Tags:        pulumi.ToStringMap(spec.tags),
 	}, parent)
 	if err != nil {
-		return nil, fmt.Errorf("reader endpoint parameter %s: %w", args.ReaderEndpointParameterName, err)
+		return nil, fmt.Errorf("%s parameter %s: %w", spec.what, spec.parameterName, err)
 	}
-	return &Reader{Endpoint: ep.Endpoint, ParameterName: param.Name}, nil
+	return &Endpoint{Endpoint: ep.Endpoint, ParameterName: param.Name}, nil
+}
+
+// auths are the proxy's auth entries, one per secret, in the order given.
+// For PostgreSQL AWS defaults to SCRAM-SHA-256, which drivers built on libpq
+// before 10 cannot speak; the choice is explicit so that the plan shows it.
+// A single secret's description names the proxy only; with several, each
+// also names its secret.
+func auths(proxyName string, in []Auth) rds.ProxyAuthArray {
+	out := make(rds.ProxyAuthArray, len(in))
+	for i, a := range in {
+		desc := "Database credentials for " + proxyName
+		if len(in) > 1 {
+			desc = "Database credentials in secret " + secretName(a.SecretArn) + " for " + proxyName
+		}
+		out[i] = rds.ProxyAuthArgs{
+			AuthScheme:             pulumi.String("SECRETS"),
+			Description:            pulumi.String(desc),
+			SecretArn:              pulumi.String(a.SecretArn),
+			IamAuth:                pulumi.String(a.IAMAuth),
+			ClientPasswordAuthType: pulumi.String(a.ClientPasswordAuthType),
+		}
+	}
+	return out
+}
+
+// secretName is the name in a secret's full ARN, without the six random
+// characters Secrets Manager appends: acmecorp/qa/aurora for
+// arn:aws:secretsmanager:us-east-1:000000000000:secret:acmecorp/qa/aurora-AbCdEf.
+func secretName(arn string) string {
+	_, name, ok := strings.Cut(arn, ":secret:")
+	if !ok {
+		return arn
+	}
+	if i := strings.LastIndex(name, "-"); i > 0 {
+		return name[:i]
+	}
+	return name
+}
+
+// optional is s as an input, or no input at all when s is "", so that an
+// unset key leaves the plan as it was.
+func optional(s string) pulumi.StringPtrInput {
+	if s == "" {
+		return nil
+	}
+	return pulumi.String(s)
 }
 
 // adopt is the option that takes over an existing resource whose ID is id

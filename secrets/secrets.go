@@ -3,8 +3,8 @@
 // back.
 //
 // ProxyAccess is the IAM role RDS Proxy assumes and the inline policy that
-// lets it read exactly the credentials secret (and decrypt it, when a
-// customer-managed key encrypts it). Rewrite, Current and the record
+// lets it read exactly the credentials secrets (and decrypt them, when
+// customer-managed keys encrypt them). Rewrite, Current and the record
 // functions (endpoint.go) are the pure rewrite of the application secret's
 // "host" and "port", and of the record the rollback restores, which the
 // cutover component (package cutover) applies at deploy time.
@@ -25,12 +25,19 @@ const ComponentType = "rds-proxy:secrets:ProxyAccess"
 type Args struct {
 	// RoleName is the physical name of the IAM role.
 	RoleName string
+	// RolePath is the role's IAM path; "" leaves IAM's default, /.
+	RolePath string
+	// PermissionsBoundaryArn is the managed policy that bounds the role's
+	// permissions, or "" for none.
+	PermissionsBoundaryArn string
 	// ProxyName is the proxy that assumes the role; it appears in descriptions.
 	ProxyName string
-	// SecretArn is the full ARN of the database credentials secret.
-	SecretArn string
-	// KmsKeyArn is the customer-managed key that encrypts the secret, or "".
-	KmsKeyArn string
+	// SecretArns are the full ARNs of the database credentials secrets,
+	// one per database user, sorted.
+	SecretArns []string
+	// KmsKeyArns are the customer-managed keys that encrypt them, sorted;
+	// none when AWS-managed keys do.
+	KmsKeyArns []string
 	// Region is the secret's region; it scopes kms:ViaService.
 	Region string
 	// Tags go on the role.
@@ -54,7 +61,7 @@ func NewProxyAccess(ctx *pulumi.Context, name string, args *Args, opts ...pulumi
 	if err != nil {
 		return nil, err
 	}
-	policy, err := SecretReadPolicy(args.SecretArn, args.KmsKeyArn, args.Region)
+	policy, err := SecretReadPolicy(args.SecretArns, args.KmsKeyArns, args.Region)
 	if err != nil {
 		return nil, err
 	}
@@ -69,7 +76,11 @@ func NewProxyAccess(ctx *pulumi.Context, name string, args *Args, opts ...pulumi
 		Name:             pulumi.String(args.RoleName),
 		Description:      pulumi.String("Assumed by RDS Proxy " + args.ProxyName + " to read its database credentials"),
 		AssumeRolePolicy: pulumi.String(trust),
-		Tags:             pulumi.ToStringMap(args.Tags),
+		// Left unset when not configured, so that a stack without them
+		// plans exactly as before.
+		Path:                optional(args.RolePath),
+		PermissionsBoundary: optional(args.PermissionsBoundaryArn),
+		Tags:                pulumi.ToStringMap(args.Tags),
 	}, parent)
 	if err != nil {
 		return nil, fmt.Errorf("proxy role: %w", err)
@@ -89,6 +100,14 @@ func NewProxyAccess(ctx *pulumi.Context, name string, args *Args, opts ...pulumi
 		return nil, fmt.Errorf("register proxy access outputs: %w", err)
 	}
 	return a, nil
+}
+
+// optional is s as an input, or no input at all when s is "".
+func optional(s string) pulumi.StringPtrInput {
+	if s == "" {
+		return nil
+	}
+	return pulumi.String(s)
 }
 
 // Document is an IAM policy document.
@@ -131,28 +150,29 @@ func TrustPolicy() (string, error) {
 }
 
 // SecretReadPolicy allows secretsmanager:GetSecretValue on exactly
-// secretArn and, when kmsKeyArn is set, kms:Decrypt on exactly that key and
-// only through Secrets Manager in region
+// secretArns and, when kmsKeyArns are given, kms:Decrypt on exactly those
+// keys and only through Secrets Manager in region
 // (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service).
+// The lists go into the policy in the order given: the caller sorts them.
 // The service's endpoint name ends in amazonaws.com in the aws and
 // aws-us-gov partitions, the only ones settings accepts; in aws-cn it would
 // end in amazonaws.com.cn.
-func SecretReadPolicy(secretArn, kmsKeyArn, region string) (string, error) {
+func SecretReadPolicy(secretArns, kmsKeyArns []string, region string) (string, error) {
 	doc := Document{
 		Version: policyVersion,
 		Statement: []Statement{{
 			Sid:      "ReadDatabaseSecret",
 			Effect:   "Allow",
 			Action:   []string{"secretsmanager:GetSecretValue"},
-			Resource: []string{secretArn},
+			Resource: secretArns,
 		}},
 	}
-	if kmsKeyArn != "" {
+	if len(kmsKeyArns) > 0 {
 		doc.Statement = append(doc.Statement, Statement{
 			Sid:      "DecryptDatabaseSecret",
 			Effect:   "Allow",
 			Action:   []string{"kms:Decrypt"},
-			Resource: []string{kmsKeyArn},
+			Resource: kmsKeyArns,
 			Condition: map[string]map[string]string{
 				"StringEquals": {"kms:ViaService": "secretsmanager." + region + ".amazonaws.com"},
 			},

@@ -1,6 +1,7 @@
 package settings
 
 import (
+	"cmp"
 	"path"
 	"slices"
 
@@ -62,6 +63,12 @@ func (c *Config) ReaderEndpointParameterName() string {
 	return "/" + c.Org + "/" + c.Env + "/rds-proxy/reader-endpoint"
 }
 
+// EndpointParameterNameOf is the SSM parameter that publishes the
+// additional endpoint name.
+func (c *Config) EndpointParameterNameOf(name string) string {
+	return "/" + c.Org + "/" + c.Env + "/rds-proxy/endpoints/" + name
+}
+
 // LogGroupName is the log group RDS Proxy writes the proxy's logs to.
 func (c *Config) LogGroupName() string { return "/aws/rds/proxy/" + c.ProxyName() }
 
@@ -78,6 +85,45 @@ func (c *Config) Budget() budget.Budget {
 		n, _ = budget.DefaultMaxConnections(c.InstanceClass)
 	}
 	return budget.New(n, c.Pool.MaxConnectionsPercent)
+}
+
+// ProxySecrets are the secrets the proxy reads, sorted by ARN: the secrets
+// key's entries, their iamAuth and clientPasswordAuthType defaulting to
+// those keys; or, without it, the one secret of secretArn,
+// secretKmsKeyArn, iamAuth and clientPasswordAuthType.
+func (c *Config) ProxySecrets() []Secret {
+	if len(c.SecretList) == 0 {
+		return []Secret{{Arn: c.SecretArn, KmsKeyArn: c.SecretKmsKeyArn, IAMAuth: c.IAMAuth, ClientPasswordAuthType: c.ClientPasswordAuthType}}
+	}
+	out := make([]Secret, len(c.SecretList))
+	for i, s := range c.SecretList {
+		s.IAMAuth = cmp.Or(s.IAMAuth, c.IAMAuth)
+		s.ClientPasswordAuthType = cmp.Or(s.ClientPasswordAuthType, c.ClientPasswordAuthType)
+		out[i] = s
+	}
+	return out
+}
+
+// SecretArns are the ARNs of ProxySecrets, sorted.
+func (c *Config) SecretArns() []string {
+	secrets := c.ProxySecrets()
+	out := make([]string, len(secrets))
+	for i, s := range secrets {
+		out[i] = s.Arn
+	}
+	return out
+}
+
+// SecretKmsKeyArns are the distinct KMS keys of ProxySecrets, sorted.
+func (c *Config) SecretKmsKeyArns() []string {
+	var out []string
+	for _, s := range c.ProxySecrets() {
+		if s.KmsKeyArn != "" && !slices.Contains(out, s.KmsKeyArn) {
+			out = append(out, s.KmsKeyArn)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // Adopts reports whether adopt lists what.

@@ -37,6 +37,28 @@ const (
 	KeyProtect                = "protect"
 	KeyLogRetentionDays       = "logRetentionDays"
 	KeyAdopt                  = "adopt"
+	KeyRoleArn                = "roleArn"
+	KeyRolePath               = "rolePath"
+	KeyRoleBoundaryArn        = "rolePermissionsBoundaryArn"
+	KeyLogKmsKeyArn           = "logKmsKeyArn"
+	KeySecrets                = "secrets"
+	KeyEndpoints              = "endpoints"
+)
+
+// Fields of an entry of the endpoints list.
+const (
+	endpointName             = "name"
+	endpointTargetRole       = "targetRole"
+	endpointSubnetIDs        = "subnetIds"
+	endpointSecurityGroupIDs = "securityGroupIds"
+)
+
+// Fields of an entry of the secrets list.
+const (
+	secretArn                    = "arn"
+	secretKmsKeyArn              = "kmsKeyArn" //nolint:gosec // G101: a config field's name, not a credential
+	secretIAMAuth                = "iamAuth"
+	secretClientPasswordAuthType = "clientPasswordAuthType"
 )
 
 // Fields of the pool object.
@@ -65,7 +87,7 @@ const (
 	TypeString  Type = "string"
 	TypeInteger Type = "integer"
 	TypeBoolean Type = "boolean"
-	// TypeList is a list of strings.
+	// TypeList is a list of strings, or of the Items type.
 	TypeList Type = "array"
 	// TypeObject is a map of strings (tags) or an object of Fields.
 	TypeObject Type = "object"
@@ -79,7 +101,8 @@ type Spec struct {
 	Type Type
 	// Default is what the program takes when a stack leaves the key unset,
 	// and what Pulumi.yaml declares: a string, an int, a bool, []string{}
-	// or map[string]any{}. It is nil for a Required key, for one whose
+	// or map[string]any{} ([]map[string]any{} for a list of objects). It
+	// is nil for a Required key, for one whose
 	// Unset depends on other keys, and for an object of Fields.
 	Default any
 	// Required keys have no default: every stack file sets them.
@@ -90,6 +113,17 @@ type Spec struct {
 	// Fields are the fields of an object key, each with its Default;
 	// fields a stack leaves out keep theirs.
 	Fields []Spec
+	// Items is the type of a list's elements; "" means TypeString.
+	Items Type
+}
+
+// ItemType is the type of a list key's elements, as Pulumi.yaml declares
+// it under items.
+func (s Spec) ItemType() Type {
+	if s.Items == "" {
+		return TypeString
+	}
+	return s.Items
 }
 
 // ProjectDefault is the default Pulumi.yaml declares for the key: Default,
@@ -116,8 +150,9 @@ func Specs() []Spec {
 		{Key: KeyClusterIdentifier, Type: TypeString, Required: true},
 		{Key: KeyClusterSecurityGroupID, Type: TypeString, Required: true},
 		{Key: KeyDBPort, Type: TypeInteger, Default: 5432},
-		{Key: KeySecretArn, Type: TypeString, Required: true},
+		{Key: KeySecretArn, Type: TypeString, Default: "", Unset: "required unless `secrets` is set"},
 		{Key: KeySecretKmsKeyArn, Type: TypeString, Default: ""},
+		{Key: KeySecrets, Type: TypeList, Items: TypeObject, Default: []map[string]any{}, Unset: "one entry: `secretArn`, `secretKmsKeyArn`, `iamAuth`, `clientPasswordAuthType`"},
 		{Key: KeyAppSecurityGroupIDs, Type: TypeList, Default: []string{}},
 		{Key: KeyAllowedCidrs, Type: TypeList, Default: []string{}},
 		{Key: KeyIdleClientTimeout, Type: TypeInteger, Default: 1800},
@@ -135,11 +170,16 @@ func Specs() []Spec {
 		{Key: KeyTags, Type: TypeObject, Default: map[string]any{}},
 		{Key: KeyEndpointParameterName, Type: TypeString, Default: "", Unset: "`/<org>/<env>/rds-proxy/endpoint`"},
 		{Key: KeyReaderEndpoint, Type: TypeBoolean, Default: false},
+		{Key: KeyEndpoints, Type: TypeList, Items: TypeObject, Default: []map[string]any{}},
 		{Key: KeyInstanceClass, Type: TypeString, Default: ""},
 		{Key: KeyMaxConnections, Type: TypeInteger, Default: 0},
 		{Key: KeyProtect, Type: TypeBoolean, Unset: "`true` in `prod`, else `false`"},
 		{Key: KeyAdopt, Type: TypeList, Default: []string{}},
 		{Key: KeyLogRetentionDays, Type: TypeInteger, Default: 30},
+		{Key: KeyLogKmsKeyArn, Type: TypeString, Default: ""},
+		{Key: KeyRoleArn, Type: TypeString, Default: ""},
+		{Key: KeyRolePath, Type: TypeString, Default: ""},
+		{Key: KeyRoleBoundaryArn, Type: TypeString, Default: ""},
 		{Key: KeyAlarms, Type: TypeObject, Fields: []Spec{
 			{Key: alarmsEnabled, Type: TypeBoolean, Default: true},
 			{Key: alarmsTopicArns, Type: TypeList, Default: []string{}},
@@ -149,7 +189,7 @@ func Specs() []Spec {
 			{Key: alarmsAuroraConnectionsPercent, Type: TypeInteger, Default: 90},
 		}},
 		{Key: KeyCutover, Type: TypeString, Default: string(cutover.Off)},
-		{Key: KeyAppSecretArn, Type: TypeString, Default: "", Unset: "`secretArn`"},
+		{Key: KeyAppSecretArn, Type: TypeString, Default: "", Unset: "`secretArn`, or the one entry of `secrets`"},
 		{Key: KeyCutoverAllowRotation, Type: TypeBoolean, Default: false},
 	}
 }

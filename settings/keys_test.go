@@ -16,6 +16,8 @@ func TestSpecsAreWellFormed(t *testing.T) {
 		TypeList:    reflect.TypeFor[[]string](),
 		TypeObject:  reflect.TypeFor[map[string]any](),
 	}
+	// A list of objects defaults to a list of field maps.
+	listOfObjects := reflect.TypeFor[[]map[string]any]()
 	seen := map[string]bool{}
 	var check func(t *testing.T, s Spec)
 	check = func(t *testing.T, s Spec) {
@@ -26,7 +28,11 @@ func TestSpecsAreWellFormed(t *testing.T) {
 			t.Errorf("%s has fields but is a %s with default %v", s.Key, s.Type, s.Default)
 		case len(s.Fields) == 0 && !s.Required && s.Default == nil && s.Unset == "":
 			t.Errorf("%s has neither a default nor a rule for an unset value", s.Key)
-		case s.Default != nil && reflect.TypeOf(s.Default) != goType[s.Type]:
+		case s.Items != "" && s.Type != TypeList:
+			t.Errorf("%s is a %s with items of type %s; only lists have items", s.Key, s.Type, s.Items)
+		case s.Default != nil && s.ItemType() == TypeObject && reflect.TypeOf(s.Default) != listOfObjects:
+			t.Errorf("%s is a list of objects, but its default %#v is a %T", s.Key, s.Default, s.Default)
+		case s.Default != nil && s.ItemType() != TypeObject && reflect.TypeOf(s.Default) != goType[s.Type]:
 			t.Errorf("%s is a %s, but its default %#v is a %T", s.Key, s.Type, s.Default, s.Default)
 		}
 		for _, f := range s.Fields {

@@ -11,6 +11,14 @@ const (
 	MaxProxyNameLength = 63
 	// MaxRoleNameLength is the longest name IAM accepts for a role.
 	MaxRoleNameLength = 64
+	// MaxProxySecrets is how many secrets (database users) one proxy may
+	// read.
+	MaxProxySecrets = 200
+	// MaxProxyEndpoints is how many endpoints one proxy may have besides
+	// its default one; the reader endpoint counts.
+	MaxProxyEndpoints = 20
+	// MaxRolePathLength is the longest path IAM accepts for a role.
+	MaxRolePathLength = 512
 	// MaxIdleClientTimeout is the longest idle client timeout, in seconds.
 	MaxIdleClientTimeout = 28800
 	// MaxConnectionBorrowTimeout is the longest borrow timeout, in seconds.

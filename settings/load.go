@@ -34,6 +34,7 @@ func Load(ctx *pulumi.Context) (*Config, error) {
 		DBPort:                 l.int(KeyDBPort),
 		SecretArn:              l.str(KeySecretArn),
 		SecretKmsKeyArn:        l.str(KeySecretKmsKeyArn),
+		SecretList:             l.secrets(),
 		AppSecurityGroupIDs:    l.strings(KeyAppSecurityGroupIDs),
 		AllowedCidrs:           l.prefixes(),
 		IdleClientTimeout:      l.int(KeyIdleClientTimeout),
@@ -44,10 +45,15 @@ func Load(ctx *pulumi.Context) (*Config, error) {
 		Pool:                   l.pool(),
 		UserTags:               l.tags(),
 		ReaderEndpoint:         l.bool(KeyReaderEndpoint),
+		Endpoints:              l.endpoints(),
 		Alarms:                 l.alarms(),
 		InstanceClass:          l.str(KeyInstanceClass),
 		MaxConnections:         l.int(KeyMaxConnections),
 		LogRetentionDays:       l.int(KeyLogRetentionDays),
+		LogKmsKeyArn:           l.str(KeyLogKmsKeyArn),
+		RoleArn:                l.str(KeyRoleArn),
+		RolePath:               l.str(KeyRolePath),
+		RoleBoundaryArn:        l.str(KeyRoleBoundaryArn),
 		Adopt:                  l.strings(KeyAdopt),
 		Cutover:                cutover.Mode(l.str(KeyCutover)),
 		CutoverAllowRotation:   l.bool(KeyCutoverAllowRotation),
@@ -55,6 +61,9 @@ func Load(ctx *pulumi.Context) (*Config, error) {
 	// Defaults that depend on other keys (Spec.Unset).
 	c.EndpointParameterName = cmp.Or(l.str(KeyEndpointParameterName), "/"+c.Org+"/"+c.Env+"/rds-proxy/endpoint")
 	c.AppSecretArn = cmp.Or(l.str(KeyAppSecretArn), c.SecretArn)
+	if c.AppSecretArn == "" && len(c.SecretList) == 1 {
+		c.AppSecretArn = c.SecretList[0].Arn
+	}
 	c.Protect = l.boolOr(KeyProtect, c.Env == ProdEnv)
 
 	l.problems = append(l.problems, validate(c, l.unparsed)...)
@@ -218,4 +227,25 @@ func (l *loader) alarms() Alarms {
 	a := object[Alarms](l, KeyAlarms, "an object with enabled, topicArns, backendUsagePercent, borrowLatencyMs, freeableMemoryMiB and auroraConnectionsPercent")
 	a.TopicArns = slices.Sorted(slices.Values(a.TopicArns))
 	return a
+}
+
+// secrets reads the secrets list, sorted by ARN.
+func (l *loader) secrets() []Secret {
+	var v []Secret
+	l.decode(KeySecrets, &v, "a list of objects with arn, kmsKeyArn, iamAuth and clientPasswordAuthType")
+	sort.SliceStable(v, func(i, j int) bool { return v[i].Arn < v[j].Arn })
+	return v
+}
+
+// endpoints reads the endpoints list, sorted by name, each endpoint's
+// subnets and security groups sorted.
+func (l *loader) endpoints() []Endpoint {
+	var v []Endpoint
+	l.decode(KeyEndpoints, &v, "a list of objects with name, targetRole, subnetIds and securityGroupIds")
+	for i := range v {
+		sort.Strings(v[i].SubnetIDs)
+		sort.Strings(v[i].SecurityGroupIDs)
+	}
+	sort.SliceStable(v, func(i, j int) bool { return v[i].Name < v[j].Name })
+	return v
 }

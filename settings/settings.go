@@ -24,6 +24,13 @@ const ProdEnv = "prod"
 // RegionKey is the provider key that names the deployment region.
 const RegionKey = "aws:region"
 
+// Values accepted by an endpoint's targetRole: the RDS API's names
+// (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBProxyEndpoint.html).
+const (
+	TargetRoleReadWrite = "READ_WRITE"
+	TargetRoleReadOnly  = "READ_ONLY"
+)
+
 // Values accepted by iamAuth.
 const (
 	IAMAuthDisabled = "DISABLED"
@@ -74,6 +81,36 @@ type Pool struct {
 	ConnectionBorrowTimeout int `json:"connectionBorrowTimeout"`
 }
 
+// Secret is one database user's credentials secret the proxy reads. Its
+// JSON names are the fields of an entry of the secrets key.
+type Secret struct {
+	// Arn is the full ARN of the Secrets Manager secret.
+	Arn string `json:"arn"`
+	// KmsKeyArn is the customer-managed KMS key of the secret, or "".
+	KmsKeyArn string `json:"kmsKeyArn"`
+	// IAMAuth is DISABLED or REQUIRED; "" in the secrets key means the
+	// iamAuth key's value.
+	IAMAuth string `json:"iamAuth"`
+	// ClientPasswordAuthType is POSTGRES_SCRAM_SHA_256 or POSTGRES_MD5; ""
+	// in the secrets key means the clientPasswordAuthType key's value.
+	ClientPasswordAuthType string `json:"clientPasswordAuthType"`
+}
+
+// Endpoint is an additional proxy endpoint. Its JSON names are the fields
+// of an entry of the endpoints key.
+type Endpoint struct {
+	// Name is the endpoint's name, an RDS identifier.
+	Name string `json:"name"`
+	// TargetRole is READ_WRITE (the writer) or READ_ONLY (the readers).
+	TargetRole string `json:"targetRole"`
+	// SubnetIDs are the endpoint's subnets, sorted; none means the
+	// proxy's.
+	SubnetIDs []string `json:"subnetIds"`
+	// SecurityGroupIDs are the endpoint's security groups, sorted; none
+	// means the proxy security group.
+	SecurityGroupIDs []string `json:"securityGroupIds"`
+}
+
 // Alarms configures the CloudWatch alarms. Its JSON names are the alarms
 // object's fields.
 type Alarms struct {
@@ -114,10 +151,14 @@ type Config struct {
 	ClusterSecurityGroupID string
 	// DBPort is the PostgreSQL port of the cluster and of the proxy.
 	DBPort int
-	// SecretArn is the full ARN of the database credentials secret.
+	// SecretArn is the full ARN of the database credentials secret; with
+	// SecretList it is "" or one of its entries.
 	SecretArn string
 	// SecretKmsKeyArn is the customer-managed KMS key of the secret, or "".
 	SecretKmsKeyArn string
+	// SecretList is what the secrets key lists, sorted by ARN; empty when
+	// it is unset. ProxySecrets is what the proxy reads either way.
+	SecretList []Secret
 
 	// AppSecurityGroupIDs are the client security groups allowed in, sorted.
 	AppSecurityGroupIDs []string
@@ -146,6 +187,8 @@ type Config struct {
 
 	// ReaderEndpoint adds a READ_ONLY proxy endpoint for the cluster's readers.
 	ReaderEndpoint bool
+	// Endpoints are the additional proxy endpoints, sorted by name.
+	Endpoints []Endpoint
 	// Alarms configures the CloudWatch alarms.
 	Alarms Alarms
 	// InstanceClass is the instance class of the cluster's writer.
@@ -158,6 +201,18 @@ type Config struct {
 	Protect bool
 	// LogRetentionDays is how long the proxy's log group keeps its logs.
 	LogRetentionDays int
+	// LogKmsKeyArn is the KMS key that encrypts the proxy's log group, or
+	// "" for CloudWatch Logs' own encryption.
+	LogKmsKeyArn string
+	// RoleArn is an existing role the proxy assumes; "" means the program
+	// creates the role and its policy.
+	RoleArn string
+	// RolePath is the path of the role the program creates; "" means
+	// IAM's default, /.
+	RolePath string
+	// RoleBoundaryArn is the permissions boundary of the role the program
+	// creates, or "".
+	RoleBoundaryArn string
 	// Adopt lists the resources that already exist and that the program
 	// takes over with pulumi import (AdoptLogGroup, AdoptEndpointParameter),
 	// sorted.

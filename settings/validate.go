@@ -26,6 +26,13 @@ var (
 	// not keys and cannot be granted kms:Decrypt on.
 	kmsKeyARN = regexp.MustCompile(`^arn:(aws|aws-cn|aws-us-gov):kms:([a-z]{2}(?:-[a-z]+)+-\d):(\d{12}):key/(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$`)
 	region    = regexp.MustCompile(`^[a-z]{2}(?:-[a-z]+)+-\d$`)
+	// arn:partition:iam::account:role/<path/>name; IAM ARNs have no region.
+	roleARN = regexp.MustCompile(`^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}):role/(?:[!-~]*/)?[\w+=,.@-]{1,64}$`)
+	// arn:partition:iam::account:policy/<path/>name, or an AWS managed
+	// policy (account "aws").
+	policyARN = regexp.MustCompile(`^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}|aws):policy/(?:[!-~]*/)?[\w+=,.@-]{1,128}$`)
+	// IAM paths: / alone, or / then printable ASCII then / (CreateRole).
+	iamPath = regexp.MustCompile(`^(?:/|/[!-~]+/)$`)
 	// SSM parameter names: a path of letters, digits and _.-/ starting with /.
 	ssmName = regexp.MustCompile(`^(?:/[A-Za-z0-9_.-]+)+$`)
 )
@@ -45,10 +52,8 @@ func validate(c *Config, skip map[string]bool) []Problem {
 	v.identifier(KeyClusterIdentifier, c.ClusterIdentifier, "must be the Aurora cluster identifier (a letter, then letters, digits and single hyphens, at most 63 characters)")
 	v.match(KeyClusterSecurityGroupID, c.ClusterSecurityGroupID, securityGroup, "must be the Aurora cluster's security group ID (sg- and 8 or 17 hex digits)")
 	v.rangeOf(KeyDBPort, c.DBPort, 1150, 65535, "must be a port Aurora PostgreSQL accepts")
-	v.arn(KeySecretArn, c.SecretArn, secretARN, c.Region, true,
-		"must be the full ARN of a Secrets Manager secret (arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 characters>), not a name")
-	v.arn(KeySecretKmsKeyArn, c.SecretKmsKeyArn, kmsKeyARN, c.Region, false,
-		"must be the full ARN of a KMS key (arn:aws:kms:<region>:<account>:key/<key id>), not an alias")
+	v.secrets(c)
+	v.role(c)
 
 	v.list(KeyAppSecurityGroupIDs, c.AppSecurityGroupIDs, securityGroup, "a security group ID (sg- and 8 or 17 hex digits)")
 	for _, id := range c.AppSecurityGroupIDs {
@@ -122,7 +127,10 @@ func (v *validator) cutover(c *Config) {
 	if !valid {
 		v.add(KeyCutover, show(string(c.Cutover)), "must be off, proxy or direct")
 	}
-	if c.AppSecretArn != c.SecretArn {
+	switch {
+	case c.AppSecretArn == "" && c.Cutover != cutover.Off && !v.skip[KeySecrets] && len(c.SecretList) > 1:
+		v.add(KeyAppSecretArn, notSet, "must name the secret the services read: secrets lists several and secretArn names none of them")
+	case c.AppSecretArn != "" && !slices.Contains(c.SecretArns(), c.AppSecretArn):
 		v.arn(KeyAppSecretArn, c.AppSecretArn, secretARN, c.Region, true,
 			"must be the full ARN of the Secrets Manager secret the services read, not a name")
 	}
@@ -208,8 +216,93 @@ func (v *validator) name(key, org string, c *Config) {
 	}
 }
 
+const secretRule = "must be the full ARN of a Secrets Manager secret (arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 characters>), not a name"
+
+// secrets checks the proxy's secrets: secretArn and secretKmsKeyArn, or the
+// secrets list, whose entries override iamAuth and clientPasswordAuthType.
+func (v *validator) secrets(c *Config) {
+	if v.skip[KeySecrets] || len(c.SecretList) == 0 {
+		// An unreadable secrets key was reported already; secretArn is
+		// then not missing, only checked when set.
+		v.arn(KeySecretArn, c.SecretArn, secretARN, c.Region, !v.skip[KeySecrets], secretRule+" (or list the secrets in secrets)")
+		v.arn(KeySecretKmsKeyArn, c.SecretKmsKeyArn, kmsKeyARN, c.Region, false, kmsKeyRule)
+		return
+	}
+	if c.SecretKmsKeyArn != "" {
+		v.add(KeySecretKmsKeyArn, show(c.SecretKmsKeyArn), "does not apply with secrets: set kmsKeyArn on the entry of the secret it encrypts")
+	}
+	if n := len(c.SecretList); n > MaxProxySecrets {
+		v.add(KeySecrets, strconv.Itoa(n)+" secrets", fmt.Sprintf("must be at most %d: RDS Proxy reads at most %d secrets per proxy", MaxProxySecrets, MaxProxySecrets))
+	}
+	field := func(f string) string { return KeySecrets + "." + f }
+	listed := false
+	for i, s := range c.SecretList {
+		v.arn(field(secretArn), s.Arn, secretARN, c.Region, true, secretRule)
+		if i > 0 && c.SecretList[i-1].Arn == s.Arn && s.Arn != "" {
+			v.add(KeySecrets, show(s.Arn), "is listed twice: one entry per secret")
+		}
+		v.arn(field(secretKmsKeyArn), s.KmsKeyArn, kmsKeyARN, c.Region, false, kmsKeyRule)
+		if s.IAMAuth != "" && s.IAMAuth != IAMAuthDisabled && s.IAMAuth != IAMAuthRequired {
+			v.add(field(secretIAMAuth), show(s.IAMAuth), "must be DISABLED or REQUIRED, or left out for iamAuth's value")
+		}
+		if t := s.ClientPasswordAuthType; t != "" && t != ClientAuthScramSHA256 && t != ClientAuthMD5 {
+			v.add(field(secretClientPasswordAuthType), show(t), "must be POSTGRES_SCRAM_SHA_256 or POSTGRES_MD5, or left out for clientPasswordAuthType's value")
+		}
+		listed = listed || s.Arn == c.SecretArn
+	}
+	if c.SecretArn != "" && !listed {
+		v.add(KeySecretArn, show(c.SecretArn), "is not in secrets: with secrets, secretArn may only name one of them (the default appSecretArn); list it in secrets, or unset secretArn")
+	}
+}
+
+const kmsKeyRule = "must be the full ARN of a KMS key (arn:aws:kms:<region>:<account>:key/<key id>), not an alias"
+
+// role checks the proxy's role: an existing one (roleArn), or the path and
+// permissions boundary of the one the program creates, never both.
+func (v *validator) role(c *Config) {
+	if c.RoleArn != "" {
+		v.global(KeyRoleArn, c.RoleArn, roleARN, c.Region,
+			"must be the full ARN of an IAM role (arn:aws:iam::<account>:role/<name>), not a name")
+		for _, k := range []struct{ key, value string }{{KeyRolePath, c.RolePath}, {KeyRoleBoundaryArn, c.RoleBoundaryArn}} {
+			if k.value != "" {
+				v.add(k.key, show(k.value), "cannot apply with roleArn: the program creates no role then; set it on the existing role, or unset roleArn")
+			}
+		}
+		return
+	}
+	if c.RolePath != "" && (!iamPath.MatchString(c.RolePath) || len(c.RolePath) > MaxRolePathLength) {
+		v.add(KeyRolePath, show(c.RolePath), fmt.Sprintf("must be an IAM path: / alone, or / then printable ASCII characters then /, at most %d characters", MaxRolePathLength))
+	}
+	if c.RoleBoundaryArn != "" {
+		v.global(KeyRoleBoundaryArn, c.RoleBoundaryArn, policyARN, c.Region,
+			"must be the full ARN of an IAM managed policy (arn:aws:iam::<account>:policy/<name>)")
+	}
+}
+
+// global checks the ARN of a global (region-less) resource: its format and
+// partition.
+func (v *validator) global(key, value string, re *regexp.Regexp, deployRegion, rule string) {
+	m := re.FindStringSubmatch(value)
+	if m == nil {
+		v.add(key, show(value), rule)
+		return
+	}
+	if !supportedRegion(deployRegion) {
+		return // reported once, on aws:region
+	}
+	if rule, ok := partitionRule(m[1], deployRegion); !ok {
+		v.add(key, show(value), rule)
+	}
+}
+
 // arn checks an ARN's format and that it lives in the deployment region.
 func (v *validator) arn(key, value string, re *regexp.Regexp, deployRegion string, required bool, rule string) {
+	v.arnIn(key, value, re, deployRegion, required, rule, "the proxy can only read a secret in its own region")
+}
+
+// arnIn is arn with the reason the resource must be in the deployment
+// region.
+func (v *validator) arnIn(key, value string, re *regexp.Regexp, deployRegion string, required bool, rule, why string) {
 	if value == "" && !required {
 		return
 	}
@@ -226,7 +319,7 @@ func (v *validator) arn(key, value string, re *regexp.Regexp, deployRegion strin
 		return
 	}
 	if m[2] != deployRegion {
-		v.add(key, show(value), fmt.Sprintf("is in region %s but the stack deploys to %s (aws:region); the proxy can only read a secret in its own region", m[2], deployRegion))
+		v.add(key, show(value), fmt.Sprintf("is in region %s but the stack deploys to %s (aws:region); %s", m[2], deployRegion, why))
 	}
 }
 
@@ -261,10 +354,15 @@ var snsTopicARN = regexp.MustCompile(`^arn:(aws|aws-cn|aws-us-gov):sns:([a-z]{2}
 // the connection budget, logs, alarms and adopt.
 func (v *validator) operations(c *Config) {
 	v.readerEndpointName(c)
+	if !v.skip[KeyEndpoints] {
+		v.endpoints(c)
+	}
 	v.budget(c)
 	if !v.skip[KeyLogRetentionDays] && !slices.Contains(LogRetentionValues(), c.LogRetentionDays) {
 		v.add(KeyLogRetentionDays, strconv.Itoa(c.LogRetentionDays), "must be a retention CloudWatch Logs accepts: "+joinInts(LogRetentionValues()))
 	}
+	v.arnIn(KeyLogKmsKeyArn, c.LogKmsKeyArn, kmsKeyARN, c.Region, false, kmsKeyRule,
+		"CloudWatch Logs encrypts a log group only with a key in its own region")
 	if !v.skip[KeyAlarms] {
 		v.alarms(c)
 	}
@@ -287,6 +385,37 @@ func (v *validator) readerEndpointName(c *Config) {
 	if n := c.ReaderEndpointName(); len(n) > MaxProxyNameLength {
 		v.add(KeyOrg, show(c.Org), fmt.Sprintf("is too long for readerEndpoint: it makes the endpoint name %q %d characters long, and RDS allows %d",
 			n, len(n), MaxProxyNameLength))
+	}
+}
+
+// endpoints checks the additional endpoints: names, target roles,
+// subnets and security groups, and the quota the reader endpoint shares.
+func (v *validator) endpoints(c *Config) {
+	field := func(f string) string { return KeyEndpoints + "." + f }
+	n := len(c.Endpoints)
+	if c.ReaderEndpoint {
+		n++
+	}
+	if n > MaxProxyEndpoints {
+		v.add(KeyEndpoints, strconv.Itoa(len(c.Endpoints))+" endpoints",
+			fmt.Sprintf("must be at most %d together with readerEndpoint: RDS Proxy allows %d endpoints per proxy besides its default one", MaxProxyEndpoints, MaxProxyEndpoints))
+	}
+	for i, e := range c.Endpoints {
+		switch {
+		case !rdsIdentifier.MatchString(e.Name) || len(e.Name) > MaxProxyNameLength:
+			v.add(field(endpointName), show(e.Name), fmt.Sprintf("must be a proxy endpoint name: a letter, then letters, digits and single hyphens, no hyphen at the end, at most %d characters", MaxProxyNameLength))
+		case e.Name == c.ProxyName():
+			v.add(field(endpointName), show(e.Name), "is the proxy's own name; choose another")
+		case c.ReaderEndpoint && e.Name == c.ReaderEndpointName():
+			v.add(field(endpointName), show(e.Name), "is the reader endpoint's name (readerEndpoint); choose another")
+		case i > 0 && c.Endpoints[i-1].Name == e.Name:
+			v.add(field(endpointName), show(e.Name), "is listed twice: endpoint names are unique")
+		}
+		if e.TargetRole != TargetRoleReadWrite && e.TargetRole != TargetRoleReadOnly {
+			v.add(field(endpointTargetRole), show(e.TargetRole), "must be READ_WRITE (the writer) or READ_ONLY (the readers)")
+		}
+		v.list(field(endpointSubnetIDs), e.SubnetIDs, subnetID, "a subnet ID (subnet- and 8 or 17 hex digits)")
+		v.list(field(endpointSecurityGroupIDs), e.SecurityGroupIDs, securityGroup, "a security group ID (sg- and 8 or 17 hex digits)")
 	}
 }
 

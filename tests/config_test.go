@@ -13,6 +13,27 @@ import (
 
 const ns = "rds-proxy:"
 
+// qaSecret is the secret Pulumi.qa.yaml names.
+const qaSecret = "arn:aws:secretsmanager:us-east-1:000000000000:secret:acmecorp/qa/aurora-AbCdEf"
+
+// endpointEntries returns n distinct entries of the endpoints key.
+func endpointEntries(n int) []map[string]string {
+	out := make([]map[string]string, n)
+	for i := range out {
+		out[i] = map[string]string{"name": fmt.Sprintf("reporting-%02d", i), "targetRole": "READ_ONLY"}
+	}
+	return out
+}
+
+// secretEntries returns n distinct entries of the secrets key.
+func secretEntries(n int) []map[string]string {
+	out := make([]map[string]string, n)
+	for i := range out {
+		out[i] = map[string]string{"arn": fmt.Sprintf("arn:aws:secretsmanager:us-east-1:000000000000:secret:user%03d-AbCdEf", i)}
+	}
+	return out
+}
+
 // TestInvalidConfigurationIsRefusedBeforeAnyResource: every rule of every
 // key, one case each. The error names the key, the value and the rule, and
 // nothing is registered.
@@ -101,6 +122,41 @@ func TestInvalidConfigurationIsRefusedBeforeAnyResource(t *testing.T) {
 		{"adopt naming something the program cannot adopt", "", map[string]string{ns + "adopt": `["proxy"]`}, ns + "adopt", `"proxy"`, "must name a resource the program can adopt: endpointParameter, logGroup"},
 		{"adopt listing a resource twice", "", map[string]string{ns + "adopt": `["logGroup","logGroup"]`}, ns + "adopt", `"logGroup"`, "must not be listed twice"},
 		{"adopt not a list", "", map[string]string{ns + "adopt": `"logGroup"`}, ns + "adopt", `"logGroup"`, "must be a list of strings"},
+		{"a secrets entry given a name instead of an ARN", "", map[string]string{ns + "secretArn": "", ns + "secrets": `[{"arn":"acmecorp/qa/aurora"}]`}, ns + "secrets.arn", `"acmecorp/qa/aurora"`, "not a name"},
+		{"a secrets entry without an ARN", "", map[string]string{ns + "secretArn": "", ns + "secrets": `[{"iamAuth":"REQUIRED"}]`}, ns + "secrets.arn", "(not set)", "full ARN of a Secrets Manager secret"},
+		{"a secret listed twice in secrets", "", map[string]string{ns + "secretArn": "", ns + "secrets": `[{"arn":"` + qaSecret + `"},{"arn":"` + qaSecret + `","iamAuth":"REQUIRED"}]`}, ns + "secrets", `"` + qaSecret + `"`, "is listed twice"},
+		{"more secrets than a proxy can read", "", map[string]string{ns + "secretArn": "", ns + "secrets": mustJSON(t, secretEntries(201))}, ns + "secrets", "201 secrets", "must be at most 200"},
+		{"a secrets entry's key given as an alias", "", map[string]string{ns + "secretArn": "", ns + "secrets": `[{"arn":"` + qaSecret + `","kmsKeyArn":"arn:aws:kms:us-east-1:000000000000:alias/aurora"}]`}, ns + "secrets.kmsKeyArn", `"arn:aws:kms:us-east-1:000000000000:alias/aurora"`, "not an alias"},
+		{"a secrets entry in another region", "", map[string]string{ns + "secretArn": "", ns + "secrets": `[{"arn":"arn:aws:secretsmanager:eu-west-1:000000000000:secret:reporting-AbCdEf"}]`}, ns + "secrets.arn", `"arn:aws:secretsmanager:eu-west-1:000000000000:secret:reporting-AbCdEf"`, "is in region eu-west-1"},
+		{"a secrets entry's iamAuth unknown", "", map[string]string{ns + "secretArn": "", ns + "secrets": `[{"arn":"` + qaSecret + `","iamAuth":"OPTIONAL"}]`}, ns + "secrets.iamAuth", `"OPTIONAL"`, "must be DISABLED or REQUIRED"},
+		{"a secrets entry's clientPasswordAuthType not a PostgreSQL value", "", map[string]string{ns + "secretArn": "", ns + "secrets": `[{"arn":"` + qaSecret + `","clientPasswordAuthType":"MYSQL_NATIVE_PASSWORD"}]`}, ns + "secrets.clientPasswordAuthType", `"MYSQL_NATIVE_PASSWORD"`, "must be POSTGRES_SCRAM_SHA_256 or POSTGRES_MD5"},
+		{"a secrets entry's field misspelt", "", map[string]string{ns + "secretArn": "", ns + "secrets": `[{"secretArn":"` + qaSecret + `"}]`}, ns + "secrets", `[{"secretArn":"` + qaSecret + `"}]`, `unknown field "secretArn"`},
+		{"secretKmsKeyArn together with secrets", "", map[string]string{ns + "secretArn": "", ns + "secrets": `[{"arn":"` + qaSecret + `"}]`, ns + "secretKmsKeyArn": "arn:aws:kms:us-east-1:000000000000:key/00000000-0000-4000-8000-000000000000"}, ns + "secretKmsKeyArn", `"arn:aws:kms:us-east-1:000000000000:key/00000000-0000-4000-8000-000000000000"`, "set kmsKeyArn on the entry"},
+		{"secretArn naming a secret that secrets does not list", "", map[string]string{ns + "secrets": `[{"arn":"arn:aws:secretsmanager:us-east-1:000000000000:secret:reporting-AbCdEf"}]`}, ns + "secretArn", `"` + qaSecret + `"`, "is not in secrets"},
+		{"an endpoint name with an underscore", "", map[string]string{ns + "endpoints": `[{"name":"qa_reporting","targetRole":"READ_ONLY"}]`}, ns + "endpoints.name", `"qa_reporting"`, "must be a proxy endpoint name"},
+		{"an endpoint name longer than RDS allows", "", map[string]string{ns + "endpoints": `[{"name":"` + strings.Repeat("a", 64) + `","targetRole":"READ_ONLY"}]`}, ns + "endpoints.name", `"` + strings.Repeat("a", 64) + `"`, "at most 63 characters"},
+		{"an endpoint without a name", "", map[string]string{ns + "endpoints": `[{"targetRole":"READ_ONLY"}]`}, ns + "endpoints.name", "(not set)", "must be a proxy endpoint name"},
+		{"an endpoint named as the proxy", "", map[string]string{ns + "endpoints": `[{"name":"acmecorp-qa-rds-proxy","targetRole":"READ_WRITE"}]`}, ns + "endpoints.name", `"acmecorp-qa-rds-proxy"`, "is the proxy's own name"},
+		{"an endpoint named as the reader endpoint", "", map[string]string{ns + "readerEndpoint": "true", ns + "endpoints": `[{"name":"acmecorp-qa-rds-proxy-reader","targetRole":"READ_ONLY"}]`}, ns + "endpoints.name", `"acmecorp-qa-rds-proxy-reader"`, "is the reader endpoint's name"},
+		{"an endpoint name listed twice", "", map[string]string{ns + "endpoints": `[{"name":"reporting","targetRole":"READ_ONLY"},{"name":"reporting","targetRole":"READ_WRITE"}]`}, ns + "endpoints.name", `"reporting"`, "is listed twice"},
+		{"an endpoint without a target role", "", map[string]string{ns + "endpoints": `[{"name":"reporting"}]`}, ns + "endpoints.targetRole", "(not set)", "must be READ_WRITE (the writer) or READ_ONLY (the readers)"},
+		{"an endpoint target role in CloudWatch's spelling", "", map[string]string{ns + "endpoints": `[{"name":"reporting","targetRole":"READWRITE"}]`}, ns + "endpoints.targetRole", `"READWRITE"`, "must be READ_WRITE (the writer) or READ_ONLY (the readers)"},
+		{"an endpoint subnet malformed", "", map[string]string{ns + "endpoints": `[{"name":"reporting","targetRole":"READ_ONLY","subnetIds":["subnet-XYZ"]}]`}, ns + "endpoints.subnetIds", `"subnet-XYZ"`, "must be a subnet ID"},
+		{"an endpoint security group listed twice", "", map[string]string{ns + "endpoints": `[{"name":"reporting","targetRole":"READ_ONLY","securityGroupIds":["sg-0123456789abcdef5","sg-0123456789abcdef5"]}]`}, ns + "endpoints.securityGroupIds", `"sg-0123456789abcdef5"`, "is listed twice"},
+		{"an endpoint security group malformed", "", map[string]string{ns + "endpoints": `[{"name":"reporting","targetRole":"READ_ONLY","securityGroupIds":["sg-1"]}]`}, ns + "endpoints.securityGroupIds", `"sg-1"`, "must be a security group ID"},
+		{"more endpoints than a proxy may have", "", map[string]string{ns + "endpoints": mustJSON(t, endpointEntries(21))}, ns + "endpoints", "21 endpoints", "must be at most 20 together with readerEndpoint"},
+		{"twenty endpoints and the reader endpoint exceed the quota", "", map[string]string{ns + "readerEndpoint": "true", ns + "endpoints": mustJSON(t, endpointEntries(20))}, ns + "endpoints", "20 endpoints", "must be at most 20 together with readerEndpoint"},
+		{"an endpoint field misspelt", "", map[string]string{ns + "endpoints": `[{"name":"reporting","role":"READ_ONLY"}]`}, ns + "endpoints", `[{"name":"reporting","role":"READ_ONLY"}]`, `unknown field "role"`},
+		{"roleArn given as a role name", "", map[string]string{ns + "roleArn": "platform-rds-proxy"}, ns + "roleArn", `"platform-rds-proxy"`, "must be the full ARN of an IAM role"},
+		{"roleArn in another partition", "", map[string]string{ns + "roleArn": "arn:aws-us-gov:iam::000000000000:role/rds-proxy"}, ns + "roleArn", `"arn:aws-us-gov:iam::000000000000:role/rds-proxy"`, "is in partition aws-us-gov, but aws:region us-east-1 is in partition aws"},
+		{"roleArn together with rolePath", "", map[string]string{ns + "roleArn": "arn:aws:iam::000000000000:role/rds-proxy", ns + "rolePath": "/platform/"}, ns + "rolePath", `"/platform/"`, "cannot apply with roleArn"},
+		{"roleArn together with a permissions boundary", "", map[string]string{ns + "roleArn": "arn:aws:iam::000000000000:role/rds-proxy", ns + "rolePermissionsBoundaryArn": "arn:aws:iam::000000000000:policy/boundary"}, ns + "rolePermissionsBoundaryArn", `"arn:aws:iam::000000000000:policy/boundary"`, "cannot apply with roleArn"},
+		{"rolePath without the closing slash", "", map[string]string{ns + "rolePath": "/platform"}, ns + "rolePath", `"/platform"`, "must be an IAM path"},
+		{"rolePath longer than IAM allows", "", map[string]string{ns + "rolePath": "/" + strings.Repeat("a", 511) + "/"}, ns + "rolePath", `"/` + strings.Repeat("a", 511) + `/"`, "at most 512 characters"},
+		{"permissions boundary given as a policy name", "", map[string]string{ns + "rolePermissionsBoundaryArn": "boundary"}, ns + "rolePermissionsBoundaryArn", `"boundary"`, "must be the full ARN of an IAM managed policy"},
+		{"permissions boundary given as a role ARN", "", map[string]string{ns + "rolePermissionsBoundaryArn": "arn:aws:iam::000000000000:role/boundary"}, ns + "rolePermissionsBoundaryArn", `"arn:aws:iam::000000000000:role/boundary"`, "must be the full ARN of an IAM managed policy"},
+		{"logKmsKeyArn given as an alias", "", map[string]string{ns + "logKmsKeyArn": "arn:aws:kms:us-east-1:000000000000:alias/logs"}, ns + "logKmsKeyArn", `"arn:aws:kms:us-east-1:000000000000:alias/logs"`, "not an alias"},
+		{"logKmsKeyArn in another region", "", map[string]string{ns + "logKmsKeyArn": "arn:aws:kms:eu-west-1:000000000000:key/00000000-0000-4000-8000-000000000000"}, ns + "logKmsKeyArn", `"arn:aws:kms:eu-west-1:000000000000:key/00000000-0000-4000-8000-000000000000"`, "CloudWatch Logs encrypts a log group only with a key in its own region"},
 		{"alarms not an object", "", map[string]string{ns + "alarms": `["availability"]`}, ns + "alarms", `["availability"]`, "must be an object with enabled, topicArns"},
 		{"alarms field misspelt", "", map[string]string{ns + "alarms": `{"topicArn":[]}`}, ns + "alarms", `{"topicArn":[]}`, `unknown field "topicArn"`},
 		{"alarm topic not an ARN", "", map[string]string{ns + "alarms": `{"topicArns":["oncall"]}`}, ns + "alarms.topicArns", `"oncall"`, "must be the ARN of an SNS standard topic"},
@@ -219,6 +275,9 @@ func TestDefaultsApplyWhenKeysAreUnset(t *testing.T) {
 		{"tags", mustJSON(t, proxy.Inputs["tags"]), `{"Environment":"qa","ManagedBy":"pulumi","Project":"rds-proxy"}`},
 		{"protect (qa)", proxy.Protect, false},
 		{"logRetentionDays", get(t, p, typeLogGroup, "acmecorp-qa-rds-proxy-logs").Inputs["retentionInDays"], def("logRetentionDays")},
+		{"logKmsKeyArn (none: CloudWatch Logs' own encryption)", get(t, p, typeLogGroup, "acmecorp-qa-rds-proxy-logs").Inputs["kmsKeyId"], nil},
+		{"rolePath (IAM's default)", get(t, p, typeRole, "acmecorp-qa-rds-proxy-role").Inputs["path"], nil},
+		{"rolePermissionsBoundaryArn (none)", get(t, p, typeRole, "acmecorp-qa-rds-proxy-role").Inputs["permissionsBoundary"], nil},
 		{"readerEndpoint", len(p.OfType(typeProxyEndpoint)) > 0, settings.Default("readerEndpoint")},
 		{"alarms.enabled", len(p.OfType(typeAlarm)) > 0, settings.Default("alarms.enabled")},
 		{"alarms.topicArns", alarm("availability")["alarmActions"], nil},

@@ -233,6 +233,13 @@ func TestCutoverRefusals(t *testing.T) {
 		{"proxy on a rotated secret of the services' own", fakeAWS{secret: appSecret, rotation: true},
 			map[string]string{ns + "cutover": "proxy", ns + "appSecretArn": "arn:aws:secretsmanager:us-east-1:000000000000:secret:acmecorp/qa/app-db-XyZ123"},
 			[]string{"has rotation enabled", "pending password", "turn rotation off on this secret", "rds-proxy:cutoverAllowRotation"}},
+		{"proxy on a rotated secret that is one of the several the proxy reads, whatever cutoverAllowRotation says", fakeAWS{secret: appSecret, rotation: true},
+			map[string]string{
+				ns + "cutover": "proxy", ns + "cutoverAllowRotation": "true",
+				ns + "secrets":      `[{"arn":"arn:aws:secretsmanager:us-east-1:000000000000:secret:acmecorp/qa/aurora-AbCdEf"},{"arn":"arn:aws:secretsmanager:us-east-1:000000000000:secret:acmecorp/qa/app-db-XyZ123"}]`,
+				ns + "appSecretArn": "arn:aws:secretsmanager:us-east-1:000000000000:secret:acmecorp/qa/app-db-XyZ123",
+			},
+			[]string{"both the secret the services read and the one the proxy reads", "cutoverAllowRotation cannot lift this"}},
 		{"a secret that is not JSON", fakeAWS{secret: "postgres://app:pw@host/app"}, map[string]string{ns + "cutover": "proxy"},
 			[]string{"not a JSON object", "set rds-proxy:cutover to off"}},
 		{"a secret without a host", fakeAWS{secret: `{"username":"app","password":"pw"}`}, map[string]string{ns + "cutover": "direct"},
@@ -285,6 +292,10 @@ func TestCutoverSettingsAreValidated(t *testing.T) {
 		{"an application secret given by name", "qa", map[string]string{ns + "appSecretArn": "acmecorp/qa/app"}, ns + "appSecretArn", `"acmecorp/qa/app"`, "not a name"},
 		{"an application secret in another region", "qa", map[string]string{ns + "appSecretArn": "arn:aws:secretsmanager:eu-west-1:000000000000:secret:app-AbCdEf"}, ns + "appSecretArn", `"arn:aws:secretsmanager:eu-west-1:000000000000:secret:app-AbCdEf"`, "is in region eu-west-1"},
 		{"cutoverAllowRotation not a boolean", "qa", map[string]string{ns + "cutoverAllowRotation": "sure"}, ns + "cutoverAllowRotation", `"sure"`, "must be true or false"},
+		{"a cutover that cannot tell which of several secrets the services read", "qa", map[string]string{
+			ns + "cutover": "direct", ns + "secretArn": "",
+			ns + "secrets": `[{"arn":"arn:aws:secretsmanager:us-east-1:000000000000:secret:acmecorp/qa/aurora-AbCdEf"},{"arn":"arn:aws:secretsmanager:us-east-1:000000000000:secret:acmecorp/qa/app-db-XyZ123"}]`,
+		}, ns + "appSecretArn", "(not set)", "secrets lists several"},
 		{"proxy without TLS in prod", "prod", map[string]string{ns + "cutover": "proxy", ns + "requireTls": "false"}, ns + "cutover", `"proxy"`, "needs requireTls: true in prod"},
 	}
 	for _, tc := range cases {

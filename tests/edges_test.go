@@ -1,7 +1,9 @@
 package tests
 
 import (
+	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -105,6 +107,111 @@ func TestValidEdgeConfigurationsAreAccepted(t *testing.T) {
 				t.Errorf("policy = %s", policy)
 			}
 		}},
+		{"several secrets: one auth each, sorted by ARN and naming its secret, and the policy names exactly them and their keys", map[string]string{
+			ns + "secretArn":              "",
+			ns + "clientPasswordAuthType": "POSTGRES_MD5",
+			ns + "secrets": `[{"arn":"arn:aws:secretsmanager:us-east-1:000000000000:secret:reporting-MnOpQr","iamAuth":"REQUIRED"},` +
+				`{"arn":"arn:aws:secretsmanager:us-east-1:000000000000:secret:app-AbCdEf","kmsKeyArn":"arn:aws:kms:us-east-1:000000000000:key/11111111-1111-4111-8111-111111111111","clientPasswordAuthType":"POSTGRES_SCRAM_SHA_256"},` +
+				`{"arn":"arn:aws:secretsmanager:us-east-1:000000000000:secret:migrations-GhIjKl","kmsKeyArn":"arn:aws:kms:us-east-1:000000000000:key/00000000-0000-4000-8000-000000000000"}]`,
+		}, func(t *testing.T, p *plan.Plan) {
+			want := `[{"authScheme":"SECRETS","clientPasswordAuthType":"POSTGRES_SCRAM_SHA_256","description":"Database credentials in secret app for acmecorp-qa-rds-proxy","iamAuth":"DISABLED","secretArn":"arn:aws:secretsmanager:us-east-1:000000000000:secret:app-AbCdEf"},` +
+				`{"authScheme":"SECRETS","clientPasswordAuthType":"POSTGRES_MD5","description":"Database credentials in secret migrations for acmecorp-qa-rds-proxy","iamAuth":"DISABLED","secretArn":"arn:aws:secretsmanager:us-east-1:000000000000:secret:migrations-GhIjKl"},` +
+				`{"authScheme":"SECRETS","clientPasswordAuthType":"POSTGRES_MD5","description":"Database credentials in secret reporting for acmecorp-qa-rds-proxy","iamAuth":"REQUIRED","secretArn":"arn:aws:secretsmanager:us-east-1:000000000000:secret:reporting-MnOpQr"}]`
+			if got := mustJSON(t, get(t, p, typeProxy, "acmecorp-qa-rds-proxy").Inputs["auths"]); got != want {
+				t.Errorf("auths = %s\nwant    %s", got, want)
+			}
+			var doc struct{ Statement []struct{ Resource []string } }
+			policy, _ := get(t, p, typeRolePolicy, "acmecorp-qa-rds-proxy-role-read-secret").Inputs["policy"].(string)
+			if err := json.Unmarshal([]byte(policy), &doc); err != nil || len(doc.Statement) != 2 {
+				t.Fatalf("policy = %s (%v)", policy, err)
+			}
+			if got := mustJSON(t, doc.Statement[0].Resource); got != `["arn:aws:secretsmanager:us-east-1:000000000000:secret:app-AbCdEf","arn:aws:secretsmanager:us-east-1:000000000000:secret:migrations-GhIjKl","arn:aws:secretsmanager:us-east-1:000000000000:secret:reporting-MnOpQr"]` {
+				t.Errorf("secrets read = %s", got)
+			}
+			if got := mustJSON(t, doc.Statement[1].Resource); got != `["arn:aws:kms:us-east-1:000000000000:key/00000000-0000-4000-8000-000000000000","arn:aws:kms:us-east-1:000000000000:key/11111111-1111-4111-8111-111111111111"]` {
+				t.Errorf("keys decrypted = %s", got)
+			}
+		}},
+		{"two hundred secrets fill the quota exactly", map[string]string{ns + "secretArn": "", ns + "secrets": mustJSON(t, secretEntries(200))}, func(t *testing.T, p *plan.Plan) {
+			if n := len(get(t, p, typeProxy, "acmecorp-qa-rds-proxy").Inputs["auths"].([]any)); n != 200 {
+				t.Errorf("%d auths, want 200", n)
+			}
+		}},
+		{"endpoints: each a proxy endpoint of its role in the proxy's subnets and group, replaced with the proxy, published in SSM and in the outputs", map[string]string{
+			ns + "endpoints": `[{"name":"qa-reporting","targetRole":"READ_ONLY"},{"name":"qa-migrations","targetRole":"READ_WRITE"}]`,
+		}, func(t *testing.T, p *plan.Plan) {
+			px := plan.Ref(typeProxy, "acmecorp-qa-rds-proxy")
+			for _, tc := range []struct{ name, role string }{{"qa-reporting", "READ_ONLY"}, {"qa-migrations", "READ_WRITE"}} {
+				ep := get(t, p, typeProxyEndpoint, tc.name)
+				want := obj{
+					"dbProxyEndpointName": tc.name, "dbProxyName": "acmecorp-qa-rds-proxy", "targetRole": tc.role,
+					"vpcSubnetIds":        []any{"subnet-0123456789abcdef1", "subnet-0123456789abcdef2"},
+					"vpcSecurityGroupIds": []any{ph(typeSecurityGroup, "acmecorp-qa-rds-proxy-sg", "id")},
+				}
+				for k, w := range want {
+					if g := ep.Inputs[k]; mustJSON(t, g) != mustJSON(t, w) {
+						t.Errorf("%s %s = %v, want %v", tc.name, k, g, w)
+					}
+				}
+				if !ep.DeleteBeforeReplace || fmt.Sprint(ep.ReplaceWith) != fmt.Sprint([]string{px}) || !slices.Contains(ep.DependsOn, px) {
+					t.Errorf("%s: deleteBeforeReplace %v, replaceWith %v, dependsOn %v; want it to follow the proxy", tc.name, ep.DeleteBeforeReplace, ep.ReplaceWith, ep.DependsOn)
+				}
+				param := get(t, p, typeParameter, tc.name+"-endpoint")
+				if param.Inputs["name"] != "/acmecorp/qa/rds-proxy/endpoints/"+tc.name || param.Inputs["value"] != ph(typeProxyEndpoint, tc.name, "endpoint") {
+					t.Errorf("%s parameter inputs = %v", tc.name, param.Inputs)
+				}
+			}
+			want := map[string]any{"qa-migrations": ph(typeProxyEndpoint, "qa-migrations", "endpoint"), "qa-reporting": ph(typeProxyEndpoint, "qa-reporting", "endpoint")}
+			if g := p.Outputs["endpoints"]; mustJSON(t, g) != mustJSON(t, want) {
+				t.Errorf("endpoints output = %v, want %v", g, want)
+			}
+		}},
+		{"an endpoint in subnets and security groups of its own, for clients of another VPC", map[string]string{
+			ns + "endpoints": `[{"name":"qa-analytics","targetRole":"READ_ONLY","subnetIds":["subnet-0123456789abcdef6","subnet-0123456789abcdef5"],"securityGroupIds":["sg-0123456789abcdef5"]}]`,
+		}, func(t *testing.T, p *plan.Plan) {
+			ep := get(t, p, typeProxyEndpoint, "qa-analytics")
+			if g := mustJSON(t, ep.Inputs["vpcSubnetIds"]); g != `["subnet-0123456789abcdef5","subnet-0123456789abcdef6"]` {
+				t.Errorf("subnets = %s", g)
+			}
+			if g := mustJSON(t, ep.Inputs["vpcSecurityGroupIds"]); g != `["sg-0123456789abcdef5"]` {
+				t.Errorf("security groups = %s", g)
+			}
+		}},
+		{"nineteen endpoints and the reader endpoint fill the quota exactly", map[string]string{ns + "readerEndpoint": "true", ns + "endpoints": mustJSON(t, endpointEntries(19))}, func(t *testing.T, p *plan.Plan) {
+			if n := len(p.OfType(typeProxyEndpoint)); n != 20 {
+				t.Errorf("%d proxy endpoints, want 20", n)
+			}
+		}},
+		{"an existing role: the proxy assumes it, and the program creates no role and no policy", map[string]string{ns + "roleArn": "arn:aws:iam::000000000000:role/platform/rds-proxy"}, func(t *testing.T, p *plan.Plan) {
+			if n := len(p.OfType(typeRole)) + len(p.OfType(typeRolePolicy)); n != 0 {
+				t.Errorf("%d roles and policies created", n)
+			}
+			if v := get(t, p, typeProxy, "acmecorp-qa-rds-proxy").Inputs["roleArn"]; v != "arn:aws:iam::000000000000:role/platform/rds-proxy" {
+				t.Errorf("proxy roleArn = %v", v)
+			}
+			if v := p.Outputs["roleArn"]; v != "arn:aws:iam::000000000000:role/platform/rds-proxy" {
+				t.Errorf("output roleArn = %v", v)
+			}
+		}},
+		{"the created role takes the path and the permissions boundary", map[string]string{
+			ns + "rolePath":                   "/platform/databases/",
+			ns + "rolePermissionsBoundaryArn": "arn:aws:iam::000000000000:policy/platform/boundary",
+		}, func(t *testing.T, p *plan.Plan) {
+			r := get(t, p, typeRole, "acmecorp-qa-rds-proxy-role")
+			if r.Inputs["path"] != "/platform/databases/" || r.Inputs["permissionsBoundary"] != "arn:aws:iam::000000000000:policy/platform/boundary" {
+				t.Errorf("role inputs = %v", r.Inputs)
+			}
+		}},
+		{"an AWS managed policy as the permissions boundary", map[string]string{ns + "rolePermissionsBoundaryArn": "arn:aws:iam::aws:policy/PowerUserAccess"}, func(t *testing.T, p *plan.Plan) {
+			if v := get(t, p, typeRole, "acmecorp-qa-rds-proxy-role").Inputs["permissionsBoundary"]; v != "arn:aws:iam::aws:policy/PowerUserAccess" {
+				t.Errorf("permissionsBoundary = %v", v)
+			}
+		}},
+		{"a KMS key encrypts the log group", map[string]string{ns + "logKmsKeyArn": "arn:aws:kms:us-east-1:000000000000:key/00000000-0000-4000-8000-000000000000"}, func(t *testing.T, p *plan.Plan) {
+			if v := get(t, p, typeLogGroup, "acmecorp-qa-rds-proxy-logs").Inputs["kmsKeyId"]; v != "arn:aws:kms:us-east-1:000000000000:key/00000000-0000-4000-8000-000000000000" {
+				t.Errorf("kmsKeyId = %v", v)
+			}
+		}},
 		{"debug logging on", map[string]string{ns + "debugLogging": "true"}, func(t *testing.T, p *plan.Plan) {
 			if v := get(t, p, typeProxy, "acmecorp-qa-rds-proxy").Inputs["debugLogging"]; v != true {
 				t.Errorf("debugLogging = %v", v)
@@ -125,4 +232,30 @@ func cidrs(n int) []string {
 		out[i] = fmt.Sprintf("10.0.%d.0/24", i)
 	}
 	return out
+}
+
+// TestOneSecretPlansAlikeWhicheverKeyNamesIt: a secrets list of one entry
+// is the same proxy, role and policy as secretArn, secretKmsKeyArn, iamAuth
+// and clientPasswordAuthType, so moving a stack to secrets changes nothing.
+func TestOneSecretPlansAlikeWhicheverKeyNamesIt(t *testing.T) {
+	const key = "arn:aws:kms:us-east-1:000000000000:key/00000000-0000-4000-8000-000000000000"
+	qa := stackConfig(t, "qa")
+	single := planOf(t, withValues(qa, map[string]string{ns + "secretKmsKeyArn": key, ns + "iamAuth": "REQUIRED"}))
+	cases := []struct {
+		name string
+		set  map[string]string
+	}{
+		{"secrets alone", map[string]string{ns + "secretArn": "",
+			ns + "secrets": `[{"arn":"` + qaSecret + `","kmsKeyArn":"` + key + `","iamAuth":"REQUIRED"}]`}},
+		{"secrets, secretArn naming its entry, iamAuth the default for it", map[string]string{ns + "iamAuth": "REQUIRED",
+			ns + "secrets": `[{"arn":"` + qaSecret + `","kmsKeyArn":"` + key + `"}]`}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			listed := planOf(t, withValues(qa, tc.set))
+			if g, w := mustJSON(t, listed.Resources), mustJSON(t, single.Resources); g != w {
+				t.Errorf("plans differ:\n%s\n%s", g, w)
+			}
+		})
+	}
 }

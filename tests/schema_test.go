@@ -39,8 +39,8 @@ func TestProjectDeclaresEveryKeyAsTheSpecSays(t *testing.T) {
 			if c.Type == nil || *c.Type != string(s.Type) {
 				t.Errorf("type = %v, the spec says %s", c.Type, s.Type)
 			}
-			if s.Type == settings.TypeList && (c.Items == nil || c.Items.Type != "string") {
-				t.Errorf("items = %+v, want strings", c.Items)
+			if s.Type == settings.TypeList && (c.Items == nil || c.Items.Type != string(s.ItemType())) {
+				t.Errorf("items = %+v, want %s", c.Items, s.ItemType())
 			}
 			want := s.ProjectDefault()
 			switch {
@@ -103,6 +103,9 @@ func referenceRows(t *testing.T) map[string][2]string {
 func referenceType(s settings.Spec) string {
 	switch s.Type {
 	case settings.TypeList:
+		if s.ItemType() == settings.TypeObject {
+			return "list of objects"
+		}
 		return "list of strings"
 	case settings.TypeObject:
 		return "map"
