@@ -306,9 +306,21 @@ func testProd(ctx context.Context, t *testing.T, e *engine, tl tools, fx fixture
 	// endpoint is exercised under mocks only.
 	sf.set(t, "rds-proxy:readerEndpoint", false)
 	t.Log("emulator gap: readerEndpoint off in prod (moto 5.2.1 has no CreateDBProxyEndpoint)")
+	// prod also reads a second database user's secret, encrypted with a
+	// customer-managed key, creates its role under a path with a
+	// permissions boundary, and encrypts its log group.
+	sf.unset(t, "rds-proxy:secretKmsKeyArn")
+	sf.set(t, "rds-proxy:secrets", []map[string]string{{"arn": fx.SecretArn}, {"arn": fx.ReportingSecretArn, "kmsKeyArn": fx.KmsKeyArn}})
+	sf.set(t, "rds-proxy:rolePath", "/platform/")
+	sf.set(t, "rds-proxy:rolePermissionsBoundaryArn", fx.BoundaryPolicyArn)
+	sf.set(t, "rds-proxy:logKmsKeyArn", fx.KmsKeyArn)
+	want := expectFrom(t, sf)
+	want.secrets = sorted([]string{fx.SecretArn, fx.ReportingSecretArn})
+	want.keys = []string{fx.KmsKeyArn}
+	want.rolePath, want.boundary, want.logKey = "/platform/", fx.BoundaryPolicyArn, fx.KmsKeyArn
 	st := e.stack(ctx, t, sf)
 	st.mustUp(ctx, t, "prod up")
-	checkDeployed(ctx, t, st, tl, fx, expectFrom(t, sf))
+	checkDeployed(ctx, t, st, tl, fx, want)
 	up := takeSnapshot(ctx, t, tl, e.moto)
 	tm.step(t, "prod: up")
 
@@ -339,12 +351,28 @@ type expected struct {
 	pool      map[string]int
 	idle      int
 	retention int
+	// secrets are the ARNs the proxy reads, sorted; keys the KMS keys the
+	// role may decrypt with.
+	secrets, keys []string
+	// rolePath and boundary are the role's path and permissions boundary.
+	rolePath, boundary string
+	// logKey is the log group's KMS key.
+	logKey string
+}
+
+// secretArns are the secrets the proxy must read: the configured ones, or
+// else the fixture's one.
+func (w *expected) secretArns(fx fixture) []string {
+	if len(w.secrets) > 0 {
+		return w.secrets
+	}
+	return []string{fx.SecretArn}
 }
 
 // expectFrom reads the values the checks compare from a stack file.
 func expectFrom(t *testing.T, sf *stackFile) *expected {
 	t.Helper()
-	w := &expected{idle: 1800, retention: 30}
+	w := &expected{idle: 1800, retention: 30, rolePath: "/"}
 	get := func(key string, into any) bool {
 		v := sf.get(t, key)
 		if v == "" {
@@ -517,8 +545,15 @@ func checkDeployed(ctx context.Context, t *testing.T, st *stack, tl tools, fx fi
 	if !reflect.DeepEqual(px.VpcSecurityGroupIDs, []string{str("proxySecurityGroupId")}) {
 		t.Errorf("proxy security groups %v, want the output proxySecurityGroupId %s", px.VpcSecurityGroupIDs, str("proxySecurityGroupId"))
 	}
-	if len(px.Auth) != 1 || px.Auth[0].SecretArn != fx.SecretArn || px.Auth[0].AuthScheme != "SECRETS" || px.Auth[0].IAMAuth != "DISABLED" {
-		t.Errorf("proxy auth %+v, want the secret %s with SECRETS and IAM auth DISABLED", px.Auth, fx.SecretArn)
+	var auths []string
+	for _, a := range px.Auth {
+		if a.AuthScheme != "SECRETS" || a.IAMAuth != "DISABLED" {
+			t.Errorf("proxy auth %+v, want SECRETS with IAM auth DISABLED", a)
+		}
+		auths = append(auths, a.SecretArn)
+	}
+	if g, w := sorted(auths), want.secretArns(fx); !reflect.DeepEqual(g, w) {
+		t.Errorf("proxy reads the secrets %v, want %v", g, w)
 	}
 	var pools []string
 	for _, g := range px.TargetGroups {
@@ -590,13 +625,15 @@ func checkDeployed(ctx context.Context, t *testing.T, st *stack, tl tools, fx fi
 				allowed[res] = true
 			}
 		}
-		if !allowed[fx.SecretArn] {
-			t.Errorf("role %s does not allow the secret %s: %v", r.RoleName, fx.SecretArn, allowed)
-		}
+		var got []string
 		for res := range allowed {
-			if res != fx.SecretArn && !strings.HasPrefix(res, "arn:aws:kms:") {
-				t.Errorf("role %s allows %s beyond the secret and its key", r.RoleName, res)
-			}
+			got = append(got, res)
+		}
+		if g, w := sorted(got), sorted(append(want.secretArns(fx), want.keys...)); !reflect.DeepEqual(g, w) {
+			t.Errorf("role %s allows %v, want exactly the secrets and their keys %v", r.RoleName, g, w)
+		}
+		if r.Path != want.rolePath || r.PermissionsBoundary != want.boundary {
+			t.Errorf("role %s has path %q and boundary %q, want %q and %q", r.RoleName, r.Path, r.PermissionsBoundary, want.rolePath, want.boundary)
 		}
 	}
 	if roles != 1 {
@@ -608,8 +645,8 @@ func checkDeployed(ctx context.Context, t *testing.T, st *stack, tl tools, fx fi
 	for _, g := range snap.LogGroups {
 		if g.LogGroupName == str("logGroupName") {
 			logs = true
-			if g.RetentionInDays != want.retention {
-				t.Errorf("log group %s keeps logs %d days, want %d", g.LogGroupName, g.RetentionInDays, want.retention)
+			if g.RetentionInDays != want.retention || g.KmsKeyID != want.logKey {
+				t.Errorf("log group %s keeps logs %d days, encrypted with %q; want %d days, %q", g.LogGroupName, g.RetentionInDays, g.KmsKeyID, want.retention, want.logKey)
 			}
 		}
 	}

@@ -28,8 +28,15 @@ type fixture struct {
 	AppSGID           string            `json:"appSgId"`
 	SecretArn         string            `json:"secretArn"`
 	SecretString      string            `json:"secretString"`
-	InstanceClass     string            `json:"instanceClass"`
-	LogGroupName      string            `json:"logGroupName"`
+	// ReportingSecretArn is a second database user's secret, encrypted
+	// with KmsKeyArn.
+	ReportingSecretArn string `json:"reportingSecretArn"`
+	KmsKeyArn          string `json:"kmsKeyArn"`
+	// BoundaryPolicyArn is a managed policy to use as a permissions
+	// boundary.
+	BoundaryPolicyArn string `json:"boundaryPolicyArn"`
+	InstanceClass     string `json:"instanceClass"`
+	LogGroupName      string `json:"logGroupName"`
 }
 
 // python runs one of testdata's scripts against the emulator and returns
@@ -77,9 +84,11 @@ type snapshot struct {
 	} `json:"securityGroups"`
 	SecurityGroupRules []rule `json:"securityGroupRules"`
 	Roles              []struct {
-		RoleName string         `json:"RoleName"`
-		Arn      string         `json:"Arn"`
-		Policies map[string]any `json:"Policies"`
+		RoleName            string         `json:"RoleName"`
+		Arn                 string         `json:"Arn"`
+		Path                string         `json:"Path"`
+		PermissionsBoundary string         `json:"PermissionsBoundary"`
+		Policies            map[string]any `json:"Policies"`
 	} `json:"roles"`
 	Alarms []struct {
 		AlarmName  string `json:"AlarmName"`
@@ -95,6 +104,7 @@ type snapshot struct {
 	LogGroups []struct {
 		LogGroupName    string `json:"logGroupName"`
 		RetentionInDays int    `json:"retentionInDays"`
+		KmsKeyID        string `json:"kmsKeyId"`
 	} `json:"logGroups"`
 	Secrets []struct {
 		ARN          string `json:"ARN"`

@@ -260,6 +260,16 @@ func (s *stackFile) setRaw(t *testing.T, key, v string) {
 	s.cfg[k] = config.NewValue(v)
 }
 
+// unset removes key.
+func (s *stackFile) unset(t *testing.T, key string) {
+	t.Helper()
+	k, err := config.ParseKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	delete(s.cfg, k)
+}
+
 // clone returns an independent copy.
 func (s *stackFile) clone() *stackFile {
 	c := &stackFile{name: s.name, cfg: config.Map{}, replaced: s.replaced}

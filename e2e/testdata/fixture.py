@@ -9,7 +9,9 @@ Prints the fixture's IDs as JSON. It creates, through the ordinary AWS APIs
 - a second VPC with one subnet (the placement check must refuse it);
 - the Aurora PostgreSQL cluster with its security group and one writer;
 - the App Runner security group;
-- the Secrets Manager secret with the database credentials;
+- the Secrets Manager secret with the database credentials, and a second
+  one (another database user) encrypted with a customer-managed KMS key;
+- the IAM policy that serves as prod's permissions boundary;
 - the proxy's log group, which already exists on some accounts (the
   program adopts it with the adopt config key).
 Credentials and region come from the environment the test sets (fake
@@ -33,7 +35,7 @@ def main():
     def client(name):
         return session.client(name, endpoint_url=endpoint)
 
-    ec2, rds = client("ec2"), client("rds")
+    ec2, rds, iam, kms = client("ec2"), client("rds"), client("iam"), client("kms")
     secretsmanager, logs = client("secretsmanager"), client("logs")
 
     vpc = ec2.create_vpc(CidrBlock="10.42.0.0/16")["Vpc"]["VpcId"]
@@ -69,6 +71,14 @@ def main():
         "password": "e2e-Password-1234", "port": 5432, "username": "app_admin",
     }, separators=(",", ":"), sort_keys=True)
     secret = secretsmanager.create_secret(Name="e2e/aurora/app", SecretString=secret_string)
+    key = kms.create_key(Description="e2e secrets and logs")["KeyMetadata"]["Arn"]
+    reporting = secretsmanager.create_secret(
+        Name="e2e/aurora/reporting", KmsKeyId=key,
+        SecretString=json.dumps({"username": "reporting", "password": "e2e-Reporting-1234"}))
+    boundary = iam.create_policy(PolicyName="e2e-rds-proxy-boundary", PolicyDocument=json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": ["secretsmanager:GetSecretValue", "kms:Decrypt"], "Resource": "*"}],
+    }))["Policy"]["Arn"]
 
     if log_group:
         logs.create_log_group(logGroupName=log_group)
@@ -84,6 +94,9 @@ def main():
         "appSgId": app_sg,
         "secretArn": secret["ARN"],
         "secretString": secret_string,
+        "reportingSecretArn": reporting["ARN"],
+        "kmsKeyArn": key,
+        "boundaryPolicyArn": boundary,
         "instanceClass": INSTANCE_CLASS,
         "logGroupName": log_group,
     }, sys.stdout, indent=1, sort_keys=True)

@@ -49,7 +49,9 @@ def main():
             for pname in iam.list_role_policies(RoleName=name)["PolicyNames"]:
                 doc = iam.get_role_policy(RoleName=name, PolicyName=pname)["PolicyDocument"]
                 policies[pname] = doc
-            roles.append({"RoleName": name, "Arn": role["Arn"],
+            full = iam.get_role(RoleName=name)["Role"]
+            roles.append({"RoleName": name, "Arn": role["Arn"], "Path": role.get("Path", ""),
+                          "PermissionsBoundary": full.get("PermissionsBoundary", {}).get("PermissionsBoundaryArn", ""),
                           "AssumeRolePolicyDocument": role.get("AssumeRolePolicyDocument"),
                           "Policies": policies})
 
