@@ -282,17 +282,26 @@ func (v *validator) role(c *Config) {
 // global checks the ARN of a global (region-less) resource: its format and
 // partition.
 func (v *validator) global(key, value string, re *regexp.Regexp, deployRegion, rule string) {
+	v.matched(key, value, re, deployRegion, rule)
+}
+
+// matched checks an ARN's format (re, whose first group is the partition)
+// and that its partition is the deployment region's. It returns the
+// submatches when both hold, and reports what does not.
+func (v *validator) matched(key, value string, re *regexp.Regexp, deployRegion, rule string) ([]string, bool) {
 	m := re.FindStringSubmatch(value)
 	if m == nil {
 		v.add(key, show(value), rule)
-		return
+		return nil, false
 	}
 	if !supportedRegion(deployRegion) {
-		return // reported once, on aws:region
+		return nil, false // reported once, on aws:region
 	}
 	if rule, ok := partitionRule(m[1], deployRegion); !ok {
 		v.add(key, show(value), rule)
+		return nil, false
 	}
+	return m, true
 }
 
 // arn checks an ARN's format and that it lives in the deployment region.
@@ -306,16 +315,8 @@ func (v *validator) arnIn(key, value string, re *regexp.Regexp, deployRegion str
 	if value == "" && !required {
 		return
 	}
-	m := re.FindStringSubmatch(value)
-	if m == nil {
-		v.add(key, show(value), rule)
-		return
-	}
-	if !supportedRegion(deployRegion) {
-		return // reported once, on aws:region
-	}
-	if rule, ok := partitionRule(m[1], deployRegion); !ok {
-		v.add(key, show(value), rule)
+	m, ok := v.matched(key, value, re, deployRegion, rule)
+	if !ok {
 		return
 	}
 	if m[2] != deployRegion {
