@@ -430,7 +430,7 @@ func TestCutoverRefusesWhatItCannotRestore(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			requireRefused(t, tc.aws, tc.set, tc.want)
+			_ = requireRefused(t, tc.aws, tc.set, tc.want)
 		})
 	}
 }
