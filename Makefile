@@ -9,7 +9,7 @@ E2E_CLI     := $(E2E_TOOLS)/bin/pulumi
 E2E_PLUGIN  := $(E2E_TOOLS)/pulumi-resource-aws
 CLI_VERSION  = $(shell cd e2e/cli && go list -m -f '{{.Version}}' github.com/pulumi/pulumi/pkg/v3)
 
-.PHONY: help plan plan-json test test-short e2e e2e-tools golden golden-check fmt-check vet lint ci
+.PHONY: help plan plan-json test test-short e2e e2e-tools golden golden-check fmt-check vet lint check-tracked ci
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -53,6 +53,9 @@ vet: ## go vet, over the program and the test plugin
 
 lint: ## actionlint over the workflows and golangci-lint over the code (pinned in tools/go.mod)
 	scripts/lint.sh
+
+check-tracked: ## fail when git tracks an ELF binary or a file over 1 MiB (outside testdata/)
+	bash scripts/check-tracked.sh
 
 ci: ## what CI runs
 	bash .ci/run
