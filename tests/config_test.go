@@ -34,6 +34,15 @@ func secretEntries(n int) []map[string]string {
 	return out
 }
 
+// userTags returns n distinct user tags, none of them a standard tag.
+func userTags(n int) map[string]string {
+	out := make(map[string]string, n)
+	for i := 0; i < n; i++ {
+		out[fmt.Sprintf("Team%02d", i)] = "platform"
+	}
+	return out
+}
+
 // TestInvalidConfigurationIsRefusedBeforeAnyResource: every rule of every
 // key, one case each. The error names the key, the value and the rule, and
 // nothing is registered.
@@ -58,13 +67,16 @@ func TestInvalidConfigurationIsRefusedBeforeAnyResource(t *testing.T) {
 		{"vpcId of another kind", "", map[string]string{ns + "vpcId": "subnet-0123456789abcdef0"}, ns + "vpcId", `"subnet-0123456789abcdef0"`, "must be a VPC ID"},
 		{"one subnet only", "", map[string]string{ns + "subnetIds": `["subnet-0123456789abcdef1"]`}, ns + "subnetIds", `["subnet-0123456789abcdef1"]`, "at least 2 subnets in different Availability Zones"},
 		{"subnet listed twice", "", map[string]string{ns + "subnetIds": `["subnet-0123456789abcdef1","subnet-0123456789abcdef1"]`}, ns + "subnetIds", `"subnet-0123456789abcdef1"`, "is listed twice"},
+		{"subnet listed twice, not next to each other", "", map[string]string{ns + "subnetIds": `["subnet-0123456789abcdef1","subnet-0123456789abcdef2","subnet-0123456789abcdef1"]`}, ns + "subnetIds", `"subnet-0123456789abcdef1"`, "is listed twice"},
 		{"subnet ID malformed", "", map[string]string{ns + "subnetIds": `["subnet-0123456789abcdef1","subnet-XYZ"]`}, ns + "subnetIds", `"subnet-XYZ"`, "must be a subnet ID"},
 		{"subnetIds not a list", "", map[string]string{ns + "subnetIds": "subnet-0123456789abcdef1"}, ns + "subnetIds", "subnet-0123456789abcdef1", "must be a list of strings"},
 		{"clusterIdentifier missing", "", map[string]string{ns + "clusterIdentifier": ""}, ns + "clusterIdentifier", "(not set)", "must be the Aurora cluster identifier"},
 		{"clusterIdentifier with two hyphens in a row", "", map[string]string{ns + "clusterIdentifier": "qa--aurora"}, ns + "clusterIdentifier", `"qa--aurora"`, "single hyphens"},
+		{"clusterIdentifier longer than RDS allows", "", map[string]string{ns + "clusterIdentifier": strings.Repeat("a", 64)}, ns + "clusterIdentifier", `"` + strings.Repeat("a", 64) + `"`, "at most 63 characters"},
 		{"clusterSecurityGroupId malformed", "", map[string]string{ns + "clusterSecurityGroupId": "sg-XYZ"}, ns + "clusterSecurityGroupId", `"sg-XYZ"`, "security group ID"},
 		{"dbPort not a number", "", map[string]string{ns + "dbPort": "postgres"}, ns + "dbPort", `"postgres"`, "must be a whole number"},
 		{"dbPort below the Aurora range", "", map[string]string{ns + "dbPort": "80"}, ns + "dbPort", "80", "from 1150 to 65535"},
+		{"dbPort above the highest port", "", map[string]string{ns + "dbPort": "65536"}, ns + "dbPort", "65536", "from 1150 to 65535"},
 		{"secretArn missing", "", map[string]string{ns + "secretArn": ""}, ns + "secretArn", "(not set)", "full ARN of a Secrets Manager secret"},
 		{"secretArn given as a name", "", map[string]string{ns + "secretArn": "acmecorp/qa/aurora"}, ns + "secretArn", `"acmecorp/qa/aurora"`, "not a name"},
 		{"secretArn without the random suffix", "", map[string]string{ns + "secretArn": "arn:aws:secretsmanager:us-east-1:000000000000:secret:aurora"}, ns + "secretArn", `"arn:aws:secretsmanager:us-east-1:000000000000:secret:aurora"`, "not a name"},
@@ -83,12 +95,14 @@ func TestInvalidConfigurationIsRefusedBeforeAnyResource(t *testing.T) {
 		{"secretKmsKeyArn in another region", "", map[string]string{ns + "secretKmsKeyArn": "arn:aws:kms:eu-west-1:000000000000:key/00000000-0000-4000-8000-000000000000"}, ns + "secretKmsKeyArn", `"arn:aws:kms:eu-west-1:000000000000:key/00000000-0000-4000-8000-000000000000"`, "is in region eu-west-1"},
 		{"app security group malformed", "", map[string]string{ns + "appSecurityGroupIds": `["sg-12"]`}, ns + "appSecurityGroupIds", `"sg-12"`, "security group ID"},
 		{"app security group listed twice", "", map[string]string{ns + "appSecurityGroupIds": `["sg-0123456789abcdef1","sg-0123456789abcdef1"]`}, ns + "appSecurityGroupIds", `"sg-0123456789abcdef1"`, "is listed twice"},
+		{"app security group listed twice, not next to each other", "", map[string]string{ns + "appSecurityGroupIds": `["sg-0123456789abcdef1","sg-0123456789abcdef2","sg-0123456789abcdef1"]`}, ns + "appSecurityGroupIds", `"sg-0123456789abcdef1"`, "is listed twice"},
 		{"app security group is the Aurora group", "", map[string]string{ns + "appSecurityGroupIds": `["sg-0123456789abcdef0"]`}, ns + "appSecurityGroupIds", `"sg-0123456789abcdef0"`, "must not be the Aurora security group"},
 		{"CIDR open to the IPv4 internet", "", map[string]string{ns + "allowedCidrs": `["0.0.0.0/0"]`}, ns + "allowedCidrs", `"0.0.0.0/0"`, "whole internet"},
 		{"CIDR open to the IPv6 internet", "", map[string]string{ns + "allowedCidrs": `["::/0"]`}, ns + "allowedCidrs", `"::/0"`, "whole internet"},
 		{"CIDR with host bits", "", map[string]string{ns + "allowedCidrs": `["10.0.0.1/16"]`}, ns + "allowedCidrs", `"10.0.0.1/16"`, "host bits set; write the network address 10.0.0.0/16"},
 		{"CIDR without a prefix length", "", map[string]string{ns + "allowedCidrs": `["10.0.0.0"]`}, ns + "allowedCidrs", `"10.0.0.0"`, "must be a CIDR block"},
 		{"CIDR listed twice", "", map[string]string{ns + "allowedCidrs": `["10.0.0.0/16","10.0.0.0/16"]`}, ns + "allowedCidrs", `"10.0.0.0/16"`, "is listed twice"},
+		{"CIDR listed twice, not next to each other", "", map[string]string{ns + "allowedCidrs": `["10.0.0.0/16","172.31.0.0/16","10.0.0.0/16"]`}, ns + "allowedCidrs", `"10.0.0.0/16"`, "is listed twice"},
 		{"no client source at all", "", map[string]string{ns + "appSecurityGroupIds": "[]", ns + "allowedCidrs": "[]"}, ns + "appSecurityGroupIds", "[]", "at least one client source"},
 		{"more sources than the rule quota", "", map[string]string{ns + "allowedCidrs": mustJSON(t, sixtyOneCidrs)}, ns + "appSecurityGroupIds", "62 sources", "quota of 60 inbound rules"},
 		{"idleClientTimeout zero", "", map[string]string{ns + "idleClientTimeout": "0"}, ns + "idleClientTimeout", "0", "from 1 to 28800"},
@@ -105,8 +119,13 @@ func TestInvalidConfigurationIsRefusedBeforeAnyResource(t *testing.T) {
 		{"tag redefining Environment", "", map[string]string{ns + "tags": `{"Environment":"staging"}`}, ns + "tags.Environment", `"staging"`, "redefines a standard tag"},
 		{"tag with the reserved aws: prefix", "", map[string]string{ns + "tags": `{"aws:owner":"me"}`}, ns + "tags.aws:owner", `"me"`, "aws: prefix"},
 		{"tags not a map", "", map[string]string{ns + "tags": `["CostCenter"]`}, ns + "tags", `["CostCenter"]`, "must be a map of strings to strings"},
+		{"more user tags than AWS leaves room for besides the standard three", "", map[string]string{ns + "tags": mustJSON(t, userTags(48))}, ns + "tags", "48 tags", "must be at most 47"},
+		{"tag key longer than AWS allows", "", map[string]string{ns + "tags": `{"` + strings.Repeat("k", 129) + `":"platform"}`}, ns + "tags", `"` + strings.Repeat("k", 129) + `"`, "must be a tag key of 1 to 128 characters"},
+		{"tag value longer than AWS allows", "", map[string]string{ns + "tags": `{"CostCenter":"` + strings.Repeat("v", 257) + `"}`}, ns + "tags.CostCenter", `"` + strings.Repeat("v", 257) + `"`, "must be a tag value of at most 256 characters"},
 		{"endpoint parameter not a path", "", map[string]string{ns + "endpointParameterName": "rds-proxy-endpoint"}, ns + "endpointParameterName", `"rds-proxy-endpoint"`, "must be an SSM parameter path"},
 		{"endpoint parameter under /aws", "", map[string]string{ns + "endpointParameterName": "/aws/rds-proxy"}, ns + "endpointParameterName", `"/aws/rds-proxy"`, "reserved by AWS"},
+		{"endpoint parameter under /ssm", "", map[string]string{ns + "endpointParameterName": "/ssm/rds-proxy"}, ns + "endpointParameterName", `"/ssm/rds-proxy"`, "reserved by AWS"},
+		{"endpoint parameter longer than SSM allows", "", map[string]string{ns + "endpointParameterName": "/" + strings.Repeat("p", 1011)}, ns + "endpointParameterName", `"/` + strings.Repeat("p", 1011) + `"`, "at most 1011 characters"},
 		{"readerEndpoint not a boolean", "", map[string]string{ns + "readerEndpoint": "yes"}, ns + "readerEndpoint", `"yes"`, "must be true or false"},
 		{"org making the reader endpoint name too long", "", map[string]string{ns + "readerEndpoint": "true", ns + "org": strings.Repeat("a", 44)}, ns + "org", `"` + strings.Repeat("a", 44) + `"`, "64 characters long, and RDS allows 63"},
 		{"clientPasswordAuthType not a PostgreSQL value", "", map[string]string{ns + "clientPasswordAuthType": "MYSQL_NATIVE_PASSWORD"}, ns + "clientPasswordAuthType", `"MYSQL_NATIVE_PASSWORD"`, "must be POSTGRES_SCRAM_SHA_256 or POSTGRES_MD5"},
@@ -121,10 +140,12 @@ func TestInvalidConfigurationIsRefusedBeforeAnyResource(t *testing.T) {
 		{"logRetentionDays zero (never expire) refused", "", map[string]string{ns + "logRetentionDays": "0"}, ns + "logRetentionDays", "0", "must be a retention CloudWatch Logs accepts"},
 		{"adopt naming something the program cannot adopt", "", map[string]string{ns + "adopt": `["proxy"]`}, ns + "adopt", `"proxy"`, "must name a resource the program can adopt: endpointParameter, logGroup"},
 		{"adopt listing a resource twice", "", map[string]string{ns + "adopt": `["logGroup","logGroup"]`}, ns + "adopt", `"logGroup"`, "must not be listed twice"},
+		{"adopt listing a resource twice, not next to each other", "", map[string]string{ns + "adopt": `["logGroup","endpointParameter","logGroup"]`}, ns + "adopt", `"logGroup"`, "must not be listed twice"},
 		{"adopt not a list", "", map[string]string{ns + "adopt": `"logGroup"`}, ns + "adopt", `"logGroup"`, "must be a list of strings"},
 		{"a secrets entry given a name instead of an ARN", "", map[string]string{ns + "secretArn": "", ns + "secrets": `[{"arn":"acmecorp/qa/aurora"}]`}, ns + "secrets.arn", `"acmecorp/qa/aurora"`, "not a name"},
 		{"a secrets entry without an ARN", "", map[string]string{ns + "secretArn": "", ns + "secrets": `[{"iamAuth":"REQUIRED"}]`}, ns + "secrets.arn", "(not set)", "full ARN of a Secrets Manager secret"},
 		{"a secret listed twice in secrets", "", map[string]string{ns + "secretArn": "", ns + "secrets": `[{"arn":"` + qaSecret + `"},{"arn":"` + qaSecret + `","iamAuth":"REQUIRED"}]`}, ns + "secrets", `"` + qaSecret + `"`, "is listed twice"},
+		{"a secret listed twice in secrets, not next to each other", "", map[string]string{ns + "secretArn": "", ns + "secrets": `[{"arn":"` + qaSecret + `"},{"arn":"arn:aws:secretsmanager:us-east-1:000000000000:secret:reporting-AbCdEf"},{"arn":"` + qaSecret + `"}]`}, ns + "secrets", `"` + qaSecret + `"`, "is listed twice"},
 		{"more secrets than a proxy can read", "", map[string]string{ns + "secretArn": "", ns + "secrets": mustJSON(t, secretEntries(201))}, ns + "secrets", "201 secrets", "must be at most 200"},
 		{"a secrets entry's key given as an alias", "", map[string]string{ns + "secretArn": "", ns + "secrets": `[{"arn":"` + qaSecret + `","kmsKeyArn":"arn:aws:kms:us-east-1:000000000000:alias/aurora"}]`}, ns + "secrets.kmsKeyArn", `"arn:aws:kms:us-east-1:000000000000:alias/aurora"`, "not an alias"},
 		{"a secrets entry in another region", "", map[string]string{ns + "secretArn": "", ns + "secrets": `[{"arn":"arn:aws:secretsmanager:eu-west-1:000000000000:secret:reporting-AbCdEf"}]`}, ns + "secrets.arn", `"arn:aws:secretsmanager:eu-west-1:000000000000:secret:reporting-AbCdEf"`, "is in region eu-west-1"},
@@ -139,10 +160,12 @@ func TestInvalidConfigurationIsRefusedBeforeAnyResource(t *testing.T) {
 		{"an endpoint named as the proxy", "", map[string]string{ns + "endpoints": `[{"name":"acmecorp-qa-rds-proxy","targetRole":"READ_WRITE"}]`}, ns + "endpoints.name", `"acmecorp-qa-rds-proxy"`, "is the proxy's own name"},
 		{"an endpoint named as the reader endpoint", "", map[string]string{ns + "readerEndpoint": "true", ns + "endpoints": `[{"name":"acmecorp-qa-rds-proxy-reader","targetRole":"READ_ONLY"}]`}, ns + "endpoints.name", `"acmecorp-qa-rds-proxy-reader"`, "is the reader endpoint's name"},
 		{"an endpoint name listed twice", "", map[string]string{ns + "endpoints": `[{"name":"reporting","targetRole":"READ_ONLY"},{"name":"reporting","targetRole":"READ_WRITE"}]`}, ns + "endpoints.name", `"reporting"`, "is listed twice"},
+		{"an endpoint name listed twice, not next to each other", "", map[string]string{ns + "endpoints": `[{"name":"reporting","targetRole":"READ_ONLY"},{"name":"analytics","targetRole":"READ_ONLY"},{"name":"reporting","targetRole":"READ_WRITE"}]`}, ns + "endpoints.name", `"reporting"`, "is listed twice"},
 		{"an endpoint without a target role", "", map[string]string{ns + "endpoints": `[{"name":"reporting"}]`}, ns + "endpoints.targetRole", "(not set)", "must be READ_WRITE (the writer) or READ_ONLY (the readers)"},
 		{"an endpoint target role in CloudWatch's spelling", "", map[string]string{ns + "endpoints": `[{"name":"reporting","targetRole":"READWRITE"}]`}, ns + "endpoints.targetRole", `"READWRITE"`, "must be READ_WRITE (the writer) or READ_ONLY (the readers)"},
 		{"an endpoint subnet malformed", "", map[string]string{ns + "endpoints": `[{"name":"reporting","targetRole":"READ_ONLY","subnetIds":["subnet-XYZ"]}]`}, ns + "endpoints.subnetIds", `"subnet-XYZ"`, "must be a subnet ID"},
 		{"an endpoint security group listed twice", "", map[string]string{ns + "endpoints": `[{"name":"reporting","targetRole":"READ_ONLY","securityGroupIds":["sg-0123456789abcdef5","sg-0123456789abcdef5"]}]`}, ns + "endpoints.securityGroupIds", `"sg-0123456789abcdef5"`, "is listed twice"},
+		{"an endpoint subnet listed twice, not next to each other", "", map[string]string{ns + "endpoints": `[{"name":"reporting","targetRole":"READ_ONLY","subnetIds":["subnet-0123456789abcdef1","subnet-0123456789abcdef2","subnet-0123456789abcdef1"]}]`}, ns + "endpoints.subnetIds", `"subnet-0123456789abcdef1"`, "is listed twice"},
 		{"an endpoint security group malformed", "", map[string]string{ns + "endpoints": `[{"name":"reporting","targetRole":"READ_ONLY","securityGroupIds":["sg-1"]}]`}, ns + "endpoints.securityGroupIds", `"sg-1"`, "must be a security group ID"},
 		{"more endpoints than a proxy may have", "", map[string]string{ns + "endpoints": mustJSON(t, endpointEntries(21))}, ns + "endpoints", "21 endpoints", "must be at most 20 together with readerEndpoint"},
 		{"twenty endpoints and the reader endpoint exceed the quota", "", map[string]string{ns + "readerEndpoint": "true", ns + "endpoints": mustJSON(t, endpointEntries(20))}, ns + "endpoints", "20 endpoints", "must be at most 20 together with readerEndpoint"},
@@ -163,6 +186,7 @@ func TestInvalidConfigurationIsRefusedBeforeAnyResource(t *testing.T) {
 		{"alarm topic FIFO", "", map[string]string{ns + "alarms": `{"topicArns":["arn:aws:sns:us-east-1:000000000000:oncall.fifo"]}`}, ns + "alarms.topicArns", `"arn:aws:sns:us-east-1:000000000000:oncall.fifo"`, "must be the ARN of an SNS standard topic"},
 		{"alarm topic in another region", "", map[string]string{ns + "alarms": `{"topicArns":["arn:aws:sns:eu-west-1:000000000000:oncall"]}`}, ns + "alarms.topicArns", `"arn:aws:sns:eu-west-1:000000000000:oncall"`, "is in region eu-west-1 but the stack deploys to us-east-1"},
 		{"alarm topic listed twice", "", map[string]string{ns + "alarms": `{"topicArns":["arn:aws:sns:us-east-1:000000000000:oncall","arn:aws:sns:us-east-1:000000000000:oncall"]}`}, ns + "alarms.topicArns", `"arn:aws:sns:us-east-1:000000000000:oncall"`, "is listed twice"},
+		{"alarm topic listed twice, not next to each other", "", map[string]string{ns + "alarms": `{"topicArns":["arn:aws:sns:us-east-1:000000000000:oncall","arn:aws:sns:us-east-1:000000000000:platform","arn:aws:sns:us-east-1:000000000000:oncall"]}`}, ns + "alarms.topicArns", `"arn:aws:sns:us-east-1:000000000000:oncall"`, "is listed twice"},
 		{"more alarm topics than CloudWatch allows", "", map[string]string{ns + "alarms": mustJSON(t, map[string]any{"topicArns": topics(6)})}, ns + "alarms.topicArns", "6 topics", "must be at most 5"},
 		{"alarm backend usage zero", "", map[string]string{ns + "alarms": `{"backendUsagePercent":0}`}, ns + "alarms.backendUsagePercent", "0", "from 1 to 100"},
 		{"alarm backend usage above 100", "", map[string]string{ns + "alarms": `{"backendUsagePercent":101}`}, ns + "alarms.backendUsagePercent", "101", "from 1 to 100"},
@@ -291,5 +315,36 @@ func TestDefaultsApplyWhenKeysAreUnset(t *testing.T) {
 		if c.got != c.want {
 			t.Errorf("%s = %v, want %v", c.key, c.got, c.want)
 		}
+	}
+}
+
+// TestRequireTlsReachesTheProxy: requireTls in the stack configuration is
+// the requireTls input of the aws:rds/proxy:Proxy resource, and a stack that
+// does not set it gets a proxy that requires TLS.
+func TestRequireTlsReachesTheProxy(t *testing.T) {
+	cases := []struct {
+		name  string
+		stack string
+		set   map[string]string
+		want  bool
+	}{
+		{"the qa stack file, which does not set requireTls, requires TLS", "qa", nil, true},
+		{"the prod stack file, which does not set requireTls, requires TLS", "prod", nil, true},
+		{"requireTls absent from the configuration requires TLS", "qa", map[string]string{ns + "requireTls": ""}, true},
+		{"requireTls true requires TLS", "qa", map[string]string{ns + "requireTls": "true"}, true},
+		{"requireTls false lets clients connect without TLS", "qa", map[string]string{ns + "requireTls": "false"}, false},
+		{"requireTls false lets clients connect without TLS in prod too, cutover off", "prod", map[string]string{ns + "requireTls": "false"}, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			p := planOf(t, withValues(stackConfig(t, tc.stack), tc.set))
+			proxies := p.OfType(typeProxy)
+			if len(proxies) != 1 {
+				t.Fatalf("%d proxies, want 1", len(proxies))
+			}
+			if got, ok := proxies[0].Inputs["requireTls"].(bool); !ok || got != tc.want {
+				t.Errorf("%s: requireTls = %#v, want %v", proxies[0].Name, proxies[0].Inputs["requireTls"], tc.want)
+			}
+		})
 	}
 }
