@@ -291,17 +291,31 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		host = args.ProxyEndpoint.ToStringOutput()
 		target.Port = args.Resolved.ProxyPort
 	}
+	// The secret is written only once the record is in AWS and reads back
+	// as written: its value derives from the parameter's value as the
+	// provider read it after the write, and the secret version waits for
+	// the parameter. If the record cannot be written, the secret keeps the
+	// host it has, and the rollback still knows the original.
 	current := args.SecretString
-	value := host.ApplyT(func(h string) (string, error) {
+	value := pulumi.All(host, param.Value).ApplyT(func(xs []any) (string, error) {
+		h, _ := xs[0].(string)
+		if got, _ := xs[1].(string); got != record {
+			return "", fmt.Errorf("the parameter %s reads back %q after the write, not the record %q: the application secret is left as it is",
+				args.DirectHostParameterName, got, record)
+		}
 		return secrets.Rewrite(current, secrets.Endpoint{Host: h, Port: target.Port})
 	}).(pulumi.StringOutput)
 
-	// Retained on delete: removing the cutover from the program, or the
-	// whole stack, must never delete a version of the application secret.
+	// The version is retained on delete, and never protected: removing the
+	// cutover from the program (cutover off), the whole stack, or replacing
+	// the version (every new value is a new version: the provider replaces
+	// it whenever secret_string changes) never deletes a version of the
+	// application secret in AWS. Protected, a replacement would be refused,
+	// and with it the rollback.
 	if _, err := secretsmanager.NewSecretVersion(ctx, name+"-app-secret", &secretsmanager.SecretVersionArgs{
 		SecretId:     pulumi.String(args.SecretArn),
 		SecretString: pulumi.ToSecret(value).(pulumi.StringOutput),
-	}, parent, pulumi.RetainOnDelete(true)); err != nil {
+	}, parent, pulumi.RetainOnDelete(true), pulumi.Protect(false), pulumi.DependsOn([]pulumi.Resource{param})); err != nil {
 		return nil, fmt.Errorf("application secret version: %w", err)
 	}
 

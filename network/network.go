@@ -45,6 +45,10 @@ type Args struct {
 	AllowedCidrs []netip.Prefix
 	// Tags go on every taggable resource.
 	Tags map[string]string
+	// Protect guards the proxy security group: replacing or removing it
+	// cuts every client off. The rules stay free to change: adding or
+	// removing a client source is routine.
+	Protect bool
 }
 
 // SecurityChain is the proxy security group and every rule of the chain.
@@ -80,7 +84,7 @@ func NewSecurityChain(ctx *pulumi.Context, name string, args *Args, opts ...pulu
 		// before deletion keeps a rule added by hand from blocking it.
 		RevokeRulesOnDelete: pulumi.Bool(true),
 		Tags:                tags,
-	}, parent)
+	}, parent, pulumi.Protect(args.Protect))
 	if err != nil {
 		return nil, fmt.Errorf("proxy security group: %w", err)
 	}

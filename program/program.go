@@ -9,6 +9,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/acmecorp/rds-proxy/cutover"
+	"github.com/acmecorp/rds-proxy/guard"
 	"github.com/acmecorp/rds-proxy/monitoring"
 	"github.com/acmecorp/rds-proxy/network"
 	"github.com/acmecorp/rds-proxy/proxy"
@@ -70,15 +71,17 @@ func Run(ctx *pulumi.Context) (pulumi.Map, []string, error) {
 		return nil, nil, err
 	}
 	warnings := Warnings(cfg)
-	for _, w := range warnings {
-		if err := ctx.Log.Warn(w, nil); err != nil {
-			return nil, nil, fmt.Errorf("log warning: %w", err)
-		}
+	if err := logWarnings(ctx, warnings); err != nil {
+		return nil, nil, err
 	}
-	outputs, err := Build(ctx, cfg)
+	outputs, refused, err := Build(ctx, cfg)
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := logWarnings(ctx, refused); err != nil {
+		return nil, nil, err
+	}
+	warnings = append(warnings, refused...)
 	keys := make([]string, 0, len(outputs))
 	for k := range outputs {
 		keys = append(keys, k)
@@ -90,19 +93,30 @@ func Run(ctx *pulumi.Context) (pulumi.Map, []string, error) {
 	return outputs, warnings, nil
 }
 
+// logWarnings logs each warning with ctx.Log.Warn.
+func logWarnings(ctx *pulumi.Context, warnings []string) error {
+	for _, w := range warnings {
+		if err := ctx.Log.Warn(w, nil); err != nil {
+			return fmt.Errorf("log warning: %w", err)
+		}
+	}
+	return nil
+}
+
 // Build registers the components for a validated configuration and returns
-// the stack outputs.
-func Build(ctx *pulumi.Context, cfg *settings.Config) (pulumi.Map, error) {
+// the stack outputs, and the warnings about changes that protection will
+// refuse (ProtectionWarnings).
+func Build(ctx *pulumi.Context, cfg *settings.Config) (pulumi.Map, []string, error) {
 	tags := cfg.Tags()
 	prefix := cfg.Prefix()
 
 	// The subnets are checked against AWS before anything is registered.
 	subnets, err := network.LookupSubnets(ctx, cfg.SubnetIDs)
 	if err != nil {
-		return nil, fmt.Errorf("network: %w", err)
+		return nil, nil, fmt.Errorf("network: %w", err)
 	}
 	if problems := placementProblems(cfg, subnets); len(problems) > 0 {
-		return nil, &settings.Error{Stack: cfg.Env, Problems: problems}
+		return nil, nil, &settings.Error{Stack: cfg.Env, Problems: problems}
 	}
 
 	// A cutover reads the application secret and the cluster first, and
@@ -114,7 +128,7 @@ func Build(ctx *pulumi.Context, cfg *settings.Config) (pulumi.Map, error) {
 	if cfg.Cutover != cutover.Off {
 		var err error
 		if facts, err = cutover.Read(ctx, cfg.AppSecretArn, cfg.ClusterIdentifier, cfg.DirectHostParameterName()); err != nil {
-			return nil, fmt.Errorf("cutover: %w", err)
+			return nil, nil, fmt.Errorf("cutover: %w", err)
 		}
 		if resolved, err = cutover.Check(cutover.Request{
 			Mode:                  cfg.Cutover,
@@ -126,17 +140,27 @@ func Build(ctx *pulumi.Context, cfg *settings.Config) (pulumi.Map, error) {
 			ProxyName:             cfg.ProxyName(),
 			DBPort:                cfg.DBPort,
 		}, facts); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 
-	// Every resource inherits protect from its component. It is on in
-	// prod (protect), and whenever the application secret points at the
-	// proxy: `pulumi destroy` then deletes nothing at all, instead of
-	// deleting the unprotected resources (client rules, parameters,
-	// alarms) in parallel before it stops at the first protected one.
-	protect := pulumi.Protect(cfg.Protected())
+	// With protection on, a change that replaces a protected resource is
+	// refused by the engine; the warning says which input causes it and the
+	// exact command that lets it through.
+	var refused []string
+	if cfg.Protected() {
+		deployed, ok, err := proxy.LookupDeployed(ctx, cfg.ProxyName(), cfg.EndpointParameterName)
+		if err != nil {
+			return nil, nil, fmt.Errorf("proxy: %w", err)
+		}
+		if ok {
+			refused = ProtectionWarnings(ctx.Stack(), ctx.Project(), cfg, deployed)
+		}
+	}
 
+	// Every AWS resource the components below declare is recorded for the
+	// destroy guard, registered last.
+	guarded := &guard.Collector{}
 	chain, err := network.NewSecurityChain(ctx, prefix, &network.Args{
 		SecurityGroupName:      cfg.SecurityGroupName(),
 		ProxyName:              cfg.ProxyName(),
@@ -147,14 +171,15 @@ func Build(ctx *pulumi.Context, cfg *settings.Config) (pulumi.Map, error) {
 		AppSecurityGroupIDs:    cfg.AppSecurityGroupIDs,
 		AllowedCidrs:           cfg.AllowedCidrs,
 		Tags:                   tags,
-	}, protect)
+		Protect:                cfg.Protected(),
+	}, guarded.Option())
 	if err != nil {
-		return nil, fmt.Errorf("network: %w", err)
+		return nil, nil, fmt.Errorf("network: %w", err)
 	}
 
-	role, err := proxyRole(ctx, cfg, tags, protect)
+	role, err := proxyRole(ctx, cfg, tags, guarded.Option())
 	if err != nil {
-		return nil, fmt.Errorf("secrets: %w", err)
+		return nil, nil, fmt.Errorf("secrets: %w", err)
 	}
 
 	px, err := proxy.New(ctx, prefix, &proxy.Args{
@@ -185,9 +210,10 @@ func Build(ctx *pulumi.Context, cfg *settings.Config) (pulumi.Map, error) {
 		Tags:                        tags,
 		ProxyDependsOn:              role.dependsOn,
 		TargetDependsOn:             []pulumi.Resource{chain.ClusterIngress, chain.ProxyEgress},
-	}, protect)
+		Protect:                     cfg.Protected(),
+	}, guarded.Option())
 	if err != nil {
-		return nil, fmt.Errorf("proxy: %w", err)
+		return nil, nil, fmt.Errorf("proxy: %w", err)
 	}
 
 	outputs := pulumi.Map{
@@ -219,9 +245,9 @@ func Build(ctx *pulumi.Context, cfg *settings.Config) (pulumi.Map, error) {
 		},
 		Budget: b,
 		Tags:   tags,
-	}, protect)
+	}, guarded.Option())
 	if err != nil {
-		return nil, fmt.Errorf("monitoring: %w", err)
+		return nil, nil, fmt.Errorf("monitoring: %w", err)
 	}
 	outputs[OutputMaxConnections] = pulumi.Int(b.MaxConnections)
 	outputs[OutputProxyConnectionCap] = pulumi.Int(b.ProxyCap)
@@ -250,14 +276,20 @@ func Build(ctx *pulumi.Context, cfg *settings.Config) (pulumi.Map, error) {
 			DirectHostParameterName: cfg.DirectHostParameterName(),
 			Env:                     cfg.Env,
 			Tags:                    tags,
-		}, protect)
+		}, guarded.Option())
 		if err != nil {
-			return nil, fmt.Errorf("cutover: %w", err)
+			return nil, nil, fmt.Errorf("cutover: %w", err)
 		}
 		outputs[OutputSecretHost] = cut.Host
 		outputs[OutputDirectHostParameterName] = cut.DirectHostParameterName
 	}
-	return outputs, nil
+
+	// Last: the guard depends on every resource above, so that a destroy
+	// of a protected stack refuses before it deletes any of them.
+	if _, err := guard.New(ctx, prefix, &guard.Args{Protect: cfg.Protected(), Guarded: guarded.Resources()}); err != nil {
+		return nil, nil, fmt.Errorf("guard: %w", err)
+	}
+	return outputs, refused, nil
 }
 
 // role is the role the proxy assumes, and what the proxy must wait for.
@@ -269,7 +301,7 @@ type role struct {
 // proxyRole is the existing role roleArn names, used as it is, or the role
 // and read policy the program creates (secrets.ProxyAccess), which the proxy
 // waits for.
-func proxyRole(ctx *pulumi.Context, cfg *settings.Config, tags map[string]string, protect pulumi.ResourceOption) (role, error) {
+func proxyRole(ctx *pulumi.Context, cfg *settings.Config, tags map[string]string, opts ...pulumi.ResourceOption) (role, error) {
 	if cfg.RoleArn != "" {
 		return role{arn: pulumi.String(cfg.RoleArn)}, nil
 	}
@@ -282,7 +314,7 @@ func proxyRole(ctx *pulumi.Context, cfg *settings.Config, tags map[string]string
 		KmsKeyArns:             cfg.SecretKmsKeyArns(),
 		Region:                 cfg.Region,
 		Tags:                   tags,
-	}, protect)
+	}, opts...)
 	if err != nil {
 		return role{}, err
 	}

@@ -131,6 +131,10 @@ type Args struct {
 	AdoptEndpointParameter bool
 	// Tags go on every taggable resource.
 	Tags map[string]string
+	// Protect guards the proxy and its log group: a change that would
+	// replace them (a new endpoint hostname, lost logs) or remove them is
+	// refused. The rest of the component stays free to change.
+	Protect bool
 	// ProxyDependsOn must exist before the proxy starts (the role policy).
 	ProxyDependsOn []pulumi.Resource
 	// TargetDependsOn must exist before the cluster is registered (the
@@ -178,7 +182,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		RetentionInDays: pulumi.Int(args.LogRetentionDays),
 		KmsKeyId:        optional(args.LogKmsKeyArn),
 		Tags:            tags,
-	}, parent, adopt(args.AdoptLogGroup, args.LogGroupName))
+	}, parent, adopt(args.AdoptLogGroup, args.LogGroupName), pulumi.Protect(args.Protect))
 	if err != nil {
 		return nil, fmt.Errorf("log group %s: %w", args.LogGroupName, err)
 	}
@@ -203,7 +207,8 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		// The name is fixed, so a replacement (a new engine family or
 		// subnets) cannot create the new proxy while the old one holds the
 		// name: the old one goes first. The endpoint changes either way.
-		pulumi.DeleteBeforeReplace(true))
+		pulumi.DeleteBeforeReplace(true),
+		pulumi.Protect(args.Protect))
 	if err != nil {
 		return nil, fmt.Errorf("proxy %s: %w", args.Name, err)
 	}
@@ -379,24 +384,37 @@ func newEndpoint(ctx *pulumi.Context, px *rds.Proxy, spec endpointSpec, parent p
 // auths are the proxy's auth entries, one per secret, in the order given.
 // For PostgreSQL AWS defaults to SCRAM-SHA-256, which drivers built on libpq
 // before 10 cannot speak; the choice is explicit so that the plan shows it.
-// A single secret's description names the proxy only; with several, each
-// also names its secret.
+//
+// Each description states the entry's client password authentication and
+// IAM authentication. The provider keeps the entries as a set hashed on
+// auth_scheme, description, iam_auth, secret_arn and username only, so a
+// change of client_password_auth_type alone would plan no change at all
+// (hashicorp/terraform-provider-aws#39465); carried in the description it
+// changes the hash, and the proxy is updated.
 func auths(proxyName string, in []Auth) rds.ProxyAuthArray {
 	out := make(rds.ProxyAuthArray, len(in))
 	for i, a := range in {
-		desc := "Database credentials for " + proxyName
-		if len(in) > 1 {
-			desc = "Database credentials in secret " + secretName(a.SecretArn) + " for " + proxyName
-		}
 		out[i] = rds.ProxyAuthArgs{
 			AuthScheme:             pulumi.String("SECRETS"),
-			Description:            pulumi.String(desc),
+			Description:            pulumi.String(AuthDescription(proxyName, a, len(in) > 1)),
 			SecretArn:              pulumi.String(a.SecretArn),
 			IamAuth:                pulumi.String(a.IAMAuth),
 			ClientPasswordAuthType: pulumi.String(a.ClientPasswordAuthType),
 		}
 	}
 	return out
+}
+
+// AuthDescription is the description of the auth entry a of proxyName: it
+// names the proxy (and the secret, when the proxy reads several) and states
+// how clients authenticate, so that a change of either is a change of the
+// entry.
+func AuthDescription(proxyName string, a Auth, several bool) string {
+	who := "Database credentials for " + proxyName
+	if several {
+		who = "Database credentials in secret " + secretName(a.SecretArn) + " for " + proxyName
+	}
+	return fmt.Sprintf("%s; clients: %s, IAM auth %s", who, a.ClientPasswordAuthType, a.IAMAuth)
 }
 
 // secretName is the name in a secret's full ARN, without the six random

@@ -81,7 +81,14 @@ func NewProxyAccess(ctx *pulumi.Context, name string, args *Args, opts ...pulumi
 		Path:                optional(args.RolePath),
 		PermissionsBoundary: optional(args.PermissionsBoundaryArn),
 		Tags:                pulumi.ToStringMap(args.Tags),
-	}, parent)
+	}, parent,
+		// The name is fixed and unique in the account whatever the path,
+		// and a new path replaces the role (path cannot change in IAM):
+		// the old role must go before the new one can take the name, or
+		// the create fails with EntityAlreadyExists. Its policy, bound to
+		// the role, is replaced with it, and the proxy is updated in the
+		// same deployment to the new role's ARN.
+		pulumi.DeleteBeforeReplace(true))
 	if err != nil {
 		return nil, fmt.Errorf("proxy role: %w", err)
 	}
@@ -90,7 +97,12 @@ func NewProxyAccess(ctx *pulumi.Context, name string, args *Args, opts ...pulumi
 		Name:   pulumi.String("read-database-secret"),
 		Role:   role.ID(),
 		Policy: pulumi.String(policy),
-	}, parent)
+	}, parent,
+		// Replacing the role replaces the policy. The role and the policy
+		// name are the same before and after, so a new policy put before
+		// the old one's delete would be deleted by it: the old one goes
+		// first.
+		pulumi.DeleteBeforeReplace(true))
 	if err != nil {
 		return nil, fmt.Errorf("proxy role policy: %w", err)
 	}

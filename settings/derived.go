@@ -48,10 +48,12 @@ func (c *Config) Tags() map[string]string {
 // SourceCount is the number of ingress rules the proxy security group gets.
 func (c *Config) SourceCount() int { return len(c.AppSecurityGroupIDs) + len(c.AllowedCidrs) }
 
-// Protected reports whether every resource of the stack is protected: when
-// protect is set, and while the application secret points at the proxy (a
-// destroy would leave the services' secret naming a deleted host). Roll back
-// with cutover direct (or off) before turning protection off.
+// Protected reports whether the stack is protected: `pulumi destroy`
+// refuses before it deletes anything (package guard), and a change that
+// replaces the proxy, its security group or its log group is refused. It
+// is, when protect is set, and while the application secret points at the
+// proxy (a destroy would leave the services' secret naming a deleted host).
+// Roll back with cutover direct (or off) before turning protection off.
 func (c *Config) Protected() bool { return c.Protect || c.Cutover == cutover.ToProxy }
 
 // ReaderEndpointName is the name of the READ_ONLY proxy endpoint.

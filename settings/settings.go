@@ -196,8 +196,9 @@ type Config struct {
 	// MaxConnections overrides the writer's max_connections computed from
 	// InstanceClass; 0 means computed.
 	MaxConnections int
-	// Protect makes `pulumi destroy` refuse the whole stack: every
-	// resource of the program is protected.
+	// Protect makes `pulumi destroy` refuse the whole stack, and refuses
+	// a change that replaces the proxy, its security group or its log
+	// group (Protected).
 	Protect bool
 	// LogRetentionDays is how long the proxy's log group keeps its logs.
 	LogRetentionDays int

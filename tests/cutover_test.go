@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -35,12 +36,14 @@ type fakeAWS struct {
 	// parameter does not exist.
 	record string
 	calls  []string
-	// subnets answers the subnet lookups every plan makes.
+	// subnets answers the subnet lookups every plan makes, and the
+	// lookup of the proxy that the endpoint parameter shows deployed: as
+	// configured.
 	subnets plan.CallFunc
 }
 
 func (f *fakeAWS) answer(token string, args map[string]any) (map[string]any, error) {
-	if token == plan.GetSubnet {
+	if token == plan.GetSubnet || token == plan.GetProxy {
 		return f.subnets(token, args)
 	}
 	// Only the cutover's own lookups are recorded.
@@ -318,18 +321,21 @@ func TestCutoverSettingsAreValidated(t *testing.T) {
 }
 
 // TestCutoverProxyProtectsTheStack: while the application secret points at
-// the proxy, every resource is protected, whatever protect says, so that a
+// the proxy, the stack is protected whatever protect says, so that a
 // destroy cannot delete the proxy the services' secret names. The rollback
-// (direct) and off leave protection to the protect key.
+// (direct) and off leave protection to the protect key. The secret's
+// version is never protected (a rollback replaces it) and always retained
+// on delete (no version of the services' secret is ever deleted).
 func TestCutoverProxyProtectsTheStack(t *testing.T) {
 	cases := []struct {
 		mode, protect string
-		all           bool
+		on            bool
 	}{
 		{"proxy", "false", true},
 		{"direct", "false", false},
 		{"off", "false", false},
 		{"direct", "true", true},
+		{"proxy", "true", true},
 	}
 	for _, tc := range cases {
 		t.Run("cutover "+tc.mode+" protect "+tc.protect, func(t *testing.T) {
@@ -337,10 +343,36 @@ func TestCutoverProxyProtectsTheStack(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, r := range p.Resources {
-				if r.Protect != tc.all {
-					t.Errorf("%s: protect = %v, want %v", plan.Ref(r.Type, r.Name), r.Protect, tc.all)
+			var want []string
+			if tc.on {
+				want = guardedSet("qa")
+			}
+			if g, w := mustJSON(t, protectedIn(p)), mustJSON(t, sortedCopy(want)); g != w {
+				t.Errorf("protected = %s, want %s", g, w)
+			}
+			for _, v := range p.OfType(typeSecretVersion) {
+				if v.Protect || !v.RetainOnDelete {
+					t.Errorf("%s: protect %v, retainOnDelete %v; want false, true", v.Name, v.Protect, v.RetainOnDelete)
 				}
+			}
+		})
+	}
+}
+
+// TestTheRecordIsWrittenBeforeTheSecret: the application secret's new
+// version waits for the direct-host parameter, so a record that cannot be
+// written leaves the secret as it is, and the original host is never lost.
+func TestTheRecordIsWrittenBeforeTheSecret(t *testing.T) {
+	for _, mode := range []string{"proxy", "direct"} {
+		t.Run(mode, func(t *testing.T) {
+			p, err := cutoverPlan(t, &fakeAWS{secret: appSecret}, map[string]string{ns + "cutover": mode})
+			if err != nil {
+				t.Fatal(err)
+			}
+			v := get(t, p, typeSecretVersion, "acmecorp-qa-app-secret")
+			record := plan.Ref(typeParameter, "acmecorp-qa-direct-host")
+			if !slices.Contains(v.DependsOn, record) {
+				t.Errorf("the secret version does not wait for %s: dependsOn = %v", record, v.DependsOn)
 			}
 		})
 	}

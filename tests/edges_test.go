@@ -114,9 +114,9 @@ func TestValidEdgeConfigurationsAreAccepted(t *testing.T) {
 				`{"arn":"arn:aws:secretsmanager:us-east-1:000000000000:secret:app-AbCdEf","kmsKeyArn":"arn:aws:kms:us-east-1:000000000000:key/11111111-1111-4111-8111-111111111111","clientPasswordAuthType":"POSTGRES_SCRAM_SHA_256"},` +
 				`{"arn":"arn:aws:secretsmanager:us-east-1:000000000000:secret:migrations-GhIjKl","kmsKeyArn":"arn:aws:kms:us-east-1:000000000000:key/00000000-0000-4000-8000-000000000000"}]`,
 		}, func(t *testing.T, p *plan.Plan) {
-			want := `[{"authScheme":"SECRETS","clientPasswordAuthType":"POSTGRES_SCRAM_SHA_256","description":"Database credentials in secret app for acmecorp-qa-rds-proxy","iamAuth":"DISABLED","secretArn":"arn:aws:secretsmanager:us-east-1:000000000000:secret:app-AbCdEf"},` +
-				`{"authScheme":"SECRETS","clientPasswordAuthType":"POSTGRES_MD5","description":"Database credentials in secret migrations for acmecorp-qa-rds-proxy","iamAuth":"DISABLED","secretArn":"arn:aws:secretsmanager:us-east-1:000000000000:secret:migrations-GhIjKl"},` +
-				`{"authScheme":"SECRETS","clientPasswordAuthType":"POSTGRES_MD5","description":"Database credentials in secret reporting for acmecorp-qa-rds-proxy","iamAuth":"REQUIRED","secretArn":"arn:aws:secretsmanager:us-east-1:000000000000:secret:reporting-MnOpQr"}]`
+			want := `[{"authScheme":"SECRETS","clientPasswordAuthType":"POSTGRES_SCRAM_SHA_256","description":"Database credentials in secret app for acmecorp-qa-rds-proxy; clients: POSTGRES_SCRAM_SHA_256, IAM auth DISABLED","iamAuth":"DISABLED","secretArn":"arn:aws:secretsmanager:us-east-1:000000000000:secret:app-AbCdEf"},` +
+				`{"authScheme":"SECRETS","clientPasswordAuthType":"POSTGRES_MD5","description":"Database credentials in secret migrations for acmecorp-qa-rds-proxy; clients: POSTGRES_MD5, IAM auth DISABLED","iamAuth":"DISABLED","secretArn":"arn:aws:secretsmanager:us-east-1:000000000000:secret:migrations-GhIjKl"},` +
+				`{"authScheme":"SECRETS","clientPasswordAuthType":"POSTGRES_MD5","description":"Database credentials in secret reporting for acmecorp-qa-rds-proxy; clients: POSTGRES_MD5, IAM auth REQUIRED","iamAuth":"REQUIRED","secretArn":"arn:aws:secretsmanager:us-east-1:000000000000:secret:reporting-MnOpQr"}]`
 			if got := mustJSON(t, get(t, p, typeProxy, "acmecorp-qa-rds-proxy").Inputs["auths"]); got != want {
 				t.Errorf("auths = %s\nwant    %s", got, want)
 			}

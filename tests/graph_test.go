@@ -93,8 +93,10 @@ func TestEveryResourceSitsInTheComponentOfItsConcern(t *testing.T) {
 	}
 }
 
-// TestReplacementsGoDeleteFirstWhereNamesAreFixed: the proxy and the reader
-// endpoint have fixed names, so a replacement deletes the old one first;
+// TestReplacementsGoDeleteFirstWhereNamesAreFixed: the proxy, the reader
+// endpoint, the role (a new rolePath replaces it, and its name is unique in
+// the account whatever the path) and the role's policy (same name, same
+// role) have fixed names, so a replacement deletes the old one first;
 // the reader endpoint is replaced whenever the proxy is (AWS deletes it with
 // the proxy); the proxy gets generous timeouts; and nothing of a stack
 // without a cutover is left in AWS on delete.
@@ -105,7 +107,7 @@ func TestReplacementsGoDeleteFirstWhereNamesAreFixed(t *testing.T) {
 			px := plan.Ref(typeProxy, "acmecorp-"+stack+"-rds-proxy")
 			for _, r := range p.Resources {
 				ref := plan.Ref(r.Type, r.Name)
-				fixedName := r.Type == typeProxy || r.Type == typeProxyEndpoint
+				fixedName := r.Type == typeProxy || r.Type == typeProxyEndpoint || r.Type == typeRole || r.Type == typeRolePolicy
 				if r.DeleteBeforeReplace != fixedName {
 					t.Errorf("%s: deleteBeforeReplace = %v", ref, r.DeleteBeforeReplace)
 				}

@@ -34,6 +34,7 @@ const (
 	typeDashboard     = "aws:cloudwatch/dashboard:Dashboard"
 	typeProxyEndpoint = "aws:rds/proxyEndpoint:ProxyEndpoint"
 	typeMonitoring    = "rds-proxy:monitoring:Monitoring"
+	typeGuard         = "rds-proxy:guard:DestroyGuard"
 )
 
 // resourceTypes says, for each AWS resource type the program creates, the

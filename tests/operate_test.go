@@ -3,6 +3,7 @@ package tests
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -302,25 +303,32 @@ func protectedIn(p *plan.Plan) []string {
 	return out
 }
 
-// TestProtectionIsAllOrNothing: protect defaults to true in prod and false
-// elsewhere, and protects every resource and component of the stack, so
-// that an accidental `pulumi destroy` deletes nothing (the engine deletes
-// unprotected resources in parallel before it stops at a protected one).
-// The key overrides the default either way.
-func TestProtectionIsAllOrNothing(t *testing.T) {
-	everything := func(p *plan.Plan) []string {
-		var out []string
-		for _, r := range p.Resources {
-			out = append(out, plan.Ref(r.Type, r.Name))
-		}
-		return out
+// guardedSet is what a protected stack protects: the destroy guard, and
+// the resources whose replacement clients or on-call would notice (the
+// proxy's hostname, the security group clients reach it through, the logs).
+func guardedSet(stack string) []string {
+	prefix := "acmecorp-" + stack
+	return []string{
+		plan.Ref(typeLogGroup, prefix+"-rds-proxy-logs"),
+		plan.Ref(typeSecurityGroup, prefix+"-rds-proxy-sg"),
+		plan.Ref(typeProxy, prefix+"-rds-proxy"),
+		plan.Ref(typeGuard, prefix),
 	}
+}
+
+// TestProtectionRefusesDestroyButNotRoutineChanges: protect defaults to
+// true in prod and false elsewhere, and the key overrides it either way.
+// When on, it protects exactly the destroy guard and the resources whose
+// replacement would change what clients connect to (the proxy, its
+// security group) or lose the logs; every other resource stays free to be
+// removed by a routine change (a client source, the alarms, an endpoint).
+func TestProtectionRefusesDestroyButNotRoutineChanges(t *testing.T) {
 	cases := []struct {
 		name, stack string
 		protect     string // "" leaves the key unset
-		all         bool
+		on          bool
 	}{
-		{"prod without the key protects everything", "prod", "", true},
+		{"prod without the key protects the guard, the proxy, its security group and its logs", "prod", "", true},
 		{"qa without the key protects nothing", "qa", "", false},
 		{"prod may turn it off", "prod", "false", false},
 		{"qa may turn it on", "qa", "true", true},
@@ -330,8 +338,8 @@ func TestProtectionIsAllOrNothing(t *testing.T) {
 			cfg := withValues(stackConfig(t, tc.stack), map[string]string{ns + "protect": tc.protect})
 			p := planOf(t, cfg)
 			var want []string
-			if tc.all {
-				want = everything(p)
+			if tc.on {
+				want = guardedSet(tc.stack)
 			}
 			if g, w := mustJSON(t, protectedIn(p)), mustJSON(t, sortedCopy(want)); g != w {
 				t.Errorf("protected = %s, want %s", g, w)
@@ -340,6 +348,44 @@ func TestProtectionIsAllOrNothing(t *testing.T) {
 			px := get(t, p, typeProxy, "acmecorp-"+tc.stack+"-rds-proxy")
 			if g := mustJSON(t, px.CustomTimeouts); g != `{"create":"30m","delete":"90m","update":"30m"}` {
 				t.Errorf("proxy timeouts = %s", g)
+			}
+		})
+	}
+}
+
+// TestTheGuardDependsOnEveryResource: a destroy deletes first what nothing
+// depends on, and skips only what a refused delete depends on. The guard
+// depends on every AWS resource of the stack, so a destroy must delete it
+// first and alone; protected, it refuses, and nothing is deleted.
+func TestTheGuardDependsOnEveryResource(t *testing.T) {
+	cases := []struct {
+		name, stack string
+		set         map[string]string
+	}{
+		{"qa", "qa", nil},
+		{"prod, with the reader endpoint and alarms", "prod", nil},
+		{"qa with an existing role and additional endpoints", "qa", map[string]string{
+			ns + "roleArn":   "arn:aws:iam::000000000000:role/platform/existing-proxy-role",
+			ns + "endpoints": `[{"name":"reporting","targetRole":"READ_ONLY"}]`,
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			p := planOf(t, withValues(stackConfig(t, tc.stack), tc.set))
+			g := get(t, p, typeGuard, "acmecorp-"+tc.stack)
+			var custom []string
+			for _, r := range p.Resources {
+				if r.Custom {
+					custom = append(custom, plan.Ref(r.Type, r.Name))
+				}
+			}
+			for _, ref := range custom {
+				if !slices.Contains(g.DependsOn, ref) {
+					t.Errorf("the guard does not depend on %s", ref)
+				}
+			}
+			if len(custom) == 0 {
+				t.Fatal("no AWS resource in the plan")
 			}
 		})
 	}

@@ -14,12 +14,15 @@ const (
 	// GetParametersByPath reads the cutover's record of where the
 	// application secret pointed before the first cutover.
 	GetParametersByPath = "aws:ssm/getParametersByPath:getParametersByPath"
+	// GetProxy reads a proxy the stack deployed before, to tell a change
+	// that replaces it.
+	GetProxy = "aws:rds/getProxy:getProxy"
 )
 
 // OfflineNote says what an offline plan assumed of AWS.
 const OfflineNote = "offline plan: AWS lookups were answered with placeholders: the subnets are taken to be in vpcId, " +
 	"each in its own Availability Zone, and a cutover's secret is taken to be a JSON object with a host and no rotation, " +
-	"never cut over before (no record of its original host); " +
+	"never cut over before (no record of its original host), and no proxy is taken to be deployed yet; " +
 	"a real `pulumi preview` checks all of these"
 
 // Offline answers the program's AWS lookups without AWS, for cfg's stack:
@@ -48,6 +51,14 @@ func Offline(cfg Config) CallFunc {
 			return map[string]any{
 				"path": args["path"], "names": []any{}, "values": []any{}, "types": []any{}, "arns": []any{},
 			}, nil
+		case GetProxy:
+			// Not reached offline: no endpoint parameter exists, so the
+			// program takes the proxy to be new. As deployed, unchanged.
+			var subnets []any
+			if err := json.Unmarshal([]byte(cfg.Values[cfg.Project+":subnetIds"]), &subnets); err != nil {
+				return nil, fmt.Errorf("offline proxy: subnetIds: %w", err)
+			}
+			return map[string]any{"name": args["name"], "vpcId": vpcID, "vpcSubnetIds": subnets}, nil
 		case GetCluster:
 			return map[string]any{
 				"clusterIdentifier": args["clusterIdentifier"],

@@ -1,0 +1,103 @@
+package tests
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/acmecorp/rds-proxy/internal/plan"
+	"github.com/acmecorp/rds-proxy/program"
+)
+
+// deployedAWS answers the lookups of a stack whose proxy AWS already holds,
+// in subnets and vpcId, and records which lookups were made.
+type deployedAWS struct {
+	offline   plan.CallFunc
+	published bool // the endpoint parameter names the proxy
+	subnets   []any
+	vpcID     string
+	calls     []string
+}
+
+func (d *deployedAWS) answer(token string, args map[string]any) (map[string]any, error) {
+	d.calls = append(d.calls, token)
+	switch token {
+	case plan.GetParametersByPath:
+		out := map[string]any{"path": args["path"], "names": []any{}, "values": []any{}}
+		if d.published {
+			out["names"] = []any{"/acmecorp/prod/rds-proxy/endpoint"}
+			out["values"] = []any{"acmecorp-prod-rds-proxy.proxy-c1a2b3c4d5e6.us-east-1.rds.amazonaws.com"}
+		}
+		return out, nil
+	case plan.GetProxy:
+		return map[string]any{"name": args["name"], "vpcId": d.vpcID, "vpcSubnetIds": d.subnets}, nil
+	}
+	return d.offline(token, args)
+}
+
+// TestAReplacementOfTheProtectedProxyIsAnnounced: in a protected stack, a
+// change that would replace the proxy (other subnets; another VPC, which
+// also replaces its security group) is announced as a warning that names
+// the key and the exact commands that let it through; the engine then
+// refuses the replacement. Nothing is announced for an unchanged proxy, a
+// first deployment, or an unprotected stack, which reads nothing.
+func TestAReplacementOfTheProtectedProxyIsAnnounced(t *testing.T) {
+	const (
+		proxyURN = `'urn:pulumi:prod::rds-proxy::rds-proxy:proxy:Proxy$aws:rds/proxy:Proxy::acmecorp-prod-rds-proxy'`
+		sgURN    = `'urn:pulumi:prod::rds-proxy::rds-proxy:network:SecurityChain$aws:ec2/securityGroup:SecurityGroup::acmecorp-prod-rds-proxy-sg'`
+		prodVpc  = "vpc-0fedcba98765432a0"
+	)
+	shipped := []any{"subnet-0fedcba98765432a1", "subnet-0fedcba98765432a2", "subnet-0fedcba98765432a3"}
+	cases := []struct {
+		name      string
+		protect   string
+		published bool
+		subnets   []any
+		vpcID     string
+		want      []string // what the one warning must say; nil: no warning
+		readProxy bool     // whether the proxy is read at all
+	}{
+		{"the proxy as deployed: no warning", "true", true, shipped, prodVpc, nil, true},
+		{"the same subnets in another order: no warning", "true", true, []any{shipped[2], shipped[0], shipped[1]}, prodVpc, nil, true},
+		{"other subnets: the key, both lists and the unprotect command of the proxy", "true", true, shipped[:2], prodVpc,
+			[]string{"rds-proxy:subnetIds changes the proxy's subnets from [subnet-0fedcba98765432a1 subnet-0fedcba98765432a2] to [" +
+				"subnet-0fedcba98765432a1 subnet-0fedcba98765432a2 subnet-0fedcba98765432a3]",
+				"`pulumi state unprotect --stack prod --yes " + proxyURN + "`, then `pulumi up`"}, true},
+		{"another VPC: the security group must be unprotected too", "true", true, []any{"subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2"}, "vpc-0aaaaaaaaaaaaaaa0",
+			[]string{"rds-proxy:vpcId its VPC from vpc-0aaaaaaaaaaaaaaa0 to " + prodVpc,
+				"`pulumi state unprotect --stack prod --yes " + proxyURN + "` and `pulumi state unprotect --stack prod --yes " + sgURN + "`"}, true},
+		{"a first deployment: no endpoint parameter, the proxy is not read", "true", false, shipped[:2], prodVpc, nil, false},
+		{"an unprotected stack reads nothing and warns of nothing", "false", true, shipped[:2], prodVpc, nil, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := withValues(stackConfig(t, "prod"), map[string]string{ns + "protect": tc.protect})
+			aws := &deployedAWS{offline: plan.Offline(cfg), published: tc.published, subnets: tc.subnets, vpcID: tc.vpcID}
+			p, err := plan.Run(cfg, program.Run, plan.WithCalls(aws.answer))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var replacing []string
+			for _, w := range p.Warnings {
+				if strings.Contains(w, "pulumi state unprotect") {
+					replacing = append(replacing, w)
+				}
+			}
+			switch {
+			case tc.want == nil && len(replacing) != 0:
+				t.Errorf("warnings %q, want none about a replacement", replacing)
+			case tc.want != nil && len(replacing) != 1:
+				t.Errorf("warnings %q, want one about the replacement", p.Warnings)
+			case tc.want != nil:
+				for _, w := range tc.want {
+					if !strings.Contains(replacing[0], w) {
+						t.Errorf("the warning does not say %q:\n%s", w, replacing[0])
+					}
+				}
+			}
+			if got := slices.Contains(aws.calls, plan.GetProxy); got != tc.readProxy {
+				t.Errorf("read the proxy: %v, want %v (calls %v)", got, tc.readProxy, aws.calls)
+			}
+		})
+	}
+}
