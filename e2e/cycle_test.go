@@ -48,6 +48,7 @@ func TestEngineCycle(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), cycleTimeout)
 	defer cancel()
 
+	requireMotoVersion(t, tl.python)
 	m := startMoto(t, tl.python, id)
 	// qa's log group exists already, as on an account where a proxy of the
 	// same name once logged: qa adopts it, and its destroy deletes it.
@@ -67,7 +68,10 @@ func TestEngineCycle(t *testing.T) {
 	if !t.Run("qa", func(t *testing.T) { testQA(ctx, t, e, tl, fx, baseline, tm) }) {
 		return
 	}
-	t.Run("prod", func(t *testing.T) { testProd(ctx, t, e, tl, fx, baseline, tm) })
+	if !t.Run("prod", func(t *testing.T) { testProd(ctx, t, e, tl, fx, baseline, tm) }) {
+		return
+	}
+	e.x.checkUsed(t)
 }
 
 // testRefusals: a value of the wrong type for a declared key (the CLI
@@ -153,7 +157,7 @@ func testQA(ctx context.Context, t *testing.T, e *engine, tl tools, fx fixture, 
 	if err != nil {
 		t.Fatalf("refresh: %v", err)
 	}
-	requireNoChanges(t, "refresh after up", steps)
+	e.x.requireNoChanges(t, "refresh after up", steps)
 	requireClean(ctx, t, st, "preview after refresh")
 	tm.step(t, "qa: refresh, preview expecting no changes")
 
@@ -168,7 +172,7 @@ func testQA(ctx context.Context, t *testing.T, e *engine, tl tools, fx fixture, 
 	if err != nil {
 		t.Fatalf("preview of the change: %v", err)
 	}
-	checkPoolAndCidrChange(t, steps)
+	checkPoolChange(t, e.x, steps, 1)
 	st.mustUp(ctx, t, "the pool and CIDR change")
 	requireClean(ctx, t, st, "preview after the change")
 	checkDeployed(ctx, t, st, tl, fx, want)
@@ -254,11 +258,23 @@ func testQA(ctx context.Context, t *testing.T, e *engine, tl tools, fx fixture, 
 	// An interrupted up, then the recovery in docs/operations.md: the same end state as
 	// a clean run, nothing duplicated or left over.
 	// The log group is gone with the destroy: nothing left to adopt.
+	// This second life of qa also reads a second database user's secret,
+	// encrypted with a customer-managed key, creates its role under a path
+	// with a permissions boundary, and encrypts its new log group (moto
+	// has no AssociateKmsKey, so an adopted group cannot be).
 	noAdopt := moved.clone()
 	noAdopt.set(t, "rds-proxy:adopt", []string{})
+	noAdopt.set(t, "rds-proxy:secrets", []map[string]string{{"arn": fx.SecretArn}, {"arn": fx.ReportingSecretArn, "kmsKeyArn": fx.KmsKeyArn}})
+	noAdopt.set(t, "rds-proxy:rolePath", "/platform/")
+	noAdopt.set(t, "rds-proxy:rolePermissionsBoundaryArn", fx.BoundaryPolicyArn)
+	noAdopt.set(t, "rds-proxy:logKmsKeyArn", fx.KmsKeyArn)
 	st.configure(ctx, t, noAdopt)
 	testInterruptedUp(ctx, t, st, tl, clean)
-	tm.step(t, "qa: interrupted up and recovery")
+	want.secrets = sorted([]string{fx.SecretArn, fx.ReportingSecretArn})
+	want.keys = []string{fx.KmsKeyArn}
+	want.rolePath, want.boundary, want.logKey = "/platform/", fx.BoundaryPolicyArn, fx.KmsKeyArn
+	checkDeployed(ctx, t, st, tl, fx, want)
+	tm.step(t, "qa: interrupted up and recovery (two secrets, role path and boundary, log key)")
 	if _, err := st.destroy(ctx, t); err != nil {
 		t.Fatalf("destroy after the recovery: %v", err)
 	}
@@ -298,56 +314,11 @@ func testInterruptedUp(ctx context.Context, t *testing.T, st *stack, tl tools, c
 	requireClean(ctx, t, st, "preview after the recovery")
 }
 
-// testProd: with protect, a destroy deletes nothing; without, it removes
-// everything.
-func testProd(ctx context.Context, t *testing.T, e *engine, tl tools, fx fixture, baseline *snapshot, tm *timings) {
-	sf := e.loadStackFile(t, "prod", fx)
-	// moto 5.2.1 implements no DB proxy endpoint calls: the reader
-	// endpoint is exercised under mocks only.
-	sf.set(t, "rds-proxy:readerEndpoint", false)
-	t.Log("emulator gap: readerEndpoint off in prod (moto 5.2.1 has no CreateDBProxyEndpoint)")
-	// prod also reads a second database user's secret, encrypted with a
-	// customer-managed key, creates its role under a path with a
-	// permissions boundary, and encrypts its log group.
-	sf.unset(t, "rds-proxy:secretKmsKeyArn")
-	sf.set(t, "rds-proxy:secrets", []map[string]string{{"arn": fx.SecretArn}, {"arn": fx.ReportingSecretArn, "kmsKeyArn": fx.KmsKeyArn}})
-	sf.set(t, "rds-proxy:rolePath", "/platform/")
-	sf.set(t, "rds-proxy:rolePermissionsBoundaryArn", fx.BoundaryPolicyArn)
-	sf.set(t, "rds-proxy:logKmsKeyArn", fx.KmsKeyArn)
-	want := expectFrom(t, sf)
-	want.secrets = sorted([]string{fx.SecretArn, fx.ReportingSecretArn})
-	want.keys = []string{fx.KmsKeyArn}
-	want.rolePath, want.boundary, want.logKey = "/platform/", fx.BoundaryPolicyArn, fx.KmsKeyArn
-	st := e.stack(ctx, t, sf)
-	st.mustUp(ctx, t, "prod up")
-	checkDeployed(ctx, t, st, tl, fx, want)
-	up := takeSnapshot(ctx, t, tl, e.moto)
-	tm.step(t, "prod: up")
-
-	if _, err := st.destroy(ctx, t); err == nil {
-		t.Fatal("pulumi destroy of protected prod succeeded")
-	} else {
-		t.Logf("destroy of protected prod refused: %s", firstLine(err))
-	}
-	sameInventory(t, "after the refused prod destroy", up, takeSnapshot(ctx, t, tl, e.moto))
-	requireClean(ctx, t, st, "preview after the refused prod destroy")
-	tm.step(t, "prod: destroy refused, every resource still there")
-
-	unprotected := sf.clone()
-	unprotected.set(t, "rds-proxy:protect", false)
-	st.configure(ctx, t, unprotected)
-	st.mustUp(ctx, t, "prod: protect false")
-	if _, err := st.destroy(ctx, t); err != nil {
-		t.Fatalf("destroy of unprotected prod: %v", err)
-	}
-	sameInventory(t, "after the prod destroy", baseline, takeSnapshot(ctx, t, tl, e.moto))
-	tm.step(t, "prod: unprotect, destroy")
-}
-
 // expected is what a stack's configuration says the emulator must hold.
 type expected struct {
 	subnets   []string
 	cidrs     []string
+	appSGs    []string
 	pool      map[string]int
 	idle      int
 	retention int
@@ -385,6 +356,7 @@ func expectFrom(t *testing.T, sf *stackFile) *expected {
 	}
 	get("rds-proxy:subnetIds", &w.subnets)
 	get("rds-proxy:allowedCidrs", &w.cidrs)
+	get("rds-proxy:appSecurityGroupIds", &w.appSGs)
 	if !get("rds-proxy:pool", &w.pool) {
 		t.Fatalf("stack %s sets no pool", sf.name)
 	}
@@ -420,12 +392,23 @@ func goldenResources(t *testing.T, stack string) []goldenResource {
 // requireCreatesGolden fails unless the preview creates exactly the
 // resources of the stack's golden plan (the program under mocks), whose
 // names hold the stack file's placeholder IDs where the cycle's hold the
-// fixture's.
-func requireCreatesGolden(t *testing.T, sf *stackFile, steps []step) {
+// fixture's, less absent ("type name"): what the cycle's configuration
+// leaves out because the emulator cannot create it. Each is logged.
+func requireCreatesGolden(t *testing.T, sf *stackFile, steps []step, absent ...string) {
 	t.Helper()
 	var want, got []string
+	left := 0
 	for _, r := range goldenResources(t, sf.name) {
-		want = append(want, r.Type+" "+sf.replaced.Replace(r.Name))
+		ref := r.Type + " " + sf.replaced.Replace(r.Name)
+		if slices.Contains(absent, ref) {
+			t.Logf("emulator gap: the golden plan's %s is left out of the cycle", ref)
+			left++
+			continue
+		}
+		want = append(want, ref)
+	}
+	if left != len(absent) {
+		t.Errorf("of %v, the golden plan of %s holds %d: leave out only what it holds", absent, sf.name, left)
 	}
 	imported := map[string]bool{}
 	for _, s := range steps {
@@ -462,16 +445,17 @@ func requireClean(ctx context.Context, t *testing.T, st *stack, what string) {
 	if err != nil {
 		t.Fatalf("%s: %v", what, err)
 	}
-	requireNoChanges(t, what, steps)
+	st.e.x.requireNoChanges(t, what, steps)
 }
 
-// checkPoolAndCidrChange: the target group is updated in place on
-// connectionPoolConfig, one ingress rule is created, and the only other
-// updates are of alarms and the dashboard whose text derives from the pool.
-func checkPoolAndCidrChange(t *testing.T, steps []step) {
+// checkPoolChange: the target group is updated in place on
+// connectionPoolConfig, and the only other updates are of the alarms'
+// descriptions and the dashboard's body, whose text derives from the pool;
+// newRules ingress rules are created besides.
+func checkPoolChange(t *testing.T, x *excuses, steps []step, newRules ...int) {
 	t.Helper()
 	var tg, rules int
-	for _, s := range steps {
+	for _, s := range x.withoutExcused(t, "the pool change", steps) {
 		switch {
 		case s.Type == typeTargetGroup && s.Op == apitype.OpUpdate:
 			tg++
@@ -480,16 +464,19 @@ func checkPoolAndCidrChange(t *testing.T, steps []step) {
 			}
 		case s.Type == typeIngressRule && s.Op == apitype.OpCreate:
 			rules++
-		case s.Op == apitype.OpUpdate && allExcused(s):
-			t.Logf("excused %s: %s", s, excused(s.Type, s.Diffs[0]))
-		case (s.Type == typeAlarm || s.Type == typeDashboard) && s.Op == apitype.OpUpdate:
+		case s.Type == typeAlarm && s.Op == apitype.OpUpdate && reflect.DeepEqual(s.Diffs, []string{"alarmDescription"}),
+			s.Type == typeDashboard && s.Op == apitype.OpUpdate && reflect.DeepEqual(s.Diffs, []string{"dashboardBody"}):
 			t.Logf("the pool change also updates %s %s %v (its text derives from the pool)", s.Type, s.Name, s.Diffs)
 		default:
-			t.Errorf("the pool and CIDR change also announces %s", s)
+			t.Errorf("the pool change also announces %s", s)
 		}
 	}
-	if tg != 1 || rules != 1 {
-		t.Errorf("the change updates %d target groups and creates %d ingress rules, want 1 and 1: %v", tg, rules, byOp(steps))
+	wantRules := 0
+	for _, n := range newRules {
+		wantRules += n
+	}
+	if tg != 1 || rules != wantRules {
+		t.Errorf("the change updates %d target groups and creates %d ingress rules, want 1 and %d: %v", tg, rules, wantRules, byOp(steps))
 	}
 }
 
@@ -593,9 +580,11 @@ func checkDeployed(ctx context.Context, t *testing.T, st *stack, tl tools, fx fi
 		rule{GroupID: proxySG, IsEgress: true, IPProtocol: "tcp", FromPort: 5432, ToPort: 5432, ReferencedGroupInfo: &struct {
 			GroupID string `json:"GroupId"`
 		}{fx.AuroraSGID}}.key(),
-		rule{GroupID: proxySG, IPProtocol: "tcp", FromPort: 5432, ToPort: 5432, ReferencedGroupInfo: &struct {
+	}
+	for _, sg := range want.appSGs {
+		wantRules = append(wantRules, rule{GroupID: proxySG, IPProtocol: "tcp", FromPort: 5432, ToPort: 5432, ReferencedGroupInfo: &struct {
 			GroupID string `json:"GroupId"`
-		}{fx.AppSGID}}.key(),
+		}{sg}}.key())
 	}
 	for _, c := range want.cidrs {
 		wantRules = append(wantRules, rule{GroupID: proxySG, IPProtocol: "tcp", FromPort: 5432, ToPort: 5432, CidrIpv4: c}.key())

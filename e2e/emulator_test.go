@@ -25,9 +25,11 @@ type fixture struct {
 	ClusterIdentifier string            `json:"clusterIdentifier"`
 	ClusterEndpoint   string            `json:"clusterEndpoint"`
 	AuroraSGID        string            `json:"auroraSgId"`
-	AppSGID           string            `json:"appSgId"`
-	SecretArn         string            `json:"secretArn"`
-	SecretString      string            `json:"secretString"`
+	// AppSGIDs are the client security groups: App Runner's, then the
+	// ECS tasks'.
+	AppSGIDs     []string `json:"appSgIds"`
+	SecretArn    string   `json:"secretArn"`
+	SecretString string   `json:"secretString"`
 	// ReportingSecretArn is a second database user's secret, encrypted
 	// with KmsKeyArn.
 	ReportingSecretArn string `json:"reportingSecretArn"`
@@ -107,9 +109,10 @@ type snapshot struct {
 		KmsKeyID        string `json:"kmsKeyId"`
 	} `json:"logGroups"`
 	Secrets []struct {
-		ARN          string `json:"ARN"`
-		Name         string `json:"Name"`
-		SecretString string `json:"SecretString"`
+		ARN          string   `json:"ARN"`
+		Name         string   `json:"Name"`
+		SecretString string   `json:"SecretString"`
+		VersionIDs   []string `json:"VersionIds"`
 	} `json:"secrets"`
 }
 

@@ -27,9 +27,12 @@ import (
 )
 
 const (
-	// e2eEnvVar set to "require" turns a missing tool into a failure
-	// instead of a skip (.ci/run sets it).
+	// e2eEnvVar set to e2eRequire turns a missing tool, or -short, into a
+	// failure instead of a skip (.ci/run and `make e2e` set it). Empty is
+	// the default; any other value is a failure.
 	e2eEnvVar = "RDS_PROXY_E2E"
+	// e2eRequire is the one value e2eEnvVar takes besides empty.
+	e2eRequire = "require"
 	// toolsEnvVar overrides the folder `make e2e-tools` builds into.
 	toolsEnvVar = "RDS_PROXY_E2E_TOOLS"
 	// providerEnvVar names the terraform-provider-aws executable the
@@ -66,12 +69,22 @@ func repoRoot(t *testing.T) string {
 	return root
 }
 
-// needTools returns the tools, or skips the test (fails it when
-// RDS_PROXY_E2E=require) naming what is missing and how to get it. A test
-// that runs no engine (engine false) does without the CLI and moto.
+// needTools returns the tools, or skips the test naming what is missing and
+// how to get it. With RDS_PROXY_E2E=require the test must run: a missing
+// tool, or -short, fails it instead. RDS_PROXY_E2E set to anything but
+// empty or "require" (a typo would turn the requirement off) fails it too.
+// A test that runs no engine (engine false) does without the CLI and moto.
 func needTools(t *testing.T, engine bool) tools {
 	t.Helper()
+	mode := os.Getenv(e2eEnvVar)
+	if mode != "" && mode != e2eRequire {
+		t.Fatalf("%s=%q: want it empty (the engine cycle skips when a tool is missing) or %q (a missing tool fails it)", e2eEnvVar, mode, e2eRequire)
+	}
+	required := mode == e2eRequire
 	if testing.Short() {
+		if required {
+			t.Fatalf("%s=%s requires the engine cycle, but -short skips it: run without -short, or unset %s", e2eEnvVar, e2eRequire, e2eEnvVar)
+		}
 		t.Skip("the engine cycle does not run with -short")
 	}
 	dir := os.Getenv(toolsEnvVar)
@@ -100,8 +113,8 @@ func needTools(t *testing.T, engine bool) tools {
 		return tl
 	}
 	msg := "the engine cycle needs the Pulumi CLI, the test plugin, terraform-provider-aws and moto: " + strings.Join(missing, "; ")
-	if os.Getenv(e2eEnvVar) == "require" {
-		t.Fatalf("%s (%s=require)", msg, e2eEnvVar)
+	if required {
+		t.Fatalf("%s (%s=%s)", msg, e2eEnvVar, e2eRequire)
 	}
 	t.Skip(msg)
 	return tl
@@ -214,9 +227,25 @@ func reapLeftovers(t *testing.T, id string) {
 	})
 }
 
+// requireMotoVersion fails unless python's moto is motoVersion, the
+// release the emulator gaps were measured with.
+func requireMotoVersion(t *testing.T, python string) {
+	t.Helper()
+	out, err := exec.Command(python, "-c", "import moto; print(moto.__version__)").Output() //nolint:gosec // python3 from PATH, fixed arguments
+	if err != nil {
+		t.Fatalf("read moto's version: %v", err)
+	}
+	if v := strings.TrimSpace(string(out)); v != motoVersion {
+		t.Fatalf("moto is %s; the emulator gaps the cycle excuses (motoGaps) were measured with moto %s: check each again, then update motoVersion", v, motoVersion)
+	}
+}
+
 // moto is a running moto server.
 type moto struct {
 	url string
+	// recording is the file moto's recorder appends every request to, one
+	// JSON object a line (MOTO_ENABLE_RECORDING).
+	recording string
 }
 
 // startMoto starts moto on 127.0.0.1 and a free port, marked with id, and
@@ -224,14 +253,15 @@ type moto struct {
 func startMoto(t *testing.T, python, id string) *moto {
 	t.Helper()
 	port := freePort(t)
-	logPath := filepath.Join(t.TempDir(), "moto.log")
+	dir := t.TempDir()
+	logPath, recording := filepath.Join(dir, "moto.log"), filepath.Join(dir, "recording.jsonl")
 	logFile, err := os.Create(logPath)
 	if err != nil {
 		t.Fatal(err)
 	}
 	cmd := exec.Command(python, "-m", "moto.server", "-H", "127.0.0.1", "-p", strconv.Itoa(port)) //nolint:gosec // python3 from PATH, fixed arguments
 	cmd.Stdout, cmd.Stderr = logFile, logFile
-	cmd.Env = append(os.Environ(), runEnvVar+"="+id)
+	cmd.Env = append(os.Environ(), runEnvVar+"="+id, "MOTO_ENABLE_RECORDING=true", "MOTO_RECORDER_FILEPATH="+recording)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
 		_ = logFile.Close()
@@ -257,7 +287,7 @@ func startMoto(t *testing.T, python, id string) *moto {
 		}
 	})
 
-	m := &moto{url: "http://127.0.0.1:" + strconv.Itoa(port)}
+	m := &moto{url: "http://127.0.0.1:" + strconv.Itoa(port), recording: recording}
 	client := &http.Client{Timeout: 2 * time.Second}
 	deadline := time.Now().Add(30 * time.Second)
 	for {

@@ -60,6 +60,7 @@ var sdkResources = map[string]struct {
 var sdkFunctions = map[string]struct{ args, result any }{
 	"aws:ec2/getSubnet:getSubnet":                            {ec2.LookupSubnetArgs{}, ec2.LookupSubnetResult{}},
 	"aws:rds/getCluster:getCluster":                          {rds.LookupClusterArgs{}, rds.LookupClusterResult{}},
+	"aws:rds/getProxy:getProxy":                              {rds.LookupProxyArgs{}, rds.LookupProxyResult{}},
 	"aws:secretsmanager/getSecretRotation:getSecretRotation": {secretsmanager.LookupSecretRotationArgs{}, secretsmanager.LookupSecretRotationResult{}},
 	"aws:secretsmanager/getSecretVersion:getSecretVersion":   {secretsmanager.LookupSecretVersionArgs{}, secretsmanager.LookupSecretVersionResult{}},
 	"aws:ssm/getParametersByPath:getParametersByPath":        {ssm.GetParametersByPathArgs{}, ssm.GetParametersByPathResult{}},
@@ -196,10 +197,11 @@ func programTypes(t *testing.T) []string {
 }
 
 // programInvokes lists the functions the program invokes, running it under
-// mocks for the qa stack with a cutover, which makes every lookup.
+// mocks for the prod stack (protected) with a cutover, deployed before:
+// that makes every lookup.
 func programInvokes(t *testing.T) []string {
 	t.Helper()
-	cfg, err := plan.LoadStack("..", "qa")
+	cfg, err := plan.LoadStack("..", "prod")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -211,6 +213,14 @@ func programInvokes(t *testing.T) []string {
 		mu.Lock()
 		seen[token] = true
 		mu.Unlock()
+		if token == plan.GetParametersByPath {
+			// The endpoint parameter publishes the proxy: deployed before.
+			return map[string]any{
+				"path": args["path"], "types": []any{"String"}, "arns": []any{"arn"},
+				"names":  []any{"/acmecorp/prod/rds-proxy/endpoint"},
+				"values": []any{"acmecorp-prod-rds-proxy.proxy-0123456789ab.us-east-1.rds.amazonaws.com"},
+			}, nil
+		}
 		return offline(token, args)
 	}
 	if _, err := plan.Run(cfg, program.Run, plan.WithCalls(record)); err != nil {
@@ -221,8 +231,8 @@ func programInvokes(t *testing.T) []string {
 		out = append(out, token)
 	}
 	sort.Strings(out)
-	if !seen[plan.GetSecretVersion] {
-		t.Fatalf("the program invoked only %v under mocks; the cutover's lookups are missing", out)
+	if !seen[plan.GetSecretVersion] || !seen[plan.GetProxy] {
+		t.Fatalf("the program invoked only %v under mocks; the cutover's or the deployed proxy's lookups are missing", out)
 	}
 	return out
 }

@@ -23,7 +23,8 @@ type Deployed struct {
 // ok is false, without an error, if it did not.
 //
 // The stack deployed the proxy when the endpoint parameter holds that
-// proxy's endpoint (<name>.proxy-...). The parameter is read with
+// proxy's endpoint, whose first label is the proxy's name
+// (<name>.proxy-<id>.<region>.rds.amazonaws.com). The parameter is read with
 // GetParametersByPath on its directory, which answers a missing parameter
 // with an empty list, where GetParameter and the proxy's own lookup fail
 // with an error whose text differs between provider versions; so a first
@@ -42,7 +43,7 @@ func LookupDeployed(ctx *pulumi.Context, name, endpointParameterName string) (d 
 	published := false
 	for i, n := range params.Names {
 		if n == endpointParameterName && i < len(params.Values) {
-			published = strings.HasPrefix(params.Values[i], name+".proxy-")
+			published = strings.HasPrefix(params.Values[i], name+".")
 		}
 	}
 	if !published {

@@ -24,6 +24,7 @@ var resourceTokens = map[string]string{
 // dataSourceTokens maps each Terraform data source the program uses to its
 // exact pulumi-aws v6 function token.
 var dataSourceTokens = map[string]string{
+	"aws_db_proxy":                       "aws:rds/getProxy:getProxy",
 	"aws_rds_cluster":                    "aws:rds/getCluster:getCluster",
 	"aws_secretsmanager_secret_rotation": "aws:secretsmanager/getSecretRotation:getSecretRotation",
 	"aws_secretsmanager_secret_version":  "aws:secretsmanager/getSecretVersion:getSecretVersion",

@@ -8,7 +8,7 @@ Prints the fixture's IDs as JSON. It creates, through the ordinary AWS APIs
   engine cycle replace the proxy by changing its subnets);
 - a second VPC with one subnet (the placement check must refuse it);
 - the Aurora PostgreSQL cluster with its security group and one writer;
-- the App Runner security group;
+- the App Runner and the ECS tasks' security groups (prod lists both);
 - the Secrets Manager secret with the database credentials, and a second
   one (another database user) encrypted with a customer-managed KMS key;
 - the IAM policy that serves as prod's permissions boundary;
@@ -52,6 +52,7 @@ def main():
                                           VpcId=vpc)["GroupId"]
     app_sg = ec2.create_security_group(GroupName="e2e-apprunner", Description="App Runner VPC connector",
                                        VpcId=vpc)["GroupId"]
+    ecs_sg = ec2.create_security_group(GroupName="e2e-ecs", Description="ECS tasks", VpcId=vpc)["GroupId"]
 
     rds.create_db_subnet_group(DBSubnetGroupName="e2e-aurora", DBSubnetGroupDescription="Aurora",
                                SubnetIds=subnets[:2])
@@ -91,7 +92,7 @@ def main():
         "clusterIdentifier": CLUSTER,
         "clusterEndpoint": cluster["Endpoint"],
         "auroraSgId": aurora_sg,
-        "appSgId": app_sg,
+        "appSgIds": [app_sg, ecs_sg],
         "secretArn": secret["ARN"],
         "secretString": secret_string,
         "reportingSecretArn": reporting["ARN"],

@@ -6,7 +6,8 @@ Reads through the ordinary AWS APIs (boto3), never through moto internals:
 every RDS proxy with its target groups and targets, every SSM parameter with
 its value, every security group and security group rule, every IAM role with
 its inline policies, every CloudWatch alarm, dashboard and log group, and
-every Secrets Manager secret with its current value. Credentials and region come from the environment
+every Secrets Manager secret with its current value and the IDs of all its
+versions, deprecated ones included. Credentials and region come from the environment
 the test sets (fake credentials, us-east-1).
 """
 
@@ -59,7 +60,9 @@ def main():
     for page in secretsmanager.get_paginator("list_secrets").paginate():
         for meta in page["SecretList"]:
             value = secretsmanager.get_secret_value(SecretId=meta["ARN"])
-            secrets.append({"ARN": meta["ARN"], "Name": meta["Name"], "SecretString": value.get("SecretString", "")})
+            versions = secretsmanager.list_secret_version_ids(SecretId=meta["ARN"], IncludeDeprecated=True)["Versions"]
+            secrets.append({"ARN": meta["ARN"], "Name": meta["Name"], "SecretString": value.get("SecretString", ""),
+                            "VersionIds": sorted(v["VersionId"] for v in versions)})
 
     snapshot = {
         "proxies": proxies,

@@ -1,0 +1,268 @@
+package e2e
+
+// Every input reaches AWS: each configuration key that feeds a resource,
+// changed on its own, must make the engine plan a change of that resource.
+// An input the provider drops (as it drops client_password_auth_type from
+// the proxy's auth set hash) plans nothing, and the program never changes
+// AWS when the user changes it.
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
+)
+
+// Resource types the input table names besides the cycle's.
+const (
+	typeEgressRule  = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
+	typeRole        = "aws:iam/role:Role"
+	typeRolePolicy  = "aws:iam/rolePolicy:RolePolicy"
+	typeTarget      = "aws:rds/proxyTarget:ProxyTarget"
+	typeSG          = "aws:ec2/securityGroup:SecurityGroup"
+	typeProxyAccess = "rds-proxy:secrets:ProxyAccess"
+)
+
+// input is one configuration key changed alone, and the steps the engine
+// must plan for it: "op type name [properties]", replacements as their
+// "replace" step.
+type input struct {
+	key    string
+	change func(t *testing.T, sf *stackFile, fx fixture)
+	want   []string
+}
+
+// inputChecks check more of the steps planned for some inputs, by key.
+func inputChecks() map[string]func(t *testing.T, steps []step) {
+	p := prodProxy
+	return map[string]func(t *testing.T, steps []step){
+		// The role's name is unique in the account whatever its path: the
+		// old role (and its policy) must go before the new one.
+		"rolePath": func(t *testing.T, steps []step) {
+			requireDeletedFirst(t, steps, typeRole, p+"-role")
+			requireDeletedFirst(t, steps, typeRolePolicy, p+"-role-read-secret")
+		},
+	}
+}
+
+// inputGroups are previewed one group at a time: the inputs of a group
+// touch different resources, so each planned step belongs to one input.
+// Keys that appear nowhere here are in the routine day-two steps of
+// testProd (pool.maxConnectionsPercent, allowedCidrs, appSecurityGroupIds,
+// alarms.enabled, cutover, subnetIds) or change no resource (protect,
+// adopt, cutoverAllowRotation: they act on the engine or the checks).
+func inputGroups(fx fixture) [][]input {
+	p := prodProxy
+	alarm := func(name string, props ...string) string {
+		return fmt.Sprintf("update %s %s-%s [%s]", typeAlarm, p, name, strings.Join(props, " "))
+	}
+	// allAlarms: every alarm changes props. The metric-math alarm
+	// (backend-connections) also plans metricQueries whenever it is
+	// updated before a refresh: the provider re-plans the whole set of
+	// queries in an update (the values do not change; after a refresh the
+	// property does not show).
+	allAlarms := func(props ...string) []string {
+		var out []string
+		for _, a := range []string{"aurora-connections", "aurora-freeable-memory", "availability", "borrow-latency", "clients-without-tls"} {
+			out = append(out, alarm(a, props...))
+		}
+		math := append(slices.Clone(props), "metricQueries")
+		sort.Strings(math)
+		return append(out, alarm("backend-connections", math...))
+	}
+	set := func(key string, v any) func(t *testing.T, sf *stackFile, fx fixture) {
+		return func(t *testing.T, sf *stackFile, _ fixture) { sf.set(t, "rds-proxy:"+key, v) }
+	}
+	pool := func(k string, v int) func(t *testing.T, sf *stackFile, fx fixture) {
+		return func(t *testing.T, sf *stackFile, _ fixture) {
+			sf.set(t, "rds-proxy:pool", map[string]int{"maxConnectionsPercent": 70, "maxIdleConnectionsPercent": 40, "connectionBorrowTimeout": 60, k: v})
+		}
+	}
+	alarms := func(k string, v any) func(t *testing.T, sf *stackFile, fx fixture) {
+		return func(t *testing.T, sf *stackFile, _ fixture) {
+			sf.set(t, "rds-proxy:alarms", map[string]any{
+				"topicArns": []string{"arn:aws:sns:us-east-1:000000000000:acmecorp-prod-oncall"}, "freeableMemoryMiB": 4096, k: v,
+			})
+		}
+	}
+	return [][]input{
+		{
+			{"idleClientTimeout", set("idleClientTimeout", 600), []string{"update " + typeProxy + " " + p + " [idleClientTimeout]"}},
+			{"logRetentionDays", set("logRetentionDays", 30), []string{"update " + typeLogGroup + " " + p + "-logs [retentionInDays]"}},
+			{"pool.maxIdleConnectionsPercent", pool("maxIdleConnectionsPercent", 30), []string{"update " + typeTargetGroup + " " + p + " [connectionPoolConfig]"}},
+			{"rolePermissionsBoundaryArn", func(t *testing.T, sf *stackFile, fx fixture) {
+				sf.set(t, "rds-proxy:rolePermissionsBoundaryArn", fx.BoundaryPolicyArn)
+			}, []string{"update " + typeRole + " " + p + "-role [permissionsBoundary]"}},
+			{"endpointParameterName", set("endpointParameterName", "/acmecorp/prod/rds-proxy/endpoint-v2"), []string{"replace " + typeParameter + " " + p + "-endpoint [name]"}},
+			{"dbPort", set("dbPort", 5433), []string{
+				"update " + typeEgressRule + " " + p + "-sg-to-aurora [fromPort toPort]",
+				"update " + typeIngressRule + " " + p + "-into-aurora [fromPort toPort]",
+			}},
+			{"alarms.borrowLatencyMs", alarms("borrowLatencyMs", 500), []string{alarm("borrow-latency", "alarmDescription", "threshold")}},
+		},
+		{
+			{"requireTls", set("requireTls", false), []string{
+				"update " + typeProxy + " " + p + " [requireTls]",
+				"delete " + typeAlarm + " " + p + "-clients-without-tls []",
+			}},
+			{"logKmsKeyArn", func(t *testing.T, sf *stackFile, fx fixture) { sf.set(t, "rds-proxy:logKmsKeyArn", fx.KmsKeyArn) },
+				[]string{"update " + typeLogGroup + " " + p + "-logs [kmsKeyId]"}},
+			{"pool.connectionBorrowTimeout", pool("connectionBorrowTimeout", 90), []string{"update " + typeTargetGroup + " " + p + " [connectionPoolConfig]"}},
+			{"secretKmsKeyArn", func(t *testing.T, sf *stackFile, _ fixture) { sf.unset(t, "rds-proxy:secretKmsKeyArn") },
+				[]string{"update " + typeRolePolicy + " " + p + "-role-read-secret [policy]"}},
+			{"alarms.freeableMemoryMiB", alarms("freeableMemoryMiB", 2048), []string{alarm("aurora-freeable-memory", "alarmDescription", "threshold")}},
+		},
+		{
+			{"debugLogging", set("debugLogging", true), []string{"update " + typeProxy + " " + p + " [debugLogging]"}},
+			{"clusterSecurityGroupId", set("clusterSecurityGroupId", "sg-0aaaaaaaaaaaaaaa0"), []string{
+				"update " + typeEgressRule + " " + p + "-sg-to-aurora [description referencedSecurityGroupId]",
+				"replace " + typeIngressRule + " " + p + "-into-aurora [securityGroupId]",
+			}},
+			{"alarms.backendUsagePercent", alarms("backendUsagePercent", 60), []string{alarm("backend-connections", "alarmDescription", "metricQueries", "threshold")}},
+			{"readerEndpoint", set("readerEndpoint", true), []string{
+				"create " + typeProxyEndpoint + " " + p + "-reader []",
+				"create " + typeParameter + " " + p + "-reader-endpoint []",
+			}},
+		},
+		{
+			{"iamAuth", set("iamAuth", "REQUIRED"), []string{"update " + typeProxy + " " + p + " [auths]"}},
+			{"alarms.auroraConnectionsPercent", alarms("auroraConnectionsPercent", 70), []string{alarm("aurora-connections", "alarmDescription", "threshold")}},
+			{"endpoints", set("endpoints", []map[string]string{{"name": "reporting", "targetRole": "READ_ONLY"}}), []string{
+				"create " + typeProxyEndpoint + " reporting []",
+				"create " + typeParameter + " reporting-endpoint []",
+			}},
+		},
+		{
+			{"clientPasswordAuthType", set("clientPasswordAuthType", "POSTGRES_MD5"), []string{"update " + typeProxy + " " + p + " [auths]"}},
+			{"clusterIdentifier", set("clusterIdentifier", "acmecorp-prod-aurora-2"), append([]string{
+				"create " + typeTarget + " " + p + "-acmecorp-prod-aurora-2 []",
+				"delete " + typeTarget + " " + p + "-" + fx.ClusterIdentifier + " []",
+				"update " + typeDashboard + " " + p + " [dashboardBody]",
+			}, alarm("aurora-connections", "alarmDescription", "dimensions"), alarm("aurora-freeable-memory", "alarmDescription", "dimensions"),
+				alarm("availability", "alarmDescription"))},
+		},
+		{{"rolePath", set("rolePath", "/platform/"), []string{
+			"replace " + typeRole + " " + p + "-role [path]",
+			"replace " + typeRolePolicy + " " + p + "-role-read-secret []",
+			"update " + typeProxy + " " + p + " [roleArn]",
+		}}},
+		{{"roleArn", set("roleArn", "arn:aws:iam::123456789012:role/platform/existing-proxy-role"), []string{
+			"delete " + typeProxyAccess + " acmecorp-prod []",
+			"delete " + typeRole + " " + p + "-role []",
+			"delete " + typeRolePolicy + " " + p + "-role-read-secret []",
+			"update " + typeProxy + " " + p + " [roleArn]",
+		}}},
+		{{"secrets", func(t *testing.T, sf *stackFile, fx fixture) {
+			sf.unset(t, "rds-proxy:secretKmsKeyArn")
+			sf.set(t, "rds-proxy:secrets", []map[string]string{{"arn": fx.SecretArn, "kmsKeyArn": fx.KmsKeyArn}, {"arn": fx.ReportingSecretArn, "kmsKeyArn": fx.KmsKeyArn}})
+		}, []string{
+			"update " + typeProxy + " " + p + " [auths]",
+			"update " + typeRolePolicy + " " + p + "-role-read-secret [policy]",
+		}}},
+		{{"tags", func(t *testing.T, sf *stackFile, _ fixture) {
+			sf.set(t, "rds-proxy:tags", map[string]string{"CostCenter": "platform", "DataClassification": "confidential", "Team": "data"})
+		}, append([]string{
+			"update " + typeLogGroup + " " + p + "-logs [tags tagsAll]",
+			"update " + typeSG + " " + p + "-sg [tags tagsAll]",
+			"update " + typeRole + " " + p + "-role [tags tagsAll]",
+			"update " + typeProxy + " " + p + " [tags tagsAll]",
+			"update " + typeParameter + " " + p + "-endpoint [tags tagsAll]",
+			"update " + typeEgressRule + " " + p + "-sg-to-aurora [tags tagsAll]",
+			"update " + typeIngressRule + " " + p + "-into-aurora [tags tagsAll]",
+			"update " + typeIngressRule + " " + p + "-sg-from-10-0-0-0-16 [tags tagsAll]",
+			"update " + typeIngressRule + " " + p + "-sg-from-172-31-0-0-16 [tags tagsAll]",
+			"update " + typeIngressRule + " " + p + "-sg-from-" + fx.AppSGIDs[0] + " [tags tagsAll]",
+			"update " + typeIngressRule + " " + p + "-sg-from-" + fx.AppSGIDs[1] + " [tags tagsAll]",
+		}, allAlarms("tags", "tagsAll")...)}},
+		{{"alarms.topicArns", alarms("topicArns", []string{"arn:aws:sns:us-east-1:000000000000:acmecorp-prod-dba"}), allAlarms("alarmActions", "okActions")}},
+		{{"instanceClass", set("instanceClass", "db.r6g.xlarge"), append([]string{"update " + typeDashboard + " " + p + " [dashboardBody]"},
+			alarm("aurora-connections", "alarmDescription", "threshold"), alarm("backend-connections", "alarmDescription", "metricQueries"))}},
+		{{"protect, adopt, cutoverAllowRotation (engine and checks only)", func(t *testing.T, sf *stackFile, _ fixture) {
+			sf.set(t, "rds-proxy:protect", false)
+			sf.set(t, "rds-proxy:adopt", []string{"logGroup"})
+			sf.set(t, "rds-proxy:cutoverAllowRotation", true)
+		}, nil}},
+	}
+}
+
+// testInputsReachAWS previews each group of inputs changed from base and
+// requires exactly the steps of the group's inputs; it logs the table of
+// input -> planned steps. Nothing is applied: the stack is left as base.
+func testInputsReachAWS(ctx context.Context, t *testing.T, st *stack, base *stackFile, fx fixture) {
+	t.Helper()
+	var table []string
+	for _, group := range inputGroups(fx) {
+		sf := base.clone()
+		var keys, want []string
+		var checks []func(t *testing.T, steps []step)
+		for _, in := range group {
+			if check, ok := inputChecks()[in.key]; ok {
+				checks = append(checks, check)
+			}
+			in.change(t, sf, fx)
+			keys = append(keys, in.key)
+			want = append(want, in.want...)
+			table = append(table, fmt.Sprintf("%-40s -> %s", in.key, strings.Join(in.want, "; ")))
+			if in.want == nil {
+				table[len(table)-1] += "no step"
+			}
+		}
+		st.configure(ctx, t, sf)
+		steps, err := st.preview(ctx, t)
+		if err != nil {
+			t.Errorf("preview of %v: %v", keys, err)
+			continue
+		}
+		got := planned(t, st.e.x, strings.Join(keys, ", "), steps)
+		sort.Strings(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("changing %v plans\n  %s\nwant exactly\n  %s", keys, strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+		}
+		for _, check := range checks {
+			check(t, steps)
+		}
+	}
+	st.configure(ctx, t, base)
+	t.Logf("every input, changed alone, and the steps the engine plans (prod, protected):\n%s", strings.Join(table, "\n"))
+}
+
+// planned formats a preview's steps as "op type name [properties]", sorted,
+// leaving out the engine's own resources, what the emulator's gaps explain,
+// and the create and delete halves of a replacement.
+func planned(t *testing.T, x *excuses, what string, steps []step) []string {
+	t.Helper()
+	var out []string
+	for _, s := range x.withoutExcused(t, what, steps) {
+		if strings.HasPrefix(s.Type, "pulumi:") || s.Op == apitype.OpCreateReplacement || s.Op == apitype.OpDeleteReplaced {
+			continue
+		}
+		props := s.Diffs
+		if s.Op == apitype.OpReplace {
+			props = s.Keys
+		}
+		out = append(out, fmt.Sprintf("%s %s %s [%s]", s.Op, s.Type, s.Name, strings.Join(props, " ")))
+	}
+	sort.Strings(out)
+	return out
+}
+
+// requireDeletedFirst fails unless the engine plans the replacement of the
+// resource delete-before-replace: its delete-replaced step announced
+// before its create-replacement step.
+func requireDeletedFirst(t *testing.T, steps []step, typ, name string) {
+	t.Helper()
+	seq := map[apitype.OpType]int{}
+	for _, s := range steps {
+		if s.Type == typ && s.Name == name {
+			seq[s.Op] = s.Seq + 1
+		}
+	}
+	del, create := seq[apitype.OpDeleteReplaced], seq[apitype.OpCreateReplacement]
+	if del == 0 || create == 0 || del > create {
+		t.Errorf("%s %s is not replaced delete-first: delete-replaced at %d, create-replacement at %d (0: not planned)", typ, name, del, create)
+	}
+}
