@@ -1,0 +1,204 @@
+// Command ci-roles renders the trust and permission policies of the three
+// IAM roles the CI workflows assume (preview, deploy, drift) for the given
+// stacks: it loads Pulumi.yaml and each Pulumi.<stack>.yaml with the Pulumi
+// SDK's workspace loader, validates each stack's configuration exactly as
+// the program does (plan.Settings), and renders the roles with package
+// ciroles.
+//
+// Usage:
+//
+//	go run ./cmd/ci-roles -account 123456789012 -bucket my-state -repo owner/name \
+//	    [-stacks qa,prod] [-region us-east-1] [-dir .] [-previous dir] [-out dir] [-no-secret-in-preview]
+//
+// -previous names a second project directory, typically a checkout of main
+// before a change to the stack files: the roles then cover both
+// configurations of each stack, as the deploy that applies the change
+// needs (it deletes what only the old configuration names, such as the
+// role at an old rolePath).
+//
+// Without -out it prints the six documents to stdout, each under a header
+// naming its file; with -out it writes <role>-trust.json and
+// <role>-permissions.json for each role into that directory, ready for
+// `aws iam create-role` and `aws iam put-role-policy` (docs/ci-setup.md).
+// An invalid stack configuration, or invalid parameters, exit with status 1
+// and every problem, and print no policy.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/acmecorp/rds-proxy/internal/ciroles"
+	"github.com/acmecorp/rds-proxy/internal/plan"
+	"github.com/acmecorp/rds-proxy/settings"
+)
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "ci-roles:", err)
+		os.Exit(1)
+	}
+}
+
+// defaultStacks are the stacks the workflows' matrices run.
+const defaultStacks = "qa,prod"
+
+func run(args []string, stdout io.Writer) error {
+	flags := flag.NewFlagSet("ci-roles", flag.ContinueOnError)
+	account := flags.String("account", "", "the 12-digit AWS account of the stacks, the state bucket and the roles (required)")
+	bucket := flags.String("bucket", "", "the S3 bucket of the Pulumi state, as in PULUMI_BACKEND_URL (required)")
+	repo := flags.String("repo", "", "the GitHub repository whose workflows assume the roles, owner/name (required)")
+	stacks := flags.String("stacks", defaultStacks, "comma-separated stacks the roles cover: reads Pulumi.<stack>.yaml for each")
+	region := flags.String("region", "", "the region of the stacks and of AWS_REGION (default: the stacks' aws:region)")
+	dir := flags.String("dir", ".", "project directory holding Pulumi.yaml and the stack files")
+	previous := flags.String("previous", "", "also cover the stacks as configured in this project directory "+
+		"(e.g. a checkout of main before the change), for the deploy that moves them from there")
+	out := flags.String("out", "", "directory to write <role>-trust.json and <role>-permissions.json into (default: print them)")
+	noSecret := flags.Bool("no-secret-in-preview", false,
+		"leave the application secret of stacks with a cutover out of the preview role (their pull-request previews then fail)")
+	if err := flags.Parse(args); err != nil {
+		return err
+	}
+	if flags.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments %q: every parameter is a flag (-h lists them)", flags.Args())
+	}
+
+	names := stackNames(*stacks)
+	if len(names) == 0 {
+		return fmt.Errorf("-stacks names no stack (give e.g. %s: the Pulumi.<stack>.yaml files in %s)", defaultStacks, *dir)
+	}
+	configs, err := load(*dir, names, false)
+	if err != nil {
+		return err
+	}
+	if *previous != "" {
+		before, err := load(*previous, names, true)
+		if err != nil {
+			return fmt.Errorf("-previous %s: %w", *previous, err)
+		}
+		configs = append(configs, before...)
+	}
+	p := ciroles.Params{
+		Account:           *account,
+		Region:            *region,
+		StateBucket:       *bucket,
+		Repo:              *repo,
+		Stacks:            configs,
+		NoSecretInPreview: *noSecret,
+	}
+	if p.Region == "" {
+		p.Region = configs[0].Region
+	}
+	roles, err := ciroles.Roles(p)
+	if err != nil {
+		return err
+	}
+	if *out != "" {
+		return writeDocs(*out, roles, stdout)
+	}
+	return printDocs(roles, stdout)
+}
+
+// stackNames splits a comma-separated list of stacks.
+func stackNames(list string) []string {
+	var names []string
+	for _, s := range strings.Split(list, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			names = append(names, s)
+		}
+	}
+	return names
+}
+
+// load reads and validates the configuration of each stack in dir, and
+// reports the problems of every stack together. With skipMissing, a stack
+// without a stack file in dir is left out (a stack added since).
+func load(dir string, names []string, skipMissing bool) ([]*settings.Config, error) {
+	var (
+		configs []*settings.Config
+		errs    []error
+	)
+	for _, name := range names {
+		if _, err := os.Stat(filepath.Join(dir, "Pulumi."+name+".yaml")); skipMissing && errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		cfg, err := plan.LoadStack(dir, name)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		c, err := plan.Settings(cfg)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		configs = append(configs, c)
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return configs, nil
+}
+
+// document is one file: a role's trust or permission policy.
+type document struct {
+	file, header string
+	doc          ciroles.Document
+}
+
+func documents(roles []ciroles.Role) []document {
+	var out []document
+	for _, r := range roles {
+		trust, permissions := r.FileNames()
+		out = append(out,
+			document{trust, fmt.Sprintf("the trust policy of %s: which jobs may assume it", r.RoleName), r.Trust},
+			document{permissions, fmt.Sprintf("the permission policy of %s: what it may do", r.RoleName), r.Permissions})
+	}
+	return out
+}
+
+// printDocs writes every document to w, each under a header naming its file.
+func printDocs(roles []ciroles.Role, w io.Writer) error {
+	for i, d := range documents(roles) {
+		b, err := ciroles.Render(d.doc)
+		if err != nil {
+			return fmt.Errorf("%s: %w", d.file, err)
+		}
+		sep := ""
+		if i > 0 {
+			sep = "\n"
+		}
+		if _, err := fmt.Fprintf(w, "%s# %s: %s\n%s", sep, d.file, d.header, b); err != nil {
+			return fmt.Errorf("write %s: %w", d.file, err)
+		}
+	}
+	return nil
+}
+
+// writeDocs writes every document into dir, creating it, and names each file
+// written on w.
+func writeDocs(dir string, roles []ciroles.Role, w io.Writer) error {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return fmt.Errorf("create %s: %w", dir, err)
+	}
+	for _, d := range documents(roles) {
+		b, err := ciroles.Render(d.doc)
+		if err != nil {
+			return fmt.Errorf("%s: %w", d.file, err)
+		}
+		path := filepath.Join(dir, d.file)
+		if err := os.WriteFile(path, b, 0o600); err != nil {
+			return fmt.Errorf("write %s: %w", path, err)
+		}
+		if _, err := fmt.Fprintf(w, "wrote %s (%s)\n", path, d.header); err != nil {
+			return fmt.Errorf("write: %w", err)
+		}
+	}
+	return nil
+}
