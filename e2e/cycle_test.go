@@ -68,10 +68,13 @@ func TestEngineCycle(t *testing.T) {
 	if !t.Run("qa", func(t *testing.T) { testQA(ctx, t, e, tl, fx, baseline, tm) }) {
 		return
 	}
-	if !t.Run("prod", func(t *testing.T) { testProd(ctx, t, e, tl, fx, baseline, tm) }) {
+	prod := t.Run("prod", func(t *testing.T) { testProd(ctx, t, e, tl, fx, baseline, tm) })
+	keepCalls(t, e.moto.recording, e.phases)
+	if !prod {
 		return
 	}
 	e.x.checkUsed(t)
+	t.Run("the CI roles allow every call", func(t *testing.T) { checkCIRoles(ctx, t, tl.python, e.moto.recording, e.phases) })
 }
 
 // testRefusals: a value of the wrong type for a declared key (the CLI
@@ -296,7 +299,10 @@ func testInterruptedUp(ctx context.Context, t *testing.T, st *stack, tl tools, c
 			once.Do(func() { interrupted = true; cancel() })
 		}
 	})
-	_, err := st.s.Up(upCtx, optup.EventStreams(r.ch), optup.ProgressStreams(st.log), optup.ErrorProgressStreams(st.log))
+	err := st.track("up", func() error {
+		_, err := st.s.Up(upCtx, optup.EventStreams(r.ch), optup.ProgressStreams(st.log), optup.ErrorProgressStreams(st.log))
+		return err
+	})
 	r.wait()
 	if !interrupted || err == nil {
 		t.Fatalf("the up was not interrupted (err %v)", err)

@@ -59,12 +59,15 @@ type engine struct {
 	phases []phase
 }
 
-// phase is one engine operation, the configuration it ran with, and the
-// span of moto's recording that holds its AWS calls.
+// phase is one engine operation, the configuration it ran with (its
+// values as the program reads them), and the span of moto's recording that
+// holds its AWS calls.
 type phase struct {
-	stack, op string
-	cfg       *stackFile
-	from, to  int64
+	Stack  string            `json:"stack"`
+	Op     string            `json:"op"`
+	Values map[string]string `json:"values"`
+	From   int64             `json:"from"`
+	To     int64             `json:"to"`
 }
 
 // recorded is how far moto's recording has grown.
@@ -80,7 +83,13 @@ func (e *engine) recorded() int64 {
 func (st *stack) track(op string, run func() error) error {
 	from := st.e.recorded()
 	err := run()
-	st.e.phases = append(st.e.phases, phase{stack: st.name, op: op, cfg: st.cfg.clone(), from: from, to: st.e.recorded()})
+	values := map[string]string{}
+	for k, v := range st.cfg.cfg {
+		if s, verr := v.Value(nil); verr == nil {
+			values[k.String()] = s
+		}
+	}
+	st.e.phases = append(st.e.phases, phase{Stack: st.name, Op: op, Values: values, From: from, To: st.e.recorded()})
 	return err
 }
 

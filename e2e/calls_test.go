@@ -1,0 +1,293 @@
+package e2e
+
+// The AWS calls the engine makes, phase by phase, as moto recorded them,
+// and whether the CI role that runs each phase allows each call
+// (docs/ci-setup.md; the roles are internal/ciroles').
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/acmecorp/rds-proxy/internal/ciroles"
+	"github.com/acmecorp/rds-proxy/internal/plan"
+	"github.com/acmecorp/rds-proxy/settings"
+)
+
+const (
+	// callsDirEnvVar names a folder where the cycle keeps moto's recording
+	// and its phases, so that TestCIRolesOfAKeptRecording can check them
+	// again (after a change of the roles or of calls.py) without the cycle.
+	callsDirEnvVar = "RDS_PROXY_E2E_CALLS_DIR"
+	// motoAccount is the account moto answers for.
+	motoAccount = "123456789012"
+)
+
+// ciRolesOf are the CI roles that run each kind of operation: pull
+// requests preview with the preview role; the drift check
+// (drift.yml) and the post-deploy check (deploy.yml) run `pulumi preview
+// --refresh`, a refresh and a preview, with the drift and the deploy role;
+// deploys run up and destroy with the deploy role.
+var ciRolesOf = map[string][]string{
+	// A drift check and a post-deploy check are previews too, with
+	// --refresh.
+	"preview": {ciroles.Preview, ciroles.Drift, ciroles.Deploy},
+	"refresh": {ciroles.Drift, ciroles.Deploy},
+	"up":      {ciroles.Deploy},
+	"destroy": {ciroles.Deploy},
+}
+
+// toleratedDenials are calls the provider makes and goes on without when
+// they are denied, each with the reason; a CI role need not allow them.
+var toleratedDenials = map[string]string{
+	"iam:GetUser": "the provider asks IAM for the caller's user to learn the account ID, and takes it from " +
+		"sts:GetCallerIdentity (allowed to everyone) when that is denied, as it is for a role " +
+		"(hashicorp/aws-sdk-go-base/v2, getAccountIDAndPartition)",
+}
+
+// recordedCall is one AWS call of a phase: the IAM action and the resource
+// it acts on, and the statement of the phase's role that allows it (nil:
+// none).
+type recordedCall struct {
+	Action    string  `json:"action"`
+	Resource  string  `json:"resource"`
+	AllowedBy *string `json:"allowedBy"`
+}
+
+// recordedPhase is a phase's calls.
+type recordedPhase struct {
+	Name  string         `json:"name"`
+	Role  string         `json:"role"`
+	Calls []recordedCall `json:"calls"`
+}
+
+// callReport is what testdata/calls.py answers.
+type callReport struct {
+	Phases []recordedPhase `json:"phases"`
+	// Unused are, by role, the statements no call of any phase used.
+	Unused map[string][]string `json:"unused"`
+}
+
+// checkedPhase is a phase as calls.py takes it.
+type checkedPhase struct {
+	Name       string            `json:"name"`
+	From       int64             `json:"from"`
+	To         int64             `json:"to"`
+	Role       string            `json:"role"`
+	Policy     any               `json:"policy"`
+	RolePath   string            `json:"rolePath"`
+	SecretKeys map[string]string `json:"secretKeys"`
+	VpcArn     string            `json:"vpcArn"`
+}
+
+// keepCalls keeps the recording and the phases where callsDirEnvVar says,
+// if it is set.
+func keepCalls(t *testing.T, recording string, phases []phase) {
+	t.Helper()
+	dir := os.Getenv(callsDirEnvVar)
+	if dir == "" {
+		return
+	}
+	rec, err := os.ReadFile(recording)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(phases)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "recording.jsonl"), rec, 0o600); err != nil { //nolint:gosec // a folder the developer names
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "phases.json"), b, 0o600); err != nil { //nolint:gosec // a folder the developer names
+		t.Fatal(err)
+	}
+	t.Logf("kept the recording and the phases in %s (%s)", dir, callsDirEnvVar)
+}
+
+// TestCIRolesOfAKeptRecording checks the CI roles against the calls of a
+// cycle kept with RDS_PROXY_E2E_CALLS_DIR; it skips without one.
+func TestCIRolesOfAKeptRecording(t *testing.T) {
+	dir := os.Getenv(callsDirEnvVar)
+	if dir == "" {
+		t.Skip(callsDirEnvVar + " is not set: no kept recording to check")
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "phases.json")) //nolint:gosec // a folder the developer names
+	if err != nil {
+		t.Skipf("no kept recording in %s: %v", dir, err)
+	}
+	var phases []phase
+	if err := json.Unmarshal(b, &phases); err != nil {
+		t.Fatal(err)
+	}
+	python := tools{}
+	if missing := findPython(&python); len(missing) > 0 {
+		t.Skip(strings.Join(missing, "; "))
+	}
+	checkCIRoles(context.Background(), t, python.python, filepath.Join(dir, "recording.jsonl"), phases)
+}
+
+// checkCIRoles fails for every call of every phase that the CI role of the
+// phase does not allow, naming the phase, the call and its resource, and
+// reports the statements of each role that no call used.
+func checkCIRoles(ctx context.Context, t *testing.T, python, recording string, phases []phase) {
+	t.Helper()
+	var in []checkedPhase
+	for i, ph := range phases {
+		name := fmt.Sprintf("%02d %s %s", i, ph.Stack, ph.Op)
+		roles, cfg, ok := rolesFor(t, phases, i)
+		if !ok {
+			in = append(in, checkedPhase{Name: name, From: ph.From, To: ph.To})
+			continue
+		}
+		keys := map[string]string{}
+		for _, s := range cfg.ProxySecrets() {
+			if s.KmsKeyArn != "" {
+				keys[s.Arn] = s.KmsKeyArn
+			}
+		}
+		for _, want := range ciRolesOf[ph.Op] {
+			c := checkedPhase{Name: name, From: ph.From, To: ph.To, Role: want, RolePath: cfg.RolePath, SecretKeys: keys,
+				VpcArn: "arn:aws:ec2:" + region + ":" + motoAccount + ":vpc/" + cfg.VpcID}
+			for _, r := range roles {
+				if r.Name == want {
+					c.Policy = r.Permissions
+				}
+			}
+			in = append(in, c)
+		}
+	}
+	r := evaluateCalls(ctx, t, python, recording, in)
+	denied, calls := 0, 0
+	tolerated := map[string]int{}
+	for _, ph := range r.Phases {
+		for _, c := range ph.Calls {
+			if ph.Role == "" {
+				continue
+			}
+			calls++
+			if c.AllowedBy != nil {
+				continue
+			}
+			if _, ok := toleratedDenials[c.Action]; ok {
+				tolerated[c.Action]++
+				continue
+			}
+			denied++
+			t.Errorf("%s: no statement of the %s role allows %s on %s", ph.Name, ph.Role, c.Action, c.Resource)
+		}
+	}
+	for action, n := range tolerated {
+		t.Logf("%s denied %d times, tolerated: %s", action, n, toleratedDenials[action])
+	}
+	t.Logf("the AWS calls of each kind of phase:\n%s", r.inventory())
+	roles := make([]string, 0, len(r.Unused))
+	for role := range r.Unused {
+		roles = append(roles, role)
+	}
+	sort.Strings(roles)
+	for _, role := range roles {
+		if len(r.Unused[role]) > 0 {
+			t.Logf("statements of the %s role that no call of the cycle used: %s", role, strings.Join(r.Unused[role], ", "))
+		}
+	}
+	t.Logf("%d phases, %d calls checked against their roles, %d denied", len(phases), calls, denied)
+}
+
+// rolesFor renders the CI roles for the configurations the i-th phase runs
+// with: its own and, for an up or a destroy, the configuration of the
+// stack's last up (a deploy that changes a stack deletes what only the old
+// configuration names; docs/ci-setup.md has the roles rendered with
+// -previous for that). It reports false for a configuration the
+// program refuses (the refusals' phases): the program makes no call there
+// that a role must allow.
+func rolesFor(t *testing.T, phases []phase, i int) ([]ciroles.Role, *settings.Config, bool) {
+	t.Helper()
+	ph := phases[i]
+	values := []map[string]string{ph.Values}
+	for j := i - 1; j >= 0 && (ph.Op == "up" || ph.Op == "destroy"); j-- {
+		if phases[j].Stack == ph.Stack && phases[j].Op == "up" {
+			values = append(values, phases[j].Values)
+			break
+		}
+	}
+	var stacks []*settings.Config
+	for k, v := range values {
+		c, err := plan.Settings(plan.Config{Project: "rds-proxy", Stack: ph.Stack, Values: v})
+		if err != nil {
+			if k == 0 {
+				return nil, nil, false
+			}
+			continue
+		}
+		stacks = append(stacks, c)
+	}
+	roles, err := ciroles.Roles(ciroles.Params{Account: motoAccount, Region: region, StateBucket: "acmecorp-pulumi-state",
+		Repo: "acmecorp/rds-proxy", Stacks: stacks})
+	if err != nil {
+		t.Fatalf("render the CI roles for %s %s: %v", ph.Stack, ph.Op, err)
+	}
+	return roles, stacks[0], true
+}
+
+// evaluateCalls runs testdata/calls.py over the phases of the recording.
+func evaluateCalls(ctx context.Context, t *testing.T, python, recording string, phases []checkedPhase) callReport {
+	t.Helper()
+	b, err := json.Marshal(phases)
+	if err != nil {
+		t.Fatal(err)
+	}
+	script, err := filepath.Abs(filepath.Join("testdata", "calls.py"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.CommandContext(ctx, python, script, recording, engineAccessKey, motoAccount) //nolint:gosec // python3 from PATH, the test's own script
+	cmd.Env = envList(fakeAWSEnv())
+	cmd.Stdin = bytes.NewReader(b)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("calls.py: %v\n%s", err, lastLines(stderr.String(), 30))
+	}
+	var r callReport
+	if err := json.Unmarshal(stdout.Bytes(), &r); err != nil {
+		t.Fatalf("read calls.py's answer: %v", err)
+	}
+	return r
+}
+
+// inventory lists, by kind of phase ("qa preview"), the distinct actions.
+func (r callReport) inventory() string {
+	kinds := map[string]map[string]bool{}
+	for _, ph := range r.Phases {
+		kind := strings.Join(strings.Fields(ph.Name)[1:], " ")
+		if kinds[kind] == nil {
+			kinds[kind] = map[string]bool{}
+		}
+		for _, c := range ph.Calls {
+			kinds[kind][c.Action] = true
+		}
+	}
+	names := make([]string, 0, len(kinds))
+	for k := range kinds {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	var b strings.Builder
+	for _, k := range names {
+		acts := make([]string, 0, len(kinds[k]))
+		for a := range kinds[k] {
+			acts = append(acts, a)
+		}
+		sort.Strings(acts)
+		fmt.Fprintf(&b, "%s: %s\n", k, strings.Join(acts, " "))
+	}
+	return b.String()
+}
