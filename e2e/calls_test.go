@@ -184,6 +184,7 @@ func checkCIRoles(ctx context.Context, t *testing.T, python, recording string, p
 			t.Errorf("%s: no statement of the %s role allows %s on %s", ph.Name, ph.Role, c.Action, c.Resource)
 		}
 	}
+	t.Logf("which recorded calls each statement allowed:\n%s", r.usedBy())
 	for action, n := range tolerated {
 		t.Logf("%s denied %d times, tolerated: %s", action, n, toleratedDenials[action])
 	}
@@ -284,6 +285,38 @@ func (r callReport) inventory() string {
 	for _, k := range names {
 		acts := make([]string, 0, len(kinds[k]))
 		for a := range kinds[k] {
+			acts = append(acts, a)
+		}
+		sort.Strings(acts)
+		fmt.Fprintf(&b, "%s: %s\n", k, strings.Join(acts, " "))
+	}
+	return b.String()
+}
+
+// usedBy lists, for each role and statement, the actions it allowed, sorted.
+func (r callReport) usedBy() string {
+	used := map[string]map[string]bool{}
+	for _, ph := range r.Phases {
+		for _, c := range ph.Calls {
+			if ph.Role == "" || c.AllowedBy == nil {
+				continue
+			}
+			k := ph.Role + " " + *c.AllowedBy
+			if used[k] == nil {
+				used[k] = map[string]bool{}
+			}
+			used[k][c.Action] = true
+		}
+	}
+	keys := make([]string, 0, len(used))
+	for k := range used {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	for _, k := range keys {
+		acts := make([]string, 0, len(used[k]))
+		for a := range used[k] {
 			acts = append(acts, a)
 		}
 		sort.Strings(acts)
