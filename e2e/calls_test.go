@@ -276,21 +276,7 @@ func (r callReport) inventory() string {
 			kinds[kind][c.Action] = true
 		}
 	}
-	names := make([]string, 0, len(kinds))
-	for k := range kinds {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	var b strings.Builder
-	for _, k := range names {
-		acts := make([]string, 0, len(kinds[k]))
-		for a := range kinds[k] {
-			acts = append(acts, a)
-		}
-		sort.Strings(acts)
-		fmt.Fprintf(&b, "%s: %s\n", k, strings.Join(acts, " "))
-	}
-	return b.String()
+	return formatSets(kinds)
 }
 
 // usedBy lists, for each role and statement, the actions it allowed, sorted.
@@ -308,19 +294,25 @@ func (r callReport) usedBy() string {
 			used[k][c.Action] = true
 		}
 	}
-	keys := make([]string, 0, len(used))
-	for k := range used {
+	return formatSets(used)
+}
+
+// formatSets is one line a key, sorted: the key, then its set's members,
+// sorted.
+func formatSets(sets map[string]map[string]bool) string {
+	keys := make([]string, 0, len(sets))
+	for k := range sets {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
 	var b strings.Builder
 	for _, k := range keys {
-		acts := make([]string, 0, len(used[k]))
-		for a := range used[k] {
-			acts = append(acts, a)
+		members := make([]string, 0, len(sets[k]))
+		for m := range sets[k] {
+			members = append(members, m)
 		}
-		sort.Strings(acts)
-		fmt.Fprintf(&b, "%s: %s\n", k, strings.Join(acts, " "))
+		sort.Strings(members)
+		fmt.Fprintf(&b, "%s: %s\n", k, strings.Join(members, " "))
 	}
 	return b.String()
 }
