@@ -1,6 +1,10 @@
 package program
 
-import "github.com/acmecorp/rds-proxy/settings"
+import (
+	"strings"
+
+	"github.com/acmecorp/rds-proxy/settings"
+)
 
 // Warnings says what is risky about a valid configuration, one sentence
 // each, in a fixed order. Run logs each with ctx.Log.Warn and returns them;
@@ -13,6 +17,19 @@ func Warnings(cfg *settings.Config) []string {
 		out = append(out, "debugLogging is on: the proxy logs SQL statements with their parameters; turn it off once the problem is found")
 	}
 	out = append(out, cfg.Budget().Warnings()...)
+	var v6 []string
+	for _, p := range cfg.AllowedCidrs {
+		if p.Addr().Is6() {
+			v6 = append(v6, p.String())
+		}
+	}
+	if len(v6) > 0 {
+		// The SDK's rds.Proxy has no input for the endpoint's network
+		// type, so the proxy gets AWS's default: IPv4 only.
+		out = append(out, "allowedCidrs lists IPv6 ranges ("+strings.Join(v6, ", ")+"): the proxy's endpoint has IPv4 addresses only "+
+			"(the pulumi-aws version this program uses cannot make it dual-stack), so these rules admit no client; "+
+			"list the clients' IPv4 ranges")
+	}
 	if cfg.Alarms.Enabled && len(cfg.Alarms.TopicArns) == 0 {
 		out = append(out, "alarms.topicArns is empty: the alarms change state but notify no one; list the on-call SNS topics")
 	}

@@ -1,6 +1,7 @@
 package program
 
 import (
+	"net/netip"
 	"strings"
 	"testing"
 
@@ -35,6 +36,12 @@ func TestWarnings(t *testing.T) {
 			c.Pool.MaxConnectionsPercent = 85
 		},
 			[]string{"only 15 of the writer's 100 connections"}},
+		{"IPv6 client ranges, which an IPv4-only endpoint never serves", func(c *settings.Config) {
+			c.AllowedCidrs = []netip.Prefix{netip.MustParsePrefix("10.0.0.0/16"), netip.MustParsePrefix("2001:db8::/32")}
+		}, []string{"allowedCidrs lists IPv6 ranges (2001:db8::/32)"}},
+		{"IPv4 client ranges alone warrant no warning", func(c *settings.Config) {
+			c.AllowedCidrs = []netip.Prefix{netip.MustParsePrefix("10.0.0.0/16")}
+		}, nil},
 		{"every warning, in order", func(c *settings.Config) {
 			c.DebugLogging, c.Alarms.TopicArns = true, nil
 			c.Pool.MaxConnectionsPercent = 100

@@ -14,6 +14,9 @@ const (
 	// MaxProxySecrets is how many secrets (database users) one proxy may
 	// read.
 	MaxProxySecrets = 200
+	// MaxInlinePolicySize is the most characters (whitespace excluded)
+	// IAM accepts in a role's inline policies together.
+	MaxInlinePolicySize = 10240
 	// MaxProxyEndpoints is how many endpoints one proxy may have besides
 	// its default one; the reader endpoint counts.
 	MaxProxyEndpoints = 20

@@ -10,6 +10,7 @@ import (
 
 	"github.com/acmecorp/rds-proxy/budget"
 	"github.com/acmecorp/rds-proxy/cutover"
+	"github.com/acmecorp/rds-proxy/secrets"
 )
 
 var (
@@ -21,7 +22,9 @@ var (
 	securityGroup = regexp.MustCompile(`^sg-(?:[0-9a-f]{8}|[0-9a-f]{17})$`)
 	// arn:partition:secretsmanager:region:account:secret:name-XXXXXX; the
 	// six-character suffix is what makes it a full ARN rather than a name.
-	secretARN = regexp.MustCompile(`^arn:(aws|aws-cn|aws-us-gov):secretsmanager:([a-z]{2}(?:-[a-z]+)+-\d):(\d{12}):secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}$`)
+	// The names of the master secrets RDS manages start with "rds!"
+	// (rds!cluster-<uuid>), which no other secret's name may.
+	secretARN = regexp.MustCompile(`^arn:(aws|aws-cn|aws-us-gov):secretsmanager:([a-z]{2}(?:-[a-z]+)+-\d):(\d{12}):secret:(?:rds!)?[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}$`)
 	// arn:partition:kms:region:account:key/<uuid or mrk-...>; aliases are
 	// not keys and cannot be granted kms:Decrypt on.
 	kmsKeyARN = regexp.MustCompile(`^arn:(aws|aws-cn|aws-us-gov):kms:([a-z]{2}(?:-[a-z]+)+-\d):(\d{12}):key/(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$`)
@@ -133,6 +136,11 @@ func (v *validator) cutover(c *Config) {
 	case c.AppSecretArn != "" && !slices.Contains(c.SecretArns(), c.AppSecretArn):
 		v.arn(KeyAppSecretArn, c.AppSecretArn, secretARN, c.Region, true,
 			"must be the full ARN of the Secrets Manager secret the services read, not a name")
+	}
+	if c.Cutover != cutover.Off && strings.Contains(c.AppSecretArn, ":secret:"+rdsManagedSecretPrefix) {
+		v.add(KeyCutover, show(string(c.Cutover)), "cannot rewrite "+c.AppSecretArn+": RDS manages it (its name starts with "+
+			rdsManagedSecretPrefix+"), it holds the username and password only, no host, and RDS rotates it. "+
+			"The proxy may read it; give the services a secret of their own with the host (appSecretArn), or the SSM parameter")
 	}
 	if c.Cutover == cutover.ToProxy && !c.RequireTLS && c.Env == ProdEnv {
 		v.add(KeyCutover, show(string(c.Cutover)), "needs requireTls: true in prod: services must not reach the proxy without TLS")
@@ -253,7 +261,33 @@ func (v *validator) secrets(c *Config) {
 	if c.SecretArn != "" && !listed {
 		v.add(KeySecretArn, show(c.SecretArn), "is not in secrets: with secrets, secretArn may only name one of them (the default appSecretArn); list it in secrets, or unset secretArn")
 	}
+	v.policySize(c)
 }
+
+// policySize checks that the read policy of the role the program creates
+// fits IAM's quota on a role's inline policies: it names every secret's
+// ARN (70 to 85 characters each), so RDS Proxy's 200 secrets do not fit.
+func (v *validator) policySize(c *Config) {
+	if c.RoleArn != "" || len(c.SecretList) > MaxProxySecrets {
+		return
+	}
+	policy, err := secrets.SecretReadPolicy(c.SecretArns(), c.SecretKmsKeyArns(), c.Region)
+	if err != nil {
+		v.add(KeySecrets, strconv.Itoa(len(c.SecretList))+" secrets", "cannot be rendered into the role's policy: "+err.Error())
+		return
+	}
+	if n := len(policy); n > MaxInlinePolicySize {
+		v.add(KeySecrets, strconv.Itoa(len(c.SecretList))+" secrets",
+			fmt.Sprintf("make the role's read policy %d characters, over IAM's %d for a role's inline policies: "+
+				"list fewer secrets (split the users over two proxies), or give the proxy an existing role (roleArn) "+
+				"whose permissions are managed policies", n, MaxInlinePolicySize))
+	}
+}
+
+// rdsManagedSecretPrefix starts the name of every master secret RDS
+// manages for a cluster
+// (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/rds-secrets-manager.html).
+const rdsManagedSecretPrefix = "rds!"
 
 const kmsKeyRule = "must be the full ARN of a KMS key (arn:aws:kms:<region>:<account>:key/<key id>), not an alias"
 

@@ -13,6 +13,9 @@ import (
 
 const ns = "rds-proxy:"
 
+// rdsManagedSecret is a master secret RDS manages for a cluster.
+const rdsManagedSecret = "arn:aws:secretsmanager:us-east-1:000000000000:secret:rds!cluster-0a1b2c3d-1234-4abc-9def-0123456789ab-AbCdEf"
+
 // qaSecret is the secret Pulumi.qa.yaml names.
 const qaSecret = "arn:aws:secretsmanager:us-east-1:000000000000:secret:acmecorp/qa/aurora-AbCdEf"
 
@@ -147,6 +150,10 @@ func TestInvalidConfigurationIsRefusedBeforeAnyResource(t *testing.T) {
 		{"a secret listed twice in secrets", "", map[string]string{ns + "secretArn": "", ns + "secrets": `[{"arn":"` + qaSecret + `"},{"arn":"` + qaSecret + `","iamAuth":"REQUIRED"}]`}, ns + "secrets", `"` + qaSecret + `"`, "is listed twice"},
 		{"a secret listed twice in secrets, not next to each other", "", map[string]string{ns + "secretArn": "", ns + "secrets": `[{"arn":"` + qaSecret + `"},{"arn":"arn:aws:secretsmanager:us-east-1:000000000000:secret:reporting-AbCdEf"},{"arn":"` + qaSecret + `"}]`}, ns + "secrets", `"` + qaSecret + `"`, "is listed twice"},
 		{"more secrets than a proxy can read", "", map[string]string{ns + "secretArn": "", ns + "secrets": mustJSON(t, secretEntries(201))}, ns + "secrets", "201 secrets", "must be at most 200"},
+		{"a cutover of an RDS-managed master secret, which holds no host", "", map[string]string{ns + "secretArn": rdsManagedSecret, ns + "cutover": "proxy"},
+			ns + "cutover", `"proxy"`, "RDS manages it"},
+		{"more secrets than the created role's inline policy can name", "", map[string]string{ns + "secretArn": "", ns + "secrets": mustJSON(t, secretEntries(200))},
+			ns + "secrets", "200 secrets", "over IAM's 10240 for a role's inline policies"},
 		{"a secrets entry's key given as an alias", "", map[string]string{ns + "secretArn": "", ns + "secrets": `[{"arn":"` + qaSecret + `","kmsKeyArn":"arn:aws:kms:us-east-1:000000000000:alias/aurora"}]`}, ns + "secrets.kmsKeyArn", `"arn:aws:kms:us-east-1:000000000000:alias/aurora"`, "not an alias"},
 		{"a secrets entry in another region", "", map[string]string{ns + "secretArn": "", ns + "secrets": `[{"arn":"arn:aws:secretsmanager:eu-west-1:000000000000:secret:reporting-AbCdEf"}]`}, ns + "secrets.arn", `"arn:aws:secretsmanager:eu-west-1:000000000000:secret:reporting-AbCdEf"`, "is in region eu-west-1"},
 		{"a secrets entry's iamAuth unknown", "", map[string]string{ns + "secretArn": "", ns + "secrets": `[{"arn":"` + qaSecret + `","iamAuth":"OPTIONAL"}]`}, ns + "secrets.iamAuth", `"OPTIONAL"`, "must be DISABLED or REQUIRED"},

@@ -132,7 +132,15 @@ func TestValidEdgeConfigurationsAreAccepted(t *testing.T) {
 				t.Errorf("keys decrypted = %s", got)
 			}
 		}},
-		{"two hundred secrets fill the quota exactly", map[string]string{ns + "secretArn": "", ns + "secrets": mustJSON(t, secretEntries(200))}, func(t *testing.T, p *plan.Plan) {
+		{"an RDS-managed master secret (rds!cluster-...) is a secret the proxy reads", map[string]string{ns + "secretArn": rdsManagedSecret}, func(t *testing.T, p *plan.Plan) {
+			auths, _ := get(t, p, typeProxy, "acmecorp-qa-rds-proxy").Inputs["auths"].([]any)
+			if a, _ := auths[0].(map[string]any); len(auths) != 1 || a["secretArn"] != rdsManagedSecret {
+				t.Errorf("auths = %v, want the RDS-managed secret", auths)
+			}
+		}},
+		{"two hundred secrets, read with an existing role, fill the proxy's quota exactly", map[string]string{
+			ns + "secretArn": "", ns + "secrets": mustJSON(t, secretEntries(200)), ns + "roleArn": "arn:aws:iam::000000000000:role/platform/rds-proxy-users",
+		}, func(t *testing.T, p *plan.Plan) {
 			if n := len(get(t, p, typeProxy, "acmecorp-qa-rds-proxy").Inputs["auths"].([]any)); n != 200 {
 				t.Errorf("%d auths, want 200", n)
 			}
