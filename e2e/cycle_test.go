@@ -64,7 +64,7 @@ func TestEngineCycle(t *testing.T) {
 	}) {
 		return
 	}
-	tm.step(t, "refusals (3 stacks)")
+	tm.step(t, "refusals (4 stacks)")
 	if !t.Run("qa", func(t *testing.T) { testQA(ctx, t, e, tl, fx, baseline, tm) }) {
 		return
 	}
@@ -98,6 +98,11 @@ func testRefusals(ctx context.Context, t *testing.T, e *engine, tl tools, fx fix
 				sf.set(t, "rds-proxy:subnetIds", []string{fx.SubnetIDs[0], fx.OtherVpcSubnetID})
 			},
 			[]string{fx.OtherVpcSubnetID, fx.VpcID}},
+		{"a subnet in a zone where RDS Proxy does not run is refused by the placement check",
+			func(t *testing.T, sf *stackFile) {
+				sf.set(t, "rds-proxy:subnetIds", []string{fx.SubnetIDs[0], fx.SubnetIDs[1], fx.UnsupportedZoneSubnetID})
+			},
+			[]string{fx.UnsupportedZoneSubnetID, "use1-az3", "where RDS Proxy does not run"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

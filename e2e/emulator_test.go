@@ -18,13 +18,16 @@ import (
 // fixture is the infrastructure that exists before the program runs,
 // created by testdata/fixture.py.
 type fixture struct {
-	VpcID             string            `json:"vpcId"`
-	SubnetIDs         []string          `json:"subnetIds"`
-	SubnetAZs         map[string]string `json:"subnetAzs"`
-	OtherVpcSubnetID  string            `json:"otherVpcSubnetId"`
-	ClusterIdentifier string            `json:"clusterIdentifier"`
-	ClusterEndpoint   string            `json:"clusterEndpoint"`
-	AuroraSGID        string            `json:"auroraSgId"`
+	VpcID            string            `json:"vpcId"`
+	SubnetIDs        []string          `json:"subnetIds"`
+	SubnetAZs        map[string]string `json:"subnetAzs"`
+	OtherVpcSubnetID string            `json:"otherVpcSubnetId"`
+	// UnsupportedZoneSubnetID is a subnet in a zone where RDS Proxy does
+	// not run.
+	UnsupportedZoneSubnetID string `json:"unsupportedZoneSubnetId"`
+	ClusterIdentifier       string `json:"clusterIdentifier"`
+	ClusterEndpoint         string `json:"clusterEndpoint"`
+	AuroraSGID              string `json:"auroraSgId"`
 	// AppSGIDs are the client security groups: App Runner's, then the
 	// ECS tasks'.
 	AppSGIDs     []string `json:"appSgIds"`

@@ -15,9 +15,12 @@ type Subnet struct {
 	VpcID string
 	// AvailabilityZone is the subnet's Availability Zone.
 	AvailabilityZone string
+	// AvailabilityZoneID is the zone's ID (use1-az3), the same in every
+	// account, where zone names are mapped per account.
+	AvailabilityZoneID string
 }
 
-// LookupSubnets reads the VPC and Availability Zone of each subnet, in the
+// LookupSubnets reads the VPC and Availability Zone (name and ID) of each subnet, in the
 // order given. Subnets are checked, not passed through: AWS silently drops a
 // subnet it cannot use, and every later preview then wants to replace the
 // proxy.
@@ -29,7 +32,7 @@ func LookupSubnets(ctx *pulumi.Context, ids []string) ([]Subnet, error) {
 		if err != nil {
 			return nil, fmt.Errorf("look up subnet %s: %w", id, err)
 		}
-		out = append(out, Subnet{ID: id, VpcID: s.VpcId, AvailabilityZone: s.AvailabilityZone})
+		out = append(out, Subnet{ID: id, VpcID: s.VpcId, AvailabilityZone: s.AvailabilityZone, AvailabilityZoneID: s.AvailabilityZoneId})
 	}
 	return out, nil
 }

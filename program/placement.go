@@ -2,6 +2,7 @@ package program
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -11,13 +12,22 @@ import (
 )
 
 // placementProblems checks the subnets as AWS describes them: each must be
-// in vpcId, and together they must span at least settings.MinSubnets
-// Availability Zones. Each problem names rds-proxy:subnetIds.
+// in vpcId and in a zone where RDS Proxy runs, and together they must span
+// at least settings.MinSubnets Availability Zones. Each problem names rds-proxy:subnetIds.
 func placementProblems(cfg *settings.Config, subnets []network.Subnet) []settings.Problem {
 	key := settings.Namespace + ":" + settings.KeySubnetIDs
 	var problems []settings.Problem
 	zones := map[string]bool{}
 	for _, s := range subnets {
+		if slices.Contains(settings.ProxyUnsupportedZoneIDs(), s.AvailabilityZoneID) {
+			problems = append(problems, settings.Problem{
+				Key:   key,
+				Value: strconv.Quote(s.ID),
+				Rule: fmt.Sprintf("is in Availability Zone %s (ID %s), where RDS Proxy does not run: AWS would drop it without an error, "+
+					"and every later preview would want to replace the proxy; use a subnet in another zone", s.AvailabilityZone, s.AvailabilityZoneID),
+			})
+			continue
+		}
 		zones[s.AvailabilityZone] = true
 		if s.VpcID != cfg.VpcID {
 			problems = append(problems, settings.Problem{

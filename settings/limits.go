@@ -43,3 +43,8 @@ const (
 func LogRetentionValues() []int {
 	return []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
 }
+
+// ProxyUnsupportedZoneIDs are the Availability Zone IDs where RDS Proxy does
+// not run: AWS drops a proxy subnet there without an error
+// (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/rds-proxy.html#rds-proxy.limitations).
+func ProxyUnsupportedZoneIDs() []string { return []string{"use1-az3", "usw1-az2"} }

@@ -11,6 +11,10 @@ import (
 	"github.com/acmecorp/rds-proxy/settings"
 )
 
+// zoneIDs are the zone IDs of the zone names the cases use, as one account
+// maps them.
+var zoneIDs = map[string]string{"us-east-1a": "use1-az6", "us-east-1b": "use1-az1", "us-east-1e": "use1-az3"}
+
 // subnetsAt answers subnet lookups from a table of subnet -> VPC and zone.
 func subnetsAt(where map[string][2]string) plan.CallFunc {
 	return func(token string, args map[string]any) (map[string]any, error) {
@@ -19,7 +23,7 @@ func subnetsAt(where map[string][2]string) plan.CallFunc {
 		if token != plan.GetSubnet || !ok {
 			return nil, fmt.Errorf("unexpected lookup %s of %v", token, args)
 		}
-		return map[string]any{"id": id, "vpcId": w[0], "availabilityZone": w[1]}, nil
+		return map[string]any{"id": id, "vpcId": w[0], "availabilityZone": w[1], "availabilityZoneId": zoneIDs[w[1]]}, nil
 	}
 }
 
@@ -45,6 +49,10 @@ func TestSubnetsAreCheckedAgainstAWS(t *testing.T) {
 		{"subnets in one zone are refused",
 			map[string][2]string{s1: {vpc, "us-east-1a"}, s2: {vpc, "us-east-1a"}},
 			[]string{`rds-proxy:subnetIds: ["` + s1 + `", "` + s2 + `"] are all in us-east-1a; a proxy needs subnets in at least 2 Availability Zones`}},
+		{"a subnet in a zone where RDS Proxy does not run (use1-az3) is refused, naming the zone",
+			map[string][2]string{s1: {vpc, "us-east-1a"}, s2: {vpc, "us-east-1e"}},
+			[]string{`rds-proxy:subnetIds: "` + s2 + `" is in Availability Zone us-east-1e (ID use1-az3), where RDS Proxy does not run`,
+				"are all in us-east-1a"}},
 		{"both problems are reported together",
 			map[string][2]string{s1: {other, "us-east-1a"}, s2: {vpc, "us-east-1a"}},
 			[]string{`"` + s1 + `" is in ` + other, "are all in us-east-1a"}},

@@ -6,6 +6,8 @@ Prints the fixture's IDs as JSON. It creates, through the ordinary AWS APIs
 (boto3), never through emulator internals:
 - a VPC with three subnets in three Availability Zones (the third lets the
   engine cycle replace the proxy by changing its subnets);
+- a subnet in us-east-1e, zone ID use1-az3, where RDS Proxy does not run
+  (the placement check must refuse it);
 - a second VPC with one subnet (the placement check must refuse it);
 - the Aurora PostgreSQL cluster with its security group and one writer;
 - the App Runner and the ECS tasks' security groups (prod lists both);
@@ -44,6 +46,10 @@ def main():
         s = ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.42.{i}.0/24", AvailabilityZone=az)["Subnet"]
         subnets.append(s["SubnetId"])
         azs[s["SubnetId"]] = az
+    # us-east-1e is use1-az3 in moto's zone map (and AWS's own for some
+    # accounts): a zone where RDS Proxy does not run.
+    unsupported_zone_subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.42.9.0/24",
+                                                AvailabilityZone="us-east-1e")["Subnet"]["SubnetId"]
     other_vpc = ec2.create_vpc(CidrBlock="10.77.0.0/16")["Vpc"]["VpcId"]
     other_subnet = ec2.create_subnet(VpcId=other_vpc, CidrBlock="10.77.1.0/24",
                                      AvailabilityZone="us-east-1a")["Subnet"]["SubnetId"]
@@ -89,6 +95,7 @@ def main():
         "subnetIds": subnets,
         "subnetAzs": azs,
         "otherVpcSubnetId": other_subnet,
+        "unsupportedZoneSubnetId": unsupported_zone_subnet,
         "clusterIdentifier": CLUSTER,
         "clusterEndpoint": cluster["Endpoint"],
         "auroraSgId": aurora_sg,

@@ -21,7 +21,7 @@ const (
 
 // OfflineNote says what an offline plan assumed of AWS.
 const OfflineNote = "offline plan: AWS lookups were answered with placeholders: the subnets are taken to be in vpcId, " +
-	"each in its own Availability Zone, and a cutover's secret is taken to be a JSON object with a host and no rotation, " +
+	"each in its own Availability Zone, one where RDS Proxy runs, and a cutover's secret is taken to be a JSON object with a host and no rotation, " +
 	"never cut over before (no record of its original host), and no proxy is taken to be deployed yet; " +
 	"a real `pulumi preview` checks all of these"
 
@@ -35,9 +35,10 @@ func Offline(cfg Config) CallFunc {
 		case GetSubnet:
 			id, _ := args["id"].(string)
 			return map[string]any{
-				"id":               id,
-				"vpcId":            vpcID,
-				"availabilityZone": "${" + GetSubnet + "(" + id + ").availabilityZone}",
+				"id":                 id,
+				"vpcId":              vpcID,
+				"availabilityZone":   "${" + GetSubnet + "(" + id + ").availabilityZone}",
+				"availabilityZoneId": "${" + GetSubnet + "(" + id + ").availabilityZoneId}",
 			}, nil
 		case GetSecretVersion:
 			secret, err := json.Marshal(map[string]string{"host": "${" + GetSecretVersion + ".secretString.host}"})
