@@ -36,7 +36,8 @@ const DefaultTargetGroupName = "default"
 const ReaderTargetRole = "READ_ONLY"
 
 // Custom timeouts of the proxy, in Go duration syntax as Pulumi and
-// Terraform both read it: deleting a proxy can take more than an hour.
+// Terraform both read it: deleting a proxy can outlast the provider's
+// default 60-minute delete timeout (docs/aws-facts.md).
 const (
 	CreateTimeout = "30m"
 	UpdateTimeout = "30m"
