@@ -451,6 +451,11 @@ func (v *validator) endpoints(c *Config) {
 		}
 		v.list(field(endpointSubnetIDs), e.SubnetIDs, subnetID, "a subnet ID (subnet- and 8 or 17 hex digits)")
 		v.list(field(endpointSecurityGroupIDs), e.SecurityGroupIDs, securityGroup, "a security group ID (sg- and 8 or 17 hex digits)")
+		if len(e.SubnetIDs) > 0 && len(e.SecurityGroupIDs) == 0 {
+			v.add(field(endpointSecurityGroupIDs), notSet, "must list the endpoint's security groups when subnetIds does ("+e.Name+"): "+
+				"subnetIds places the endpoint in its own subnets, usually another VPC's (a cross-VPC endpoint), where the "+
+				"proxy security group, which lives in the proxy's VPC, cannot be used")
+		}
 	}
 }
 
