@@ -288,6 +288,30 @@ func testQA(ctx context.Context, t *testing.T, e *engine, tl tools, fx fixture, 
 	}
 	sameInventory(t, "after the last destroy", baseline, takeSnapshot(ctx, t, tl, e.moto))
 	tm.step(t, "qa: destroy")
+
+	// A third life with an existing role (roleArn): the program creates no
+	// role, and the proxy is given that one (the CI roles' check sees the
+	// PassRole on exactly it).
+	existing := noAdopt.clone()
+	existing.unset(t, "rds-proxy:rolePath")
+	existing.unset(t, "rds-proxy:rolePermissionsBoundaryArn")
+	existing.set(t, "rds-proxy:roleArn", fx.ExistingRoleArn)
+	st.configure(ctx, t, existing)
+	st.mustUp(ctx, t, "qa with an existing role")
+	snap := takeSnapshot(ctx, t, tl, e.moto)
+	if px := proxyOf(t, snap); px.RoleArn != fx.ExistingRoleArn {
+		t.Errorf("the proxy assumes %s, want the existing role %s", px.RoleArn, fx.ExistingRoleArn)
+	}
+	for _, r := range snap.Roles {
+		if strings.HasSuffix(r.RoleName, "-rds-proxy-role") {
+			t.Errorf("with roleArn the program still created the role %s", r.RoleName)
+		}
+	}
+	if _, err := st.destroy(ctx, t); err != nil {
+		t.Fatalf("destroy with an existing role: %v", err)
+	}
+	sameInventory(t, "after the destroy with an existing role", baseline, takeSnapshot(ctx, t, tl, e.moto))
+	tm.step(t, "qa: an existing role (roleArn): up, destroy")
 }
 
 // testInterruptedUp cancels an up once its first resource exists (the CLI

@@ -40,8 +40,10 @@ type fixture struct {
 	// BoundaryPolicyArn is a managed policy to use as a permissions
 	// boundary.
 	BoundaryPolicyArn string `json:"boundaryPolicyArn"`
-	InstanceClass     string `json:"instanceClass"`
-	LogGroupName      string `json:"logGroupName"`
+	// ExistingRoleArn is a role, under a path, for roleArn.
+	ExistingRoleArn string `json:"existingRoleArn"`
+	InstanceClass   string `json:"instanceClass"`
+	LogGroupName    string `json:"logGroupName"`
 }
 
 // python runs one of testdata's scripts against the emulator and returns

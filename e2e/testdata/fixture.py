@@ -13,7 +13,8 @@ Prints the fixture's IDs as JSON. It creates, through the ordinary AWS APIs
 - the App Runner and the ECS tasks' security groups (prod lists both);
 - the Secrets Manager secret with the database credentials, and a second
   one (another database user) encrypted with a customer-managed KMS key;
-- the IAM policy that serves as prod's permissions boundary;
+- the IAM policy that serves as a permissions boundary, and a role a stack
+  can name with roleArn;
 - the proxy's log group, which already exists on some accounts (the
   program adopts it with the adopt config key).
 Credentials and region come from the environment the test sets (fake
@@ -87,6 +88,12 @@ def main():
         "Statement": [{"Effect": "Allow", "Action": ["secretsmanager:GetSecretValue", "kms:Decrypt"], "Resource": "*"}],
     }))["Policy"]["Arn"]
 
+    existing_role = iam.create_role(
+        RoleName="e2e-existing-proxy-role", Path="/platform/",
+        AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Principal": {"Service": "rds.amazonaws.com"}, "Action": "sts:AssumeRole"}]}),
+    )["Role"]["Arn"]
+
     if log_group:
         logs.create_log_group(logGroupName=log_group)
 
@@ -105,6 +112,7 @@ def main():
         "reportingSecretArn": reporting["ARN"],
         "kmsKeyArn": key,
         "boundaryPolicyArn": boundary,
+        "existingRoleArn": existing_role,
         "instanceClass": INSTANCE_CLASS,
         "logGroupName": log_group,
     }, sys.stdout, indent=1, sort_keys=True)
