@@ -11,7 +11,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"path"
 	"slices"
 	"strings"
 
@@ -64,9 +63,7 @@ type Facts struct {
 // starts from the secret as it is now, and the rollback from what was
 // recorded at the first cutover.
 //
-// The parameter is read with GetParametersByPath on its directory, which
-// answers a missing parameter with an empty list, where GetParameter fails
-// with an error whose text differs between provider versions.
+// A missing parameter reads as "" (proxy.ParameterValue).
 func Read(ctx *pulumi.Context, secretArn, clusterIdentifier, recordParameterName string) (Facts, error) {
 	version, err := secretsmanager.LookupSecretVersion(ctx, &secretsmanager.LookupSecretVersionArgs{SecretId: secretArn})
 	if err != nil {
@@ -80,19 +77,9 @@ func Read(ctx *pulumi.Context, secretArn, clusterIdentifier, recordParameterName
 	if err != nil {
 		return Facts{}, fmt.Errorf("read the writer endpoint of cluster %s: %w", clusterIdentifier, err)
 	}
-	params, err := ssm.GetParametersByPath(ctx, &ssm.GetParametersByPathArgs{
-		Path:           path.Dir(recordParameterName),
-		Recursive:      pulumi.BoolRef(false),
-		WithDecryption: pulumi.BoolRef(false),
-	})
+	record, _, err := proxy.ParameterValue(ctx, recordParameterName)
 	if err != nil {
-		return Facts{}, fmt.Errorf("read the parameters under %s: %w", path.Dir(recordParameterName), err)
-	}
-	record := ""
-	for i, name := range params.Names {
-		if name == recordParameterName && i < len(params.Values) {
-			record = params.Values[i]
-		}
+		return Facts{}, err
 	}
 	return Facts{
 		SecretString:    version.SecretString,

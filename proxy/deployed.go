@@ -24,29 +24,16 @@ type Deployed struct {
 //
 // The stack deployed the proxy when the endpoint parameter holds that
 // proxy's endpoint, whose first label is the proxy's name
-// (<name>.proxy-<id>.<region>.rds.amazonaws.com). The parameter is read with
-// GetParametersByPath on its directory, which answers a missing parameter
-// with an empty list, where GetParameter and the proxy's own lookup fail
-// with an error whose text differs between provider versions; so a first
-// deployment never reads the proxy, and any error reading a proxy the
-// parameter names is a real one.
+// (<name>.proxy-<id>.<region>.rds.amazonaws.com). The proxy's own lookup
+// fails with an error whose text differs between provider versions when
+// the proxy does not exist; so a first deployment never reads the proxy,
+// and any error reading a proxy the parameter names is a real one.
 func LookupDeployed(ctx *pulumi.Context, name, endpointParameterName string) (d Deployed, ok bool, err error) {
-	dir := path.Dir(endpointParameterName)
-	params, err := ssm.GetParametersByPath(ctx, &ssm.GetParametersByPathArgs{
-		Path:           dir,
-		Recursive:      pulumi.BoolRef(false),
-		WithDecryption: pulumi.BoolRef(false),
-	})
+	value, found, err := ParameterValue(ctx, endpointParameterName)
 	if err != nil {
-		return Deployed{}, false, fmt.Errorf("read the parameters under %s: %w", dir, err)
+		return Deployed{}, false, err
 	}
-	published := false
-	for i, n := range params.Names {
-		if n == endpointParameterName && i < len(params.Values) {
-			published = strings.HasPrefix(params.Values[i], name+".")
-		}
-	}
-	if !published {
+	if !found || !strings.HasPrefix(value, name+".") {
 		return Deployed{}, false, nil
 	}
 	px, err := rds.LookupProxy(ctx, &rds.LookupProxyArgs{Name: name})
@@ -54,4 +41,28 @@ func LookupDeployed(ctx *pulumi.Context, name, endpointParameterName string) (d 
 		return Deployed{}, false, fmt.Errorf("read the proxy %s, which %s publishes: %w", name, endpointParameterName, err)
 	}
 	return Deployed{SubnetIDs: px.VpcSubnetIds, VpcID: px.VpcId}, true, nil
+}
+
+// ParameterValue reads the SSM parameter name, a String parameter beside
+// the endpoint parameter; found is false, without an error, when it does
+// not exist. It lists the parameter's directory with GetParametersByPath,
+// which answers a missing parameter with an empty list, where
+// GetParameter fails with an error whose text differs between provider
+// versions.
+func ParameterValue(ctx *pulumi.Context, name string) (value string, found bool, err error) {
+	dir := path.Dir(name)
+	params, err := ssm.GetParametersByPath(ctx, &ssm.GetParametersByPathArgs{
+		Path:           dir,
+		Recursive:      pulumi.BoolRef(false),
+		WithDecryption: pulumi.BoolRef(false),
+	})
+	if err != nil {
+		return "", false, fmt.Errorf("read the parameters under %s: %w", dir, err)
+	}
+	for i, n := range params.Names {
+		if n == name && i < len(params.Values) {
+			return params.Values[i], true, nil
+		}
+	}
+	return "", false, nil
 }
