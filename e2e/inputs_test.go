@@ -60,11 +60,12 @@ func inputGroups(fx fixture) [][]input {
 	alarm := func(name string, props ...string) string {
 		return fmt.Sprintf("update %s %s-%s [%s]", typeAlarm, p, name, strings.Join(props, " "))
 	}
-	// allAlarms: every alarm changes props. The metric-math alarm
-	// (backend-connections) also plans metricQueries whenever it is
-	// updated before a refresh: the provider re-plans the whole set of
-	// queries in an update (the values do not change; after a refresh the
-	// property does not show).
+	// allAlarms: every alarm changes props (prod here has no reader
+	// endpoint, so no readers' availability alarm). The metric-math alarms
+	// (backend-connections, pinned-sessions) also plan metricQueries
+	// whenever they are updated before a refresh: the provider re-plans the
+	// whole set of queries in an update (the values do not change; after a
+	// refresh the property does not show).
 	allAlarms := func(props ...string) []string {
 		var out []string
 		for _, a := range []string{"aurora-connections", "aurora-freeable-memory", "availability", "borrow-latency", "clients-without-tls"} {
@@ -72,7 +73,7 @@ func inputGroups(fx fixture) [][]input {
 		}
 		math := append(slices.Clone(props), "metricQueries")
 		sort.Strings(math)
-		return append(out, alarm("backend-connections", math...))
+		return append(out, alarm("backend-connections", math...), alarm("pinned-sessions", math...))
 	}
 	set := func(key string, v any) func(t *testing.T, sf *stackFile, fx fixture) {
 		return func(t *testing.T, sf *stackFile, _ fixture) { sf.set(t, "rds-proxy:"+key, v) }
@@ -126,6 +127,7 @@ func inputGroups(fx fixture) [][]input {
 			{"readerEndpoint", set("readerEndpoint", true), []string{
 				"create " + typeProxyEndpoint + " " + p + "-reader []",
 				"create " + typeParameter + " " + p + "-reader-endpoint []",
+				"create " + typeAlarm + " " + p + "-reader-availability []",
 			}},
 		},
 		{
@@ -138,6 +140,7 @@ func inputGroups(fx fixture) [][]input {
 		},
 		{
 			{"clientPasswordAuthType", set("clientPasswordAuthType", "POSTGRES_MD5"), []string{"update " + typeProxy + " " + p + " [auths]"}},
+			{"alarms.pinnedSessionsPercent", alarms("pinnedSessionsPercent", 30), []string{alarm("pinned-sessions", "alarmDescription", "metricQueries", "threshold")}},
 			{"clusterIdentifier", set("clusterIdentifier", "acmecorp-prod-aurora-2"), append([]string{
 				"create " + typeTarget + " " + p + "-acmecorp-prod-aurora-2 []",
 				"delete " + typeTarget + " " + p + "-" + fx.ClusterIdentifier + " []",

@@ -11,7 +11,8 @@
 // wherever a metric offers that dimension set: the alternative, ProxyName +
 // TargetGroup + Target, names one DB instance, which this program does not
 // know and which changes on every failover, while the role follows the
-// writer.
+// writer. With a reader endpoint, the readers are addressed the same way,
+// by their role.
 //
 // CloudWatch spells the writer's role READWRITE, not READ_WRITE as the RDS
 // API (DescribeDBProxyTargets, CreateDBProxyEndpoint) does; the read-only
@@ -77,6 +78,9 @@ type Thresholds struct {
 	// AuroraConnectionsPercent is the share of the writer's max_connections
 	// Aurora's connections may reach.
 	AuroraConnectionsPercent int
+	// PinnedSessionsPercent is the share of the proxy's backend connections
+	// to the writer that may be session-pinned.
+	PinnedSessionsPercent int
 }
 
 // Args configures a Monitoring.
@@ -97,6 +101,9 @@ type Args struct {
 	TopicArns []string
 	// RequireTLS adds the alarm on client connections without TLS.
 	RequireTLS bool
+	// ReaderEndpoint says that the proxy has a READ_ONLY endpoint; it adds
+	// the availability alarm of the readers.
+	ReaderEndpoint bool
 	// Thresholds are the alarm thresholds.
 	Thresholds Thresholds
 	// Budget is the writer's connection budget; the dashboard shows the
@@ -298,8 +305,31 @@ func proxyDims(args *Args) []Dimension {
 // through its target group. AvailabilityPercentage is published only per
 // target group and target, or per target group and target role; the role
 // is the one that survives a failover (see the package comment).
-func writerDims(args *Args) []Dimension {
-	return []Dimension{{"ProxyName", args.ProxyName}, {"TargetGroup", args.TargetGroupName}, {"TargetRole", TargetRoleWriter}}
+func writerDims(args *Args) []Dimension { return roleDims(args, TargetRoleWriter) }
+
+// readerDims select the proxy's connections to the cluster's readers
+// through its target group, as writerDims do the writer's.
+func readerDims(args *Args) []Dimension { return roleDims(args, TargetRoleReader) }
+
+// roleDims select the proxy's connections to the targets of one
+// CloudWatch TargetRole (CloudWatchTargetRoles) through its target group.
+func roleDims(args *Args, role string) []Dimension {
+	return []Dimension{{"ProxyName", args.ProxyName}, {"TargetGroup", args.TargetGroupName}, {"TargetRole", role}}
+}
+
+// term is one metric of a metric-math alarm, named in its expression by
+// its query ID.
+type term struct{ id, metric string }
+
+// writerPercent is the queries of a metric-math alarm on 100 * part /
+// whole: both metrics of the proxy's writer (writerDims), each summed over
+// the proxy's nodes, and the expression, id, the alarm compares.
+func writerPercent(args *Args, part, whole term, id, label string) []Query {
+	return []Query{
+		{ID: part.id, Metric: &Metric{Name: part.metric, Dimensions: writerDims(args), Stat: "Sum"}},
+		{ID: whole.id, Metric: &Metric{Name: whole.metric, Dimensions: writerDims(args), Stat: "Sum"}},
+		{ID: id, Expression: "100 * " + part.id + " / " + whole.id, Label: label},
+	}
 }
 
 // auroraWriterDims select the cluster's writer instance. DBClusterIdentifier
@@ -315,6 +345,22 @@ func AuroraConnectionsCeiling(args *Args) int {
 	return budget.Percent(args.Budget.MaxConnections, args.Thresholds.AuroraConnectionsPercent)
 }
 
+// availability is the alarm on AvailabilityPercentage of the targets of
+// one CloudWatch TargetRole (dims): the writer's, or with a reader
+// endpoint the readers'. Both page at the same floor for the same time.
+func availability(name, description string, dims []Dimension) Alarm {
+	return Alarm{
+		Name:              name,
+		Description:       description,
+		Metric:            &Metric{Name: metricAvailability, Dimensions: dims, Stat: "Average"},
+		Comparison:        "LessThanThreshold",
+		Threshold:         AvailabilityFloorPercent,
+		EvaluationPeriods: AvailabilityMinutes,
+		// An idle proxy publishes nothing; silence is not an outage.
+		TreatMissingData: MissingNotBreaching,
+	}
+}
+
 // Alarms returns the alarms the program registers for args, in a fixed
 // order. Each treatMissingData is chosen for what silence means for that
 // metric.
@@ -322,9 +368,8 @@ func Alarms(args *Args) []Alarm {
 	px, th := args.ProxyName, args.Thresholds
 	ceiling := AuroraConnectionsCeiling(args)
 	alarms := []Alarm{
-		{
-			Name: px + "-availability",
-			Description: fmt.Sprintf("RDS Proxy %s reports its writer target (target group %s, TargetRole %s) available less than %d%% "+
+		availability(px+"-availability",
+			fmt.Sprintf("RDS Proxy %s reports its writer target (target group %s, TargetRole %s) available less than %d%% "+
 				"of the time, %d minutes in a row: most of the proxy's nodes cannot reach the writer, and clients fail to connect. "+
 				"The metric is averaged over the proxy's nodes (one node missing one health check reads 75%% with four nodes), so "+
 				"short dips do not page. No data is not breaching: RDS publishes proxy metrics only after the first client "+
@@ -332,14 +377,23 @@ func Alarms(args *Args) []Alarm {
 				"then `aws rds describe-db-proxy-targets --db-proxy-name %s` for the target's health reason (AUTH_FAILURE: the "+
 				"secret or the role; CONNECTION_FAILED: the security groups).",
 				px, args.TargetGroupName, TargetRoleWriter, AvailabilityFloorPercent, AvailabilityMinutes, args.ClusterIdentifier, px),
-			Metric:            &Metric{Name: metricAvailability, Dimensions: writerDims(args), Stat: "Average"},
-			Comparison:        "LessThanThreshold",
-			Threshold:         AvailabilityFloorPercent,
-			EvaluationPeriods: AvailabilityMinutes,
-			// An idle proxy publishes nothing; silence is not an outage.
-			TreatMissingData: MissingNotBreaching,
-		},
-		{
+			writerDims(args)),
+	}
+	if args.ReaderEndpoint {
+		alarms = append(alarms, availability(px+"-reader-availability",
+			fmt.Sprintf("RDS Proxy %s reports its reader targets (target group %s, TargetRole %s) available less than %d%% "+
+				"of the time, %d minutes in a row: most of the proxy's nodes cannot reach a reader, and clients of its READ_ONLY "+
+				"endpoint (readerEndpoint) fail to connect, since it routes only to readers and never to the writer; the "+
+				"default endpoint is not affected. Averaged over the proxy's nodes, as the writer's availability is. No data is "+
+				"not breaching: no client has used the reader endpoint yet. Check first: that the Aurora cluster %s still has a "+
+				"reader (`aws rds describe-db-clusters --db-cluster-identifier %s`, DBClusterMembers) and its recent events, "+
+				"then `aws rds describe-db-proxy-targets --db-proxy-name %s` for the readers' health reason.",
+				px, args.TargetGroupName, TargetRoleReader, AvailabilityFloorPercent, AvailabilityMinutes,
+				args.ClusterIdentifier, args.ClusterIdentifier, px),
+			readerDims(args)))
+	}
+	alarms = append(alarms,
+		Alarm{
 			Name: px + "-backend-connections",
 			Description: fmt.Sprintf("RDS Proxy %s holds more than %d%% of the backend connections it may open (DatabaseConnections / "+
 				"MaxDatabaseConnectionsAllowed, writer target) for 5 minutes. AWS advises 30%% headroom: when the pool is full, "+
@@ -347,18 +401,38 @@ func Alarms(args *Args) []Alarm {
 				"first: pinned sessions on the dashboard (each pins a backend), then which service is deploying or scaling out. "+
 				"Raise pool.maxConnectionsPercent only if the direct-connection budget (directConnectionsLeft, now %d) allows it.",
 				px, th.BackendUsagePercent, args.Budget.DirectLeft),
-			Queries: []Query{
-				{ID: "connections", Metric: &Metric{Name: metricDBConnections, Dimensions: writerDims(args), Stat: "Sum"}},
-				{ID: "allowed", Metric: &Metric{Name: metricMaxAllowed, Dimensions: writerDims(args), Stat: "Sum"}},
-				{ID: "usage", Expression: "100 * connections / allowed", Label: "Backend connections, % of MaxDatabaseConnectionsAllowed"},
-			},
+			Queries: writerPercent(args, term{"connections", metricDBConnections}, term{"allowed", metricMaxAllowed},
+				"usage", "Backend connections, % of MaxDatabaseConnectionsAllowed"),
 			Comparison:        "GreaterThanThreshold",
 			Threshold:         float64(th.BackendUsagePercent),
 			EvaluationPeriods: 5,
 			// No data means no backend connections: nothing is used.
 			TreatMissingData: MissingNotBreaching,
 		},
-		{
+		Alarm{
+			Name: px + "-pinned-sessions",
+			Description: fmt.Sprintf("More than %d%% of RDS Proxy %s's backend connections to the writer are pinned to one client "+
+				"session (DatabaseConnectionsCurrentlySessionPinned / DatabaseConnections, writer target) for 5 minutes: the proxy "+
+				"cannot share them, so multiplexing is lost and each pinned client holds a backend connection until it disconnects. "+
+				"No data is not breaching: the proxy publishes pinning only once a session is pinned, and nothing without backend "+
+				"connections. Check first: what the services run in a session: SET statements (a pool's DISCARD ALL reset query "+
+				"too), prepared statements (a driver's server-side ones too), temporary tables, statements larger than 16 KB; "+
+				"then the proxy's log group, with debugLogging on for a while (it logs the statements with their parameters: "+
+				"turn it off again), and the backend connections against the cap.",
+				th.PinnedSessionsPercent, px),
+			// Both metrics are published per ProxyName + TargetGroup +
+			// TargetRole (besides ProxyName alone and per Target), so the
+			// share is of the writer's connections, as backend-connections'.
+			Queries: writerPercent(args, term{"pinned", metricPinned}, term{"connections", metricDBConnections},
+				"share", "Session-pinned backend connections, % of DatabaseConnections"),
+			Comparison:        "GreaterThanThreshold",
+			Threshold:         float64(th.PinnedSessionsPercent),
+			EvaluationPeriods: 5,
+			// No data means nothing pinned (the proxy publishes the metric
+			// from the first pinned session on), or no backend connections.
+			TreatMissingData: MissingNotBreaching,
+		},
+		Alarm{
 			Name: px + "-borrow-latency",
 			Description: fmt.Sprintf("RDS Proxy %s takes on average more than %d ms to hand a client a backend connection "+
 				"(DatabaseConnectionsBorrowLatency, in microseconds) for 5 minutes: the pool is exhausted or the proxy is opening new "+
@@ -374,7 +448,7 @@ func Alarms(args *Args) []Alarm {
 			// connections: no borrowing, no waiting.
 			TreatMissingData: MissingNotBreaching,
 		},
-	}
+	)
 	if args.RequireTLS {
 		alarms = append(alarms, Alarm{
 			Name: px + "-clients-without-tls",

@@ -1,6 +1,7 @@
 package monitoring
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -16,14 +17,39 @@ func testArgs(requireTLS bool) *Args {
 		DashboardName:     "acme-dev-rds-proxy",
 		AlarmsEnabled:     true,
 		RequireTLS:        requireTLS,
-		Thresholds:        Thresholds{BackendUsagePercent: 70, BorrowLatencyMs: 100, FreeableMemoryMiB: 1024, AuroraConnectionsPercent: 90},
+		Thresholds:        Thresholds{BackendUsagePercent: 70, BorrowLatencyMs: 100, FreeableMemoryMiB: 1024, AuroraConnectionsPercent: 90, PinnedSessionsPercent: 50},
 		Budget:            budget.New(1722, 80),
 	}
 }
 
+// withReader is testArgs with a reader endpoint.
+func withReader(requireTLS bool) *Args {
+	a := testArgs(requireTLS)
+	a.ReaderEndpoint = true
+	return a
+}
+
+// everyVariant is testArgs with and without TLS required and a reader
+// endpoint.
+func everyVariant() []*Args {
+	return []*Args{testArgs(true), testArgs(false), withReader(true), withReader(false)}
+}
+
+// alarmNamed returns the alarm of args whose name ends in -slug.
+func alarmNamed(t *testing.T, args *Args, slug string) Alarm {
+	t.Helper()
+	for _, a := range Alarms(args) {
+		if a.Name == args.ProxyName+"-"+slug {
+			return a
+		}
+	}
+	t.Fatalf("no alarm %s-%s", args.ProxyName, slug)
+	return Alarm{}
+}
+
 func TestEveryAlarmIsEitherOneMetricOrMathOverNamedMetrics(t *testing.T) {
-	for _, tls := range []bool{true, false} {
-		for _, a := range Alarms(testArgs(tls)) {
+	for _, args := range everyVariant() {
+		for _, a := range Alarms(args) {
 			t.Run(a.Name, func(t *testing.T) {
 				switch {
 				case a.Metric != nil && len(a.Queries) > 0:
@@ -32,10 +58,16 @@ func TestEveryAlarmIsEitherOneMetricOrMathOverNamedMetrics(t *testing.T) {
 					return
 				}
 				var ids, exprs []string
+				seen := map[string]bool{}
 				for _, q := range a.Queries {
 					if (q.Metric == nil) == (q.Expression == "") {
 						t.Fatalf("query %s must be a metric or an expression", q.ID)
 					}
+					// CloudWatch refuses two queries of one alarm with one ID.
+					if seen[q.ID] {
+						t.Fatalf("query ID %s is used twice", q.ID)
+					}
+					seen[q.ID] = true
 					if q.Metric != nil {
 						ids = append(ids, q.ID)
 					} else {
@@ -58,16 +90,18 @@ func TestEveryAlarmIsEitherOneMetricOrMathOverNamedMetrics(t *testing.T) {
 
 func TestAlarmNamesAreDistinctAndNameTheProxy(t *testing.T) {
 	cases := []struct {
-		name       string
-		requireTLS bool
-		want       int
+		name string
+		args *Args
+		want int
 	}{
-		{"with TLS required, the TLS alarm too", true, 6},
-		{"without TLS required, no TLS alarm", false, 5},
+		{"with TLS required, the TLS alarm too", testArgs(true), 7},
+		{"without TLS required, no TLS alarm", testArgs(false), 6},
+		{"with a reader endpoint, the readers' availability alarm too", withReader(true), 8},
+		{"with a reader endpoint and without TLS required", withReader(false), 7},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			alarms := Alarms(testArgs(tc.requireTLS))
+			alarms := Alarms(tc.args)
 			if len(alarms) != tc.want {
 				t.Fatalf("%d alarms, want %d", len(alarms), tc.want)
 			}
@@ -140,6 +174,122 @@ func TestTargetRoleIsSpelledAsCloudWatchPublishesIt(t *testing.T) {
 	}
 }
 
+// TestReaderAlarmsUseTheReadersCloudWatchRole: with a reader endpoint,
+// every TargetRole an alarm selects is one CloudWatch publishes; the
+// readers' availability alarm selects READ_ONLY, and every other alarm
+// keeps the writer's READWRITE.
+func TestReaderAlarmsUseTheReadersCloudWatchRole(t *testing.T) {
+	args := withReader(true)
+	n := 0
+	for _, a := range Alarms(args) {
+		want := TargetRoleWriter
+		if a.Name == args.ProxyName+"-reader-availability" {
+			want = TargetRoleReader
+		}
+		for _, m := range metricsOf(a) {
+			v, ok := dimension(m, "TargetRole")
+			if !ok {
+				continue
+			}
+			n++
+			if !slices.Contains(CloudWatchTargetRoles(), v) {
+				t.Errorf("%s: TargetRole %q is none CloudWatch publishes (%v)", a.Name, v, CloudWatchTargetRoles())
+			}
+			if v != want {
+				t.Errorf("%s: TargetRole = %q, want %q", a.Name, v, want)
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("no metric is filtered by TargetRole")
+	}
+}
+
+// TestTheReaderAlarmPagesAsTheWritersDoes: the readers' availability alarm
+// exists only with a reader endpoint, reads AvailabilityPercentage of the
+// proxy's target group by TargetRole READ_ONLY, and pages at the writer's
+// floor for as long.
+func TestTheReaderAlarmPagesAsTheWritersDoes(t *testing.T) {
+	t.Run("no reader endpoint, no reader alarm", func(t *testing.T) {
+		for _, a := range Alarms(testArgs(true)) {
+			if strings.Contains(a.Name, "reader") {
+				t.Errorf("alarm %s without a reader endpoint", a.Name)
+			}
+		}
+	})
+	t.Run("the reader alarm is the writer's on the readers' role", func(t *testing.T) {
+		args := withReader(true)
+		reader, writer := alarmNamed(t, args, "reader-availability"), alarmNamed(t, args, "availability")
+		if reader.Metric == nil || reader.Metric.Name != "AvailabilityPercentage" || reader.Metric.Stat != writer.Metric.Stat {
+			t.Fatalf("reader metric = %+v, want AvailabilityPercentage, %s", reader.Metric, writer.Metric.Stat)
+		}
+		want := []Dimension{{"ProxyName", args.ProxyName}, {"TargetGroup", "default"}, {"TargetRole", "READ_ONLY"}}
+		if !slices.Equal(reader.Metric.Dimensions, want) {
+			t.Errorf("dimensions = %v, want %v", reader.Metric.Dimensions, want)
+		}
+		if reader.Comparison != writer.Comparison || reader.Threshold != writer.Threshold ||
+			reader.EvaluationPeriods != writer.EvaluationPeriods || reader.TreatMissingData != writer.TreatMissingData {
+			t.Errorf("reader alarm %s %v for %d periods, missing %s; want the writer's %s %v for %d, missing %s",
+				reader.Comparison, reader.Threshold, reader.EvaluationPeriods, reader.TreatMissingData,
+				writer.Comparison, writer.Threshold, writer.EvaluationPeriods, writer.TreatMissingData)
+		}
+	})
+}
+
+// TestPinnedSessionsIsTheShareOfTheWritersBackendConnections: the alarm
+// compares 100 * pinned / connections, both summed for the writer's role
+// (a dimension set AWS publishes both metrics under), with the configured
+// percent, over five one-minute periods.
+func TestPinnedSessionsIsTheShareOfTheWritersBackendConnections(t *testing.T) {
+	args := testArgs(true)
+	args.Thresholds.PinnedSessionsPercent = 35
+	a := alarmNamed(t, args, "pinned-sessions")
+	writer := []Dimension{{"ProxyName", args.ProxyName}, {"TargetGroup", "default"}, {"TargetRole", "READWRITE"}}
+	cases := []struct {
+		name      string
+		got, want any
+	}{
+		{"the threshold is the configured percent", a.Threshold, float64(35)},
+		{"it fires above it", a.Comparison, "GreaterThanThreshold"},
+		{"five one-minute periods", a.EvaluationPeriods, 5},
+		{"no data is not breaching", a.TreatMissingData, MissingNotBreaching},
+		{"three queries", len(a.Queries), 3},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.got != tc.want {
+				t.Errorf("got %v, want %v", tc.got, tc.want)
+			}
+		})
+	}
+	if len(a.Queries) != 3 {
+		t.FailNow()
+	}
+	pinned, connections, share := a.Queries[0], a.Queries[1], a.Queries[2]
+	t.Run("the numerator is the pinned connections, summed for the writer", func(t *testing.T) {
+		if m := pinned.Metric; m == nil || m.Name != "DatabaseConnectionsCurrentlySessionPinned" || m.Stat != "Sum" || !slices.Equal(m.Dimensions, writer) {
+			t.Errorf("numerator = %+v", m)
+		}
+	})
+	t.Run("the denominator is the backend connections, summed for the writer", func(t *testing.T) {
+		if m := connections.Metric; m == nil || m.Name != "DatabaseConnections" || m.Stat != "Sum" || !slices.Equal(m.Dimensions, writer) {
+			t.Errorf("denominator = %+v", m)
+		}
+	})
+	t.Run("the expression is the percentage", func(t *testing.T) {
+		if want := "100 * " + pinned.ID + " / " + connections.ID; share.Expression != want {
+			t.Errorf("expression = %q, want %q", share.Expression, want)
+		}
+	})
+	t.Run("the description says what to check first", func(t *testing.T) {
+		for _, s := range []string{"35%", "SET statements", "prepared statements", "temporary tables", "16 KB", "debugLogging", "Check first:"} {
+			if !strings.Contains(a.Description, s) {
+				t.Errorf("the description lacks %q: %s", s, a.Description)
+			}
+		}
+	})
+}
+
 // TestAlarmsDoNotPageAHealthyIdleProxy: each case is one situation of a
 // healthy proxy, or a broken one, and whether the availability alarm's
 // minute breaches.
@@ -176,7 +326,7 @@ func TestAlarmsDoNotPageAHealthyIdleProxy(t *testing.T) {
 		}
 	})
 	t.Run("no proxy alarm treats silence as breaching: metrics appear only after the first client connection", func(t *testing.T) {
-		for _, a := range Alarms(testArgs(true)) {
+		for _, a := range Alarms(withReader(true)) {
 			proxy := false
 			for _, m := range metricsOf(a) {
 				_, proxy = dimension(m, "ProxyName")
@@ -211,7 +361,7 @@ func TestAuroraAlarmsWatchTheWriter(t *testing.T) {
 // TestEveryAlarmSaysWhatSilenceMeans: the on-call reads in the description
 // why missing data does, or does not, page.
 func TestEveryAlarmSaysWhatSilenceMeans(t *testing.T) {
-	for _, a := range Alarms(testArgs(true)) {
+	for _, a := range Alarms(withReader(true)) {
 		if !strings.Contains(a.Description, "No data is not breaching") && !strings.Contains(a.Description, "Missing data stays missing") {
 			t.Errorf("%s: %q", a.Name, a.Description)
 		}

@@ -74,14 +74,14 @@ func Run(ctx *pulumi.Context) (pulumi.Map, []string, error) {
 	if err := logWarnings(ctx, warnings); err != nil {
 		return nil, nil, err
 	}
-	outputs, refused, err := Build(ctx, cfg)
+	outputs, found, err := Build(ctx, cfg)
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := logWarnings(ctx, refused); err != nil {
+	if err := logWarnings(ctx, found); err != nil {
 		return nil, nil, err
 	}
-	warnings = append(warnings, refused...)
+	warnings = append(warnings, found...)
 	keys := make([]string, 0, len(outputs))
 	for k := range outputs {
 		keys = append(keys, k)
@@ -104,8 +104,9 @@ func logWarnings(ctx *pulumi.Context, warnings []string) error {
 }
 
 // Build registers the components for a validated configuration and returns
-// the stack outputs, and the warnings about changes that protection will
-// refuse (ProtectionWarnings).
+// the stack outputs, and the warnings about what AWS holds: a reader
+// endpoint on a cluster without a reader (ClusterWarnings), and changes
+// that protection will refuse (ProtectionWarnings).
 func Build(ctx *pulumi.Context, cfg *settings.Config) (pulumi.Map, []string, error) {
 	tags := cfg.Tags()
 	prefix := cfg.Prefix()
@@ -144,17 +145,27 @@ func Build(ctx *pulumi.Context, cfg *settings.Config) (pulumi.Map, []string, err
 		}
 	}
 
+	// A reader endpoint routes only to the cluster's readers: the warning
+	// says so while the cluster has none.
+	var warnings []string
+	if cfg.ReaderEndpoint {
+		members, err := proxy.LookupClusterMembers(ctx, cfg.ClusterIdentifier)
+		if err != nil {
+			return nil, nil, fmt.Errorf("proxy: %w", err)
+		}
+		warnings = append(warnings, ClusterWarnings(cfg, members)...)
+	}
+
 	// With protection on, a change that replaces a protected resource is
 	// refused by the engine; the warning says which input causes it and the
 	// exact command that lets it through.
-	var refused []string
 	if cfg.Protected() {
 		deployed, ok, err := proxy.LookupDeployed(ctx, cfg.ProxyName(), cfg.EndpointParameterName)
 		if err != nil {
 			return nil, nil, fmt.Errorf("proxy: %w", err)
 		}
 		if ok {
-			refused = ProtectionWarnings(ctx.Stack(), ctx.Project(), cfg, deployed)
+			warnings = append(warnings, ProtectionWarnings(ctx.Stack(), ctx.Project(), cfg, deployed)...)
 		}
 	}
 
@@ -228,24 +239,9 @@ func Build(ctx *pulumi.Context, cfg *settings.Config) (pulumi.Map, []string, err
 	}
 
 	b := cfg.Budget()
-	mon, err := monitoring.New(ctx, prefix, &monitoring.Args{
-		ProxyName:         cfg.ProxyName(),
-		TargetGroupName:   proxy.DefaultTargetGroupName,
-		ClusterIdentifier: cfg.ClusterIdentifier,
-		Region:            cfg.Region,
-		DashboardName:     cfg.DashboardName(),
-		AlarmsEnabled:     cfg.Alarms.Enabled,
-		TopicArns:         cfg.Alarms.TopicArns,
-		RequireTLS:        cfg.RequireTLS,
-		Thresholds: monitoring.Thresholds{
-			BackendUsagePercent:      cfg.Alarms.BackendUsagePercent,
-			BorrowLatencyMs:          cfg.Alarms.BorrowLatencyMs,
-			FreeableMemoryMiB:        cfg.Alarms.FreeableMemoryMiB,
-			AuroraConnectionsPercent: cfg.Alarms.AuroraConnectionsPercent,
-		},
-		Budget: b,
-		Tags:   tags,
-	}, guarded.Option())
+	margs := MonitoringArgs(cfg)
+	margs.Tags = tags
+	mon, err := monitoring.New(ctx, prefix, margs, guarded.Option())
 	if err != nil {
 		return nil, nil, fmt.Errorf("monitoring: %w", err)
 	}
@@ -289,7 +285,32 @@ func Build(ctx *pulumi.Context, cfg *settings.Config) (pulumi.Map, []string, err
 	if _, err := guard.New(ctx, prefix, &guard.Args{Protect: cfg.Protected(), Guarded: guarded.Resources()}); err != nil {
 		return nil, nil, fmt.Errorf("guard: %w", err)
 	}
-	return outputs, refused, nil
+	return outputs, warnings, nil
+}
+
+// MonitoringArgs are the alarms' and the dashboard's arguments for cfg, but
+// the tags: the one derivation of them, for the program and for the verify
+// command, which checks the metrics the alarms filter on.
+func MonitoringArgs(cfg *settings.Config) *monitoring.Args {
+	return &monitoring.Args{
+		ProxyName:         cfg.ProxyName(),
+		TargetGroupName:   proxy.DefaultTargetGroupName,
+		ClusterIdentifier: cfg.ClusterIdentifier,
+		Region:            cfg.Region,
+		DashboardName:     cfg.DashboardName(),
+		AlarmsEnabled:     cfg.Alarms.Enabled,
+		TopicArns:         cfg.Alarms.TopicArns,
+		RequireTLS:        cfg.RequireTLS,
+		ReaderEndpoint:    cfg.ReaderEndpoint,
+		Thresholds: monitoring.Thresholds{
+			BackendUsagePercent:      cfg.Alarms.BackendUsagePercent,
+			BorrowLatencyMs:          cfg.Alarms.BorrowLatencyMs,
+			FreeableMemoryMiB:        cfg.Alarms.FreeableMemoryMiB,
+			AuroraConnectionsPercent: cfg.Alarms.AuroraConnectionsPercent,
+			PinnedSessionsPercent:    cfg.Alarms.PinnedSessionsPercent,
+		},
+		Budget: cfg.Budget(),
+	}
 }
 
 // role is the role the proxy assumes, and what the proxy must wait for.
@@ -331,13 +352,15 @@ func auths(cfg *settings.Config) []proxy.Auth {
 	return out
 }
 
-// endpoints are the additional endpoints, sorted by name, each published
-// under /<org>/<env>/rds-proxy/endpoints/<name>.
+// endpoints are the additional endpoints, sorted by their configured name,
+// each named in AWS <org>-<env>-<name> (settings.Config.EndpointNameOf)
+// and published under /<org>/<env>/rds-proxy/endpoints/<name>.
 func endpoints(cfg *settings.Config) []proxy.EndpointArgs {
 	out := make([]proxy.EndpointArgs, len(cfg.Endpoints))
 	for i, e := range cfg.Endpoints {
 		out[i] = proxy.EndpointArgs{
 			Name:             e.Name,
+			EndpointName:     cfg.EndpointNameOf(e.Name),
 			TargetRole:       e.TargetRole,
 			SubnetIDs:        e.SubnetIDs,
 			SecurityGroupIDs: e.SecurityGroupIDs,

@@ -1,6 +1,7 @@
 package program
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/acmecorp/rds-proxy/settings"
@@ -15,6 +16,11 @@ func Warnings(cfg *settings.Config) []string {
 		// Debug logging writes SQL statements, parameters included, to
 		// CloudWatch Logs.
 		out = append(out, "debugLogging is on: the proxy logs SQL statements with their parameters; turn it off once the problem is found")
+		// AWS turns enhanced (debug) logging off 24 hours after it is
+		// turned on (https://repost.aws/knowledge-center/rds-proxy-connection-pinning-issues),
+		// and the drift check then reports the proxy's debugLogging.
+		out = append(out, "AWS turns debug logging off 24 hours after it is turned on; set debugLogging back to false and pulumi up "+
+			"once you are done, or the drift check will report the proxy's debugLogging (AWS false, stack true)")
 	}
 	out = append(out, cfg.Budget().Warnings()...)
 	var v6 []string
@@ -42,4 +48,18 @@ func readerEndpointName(cfg *settings.Config) string {
 		return ""
 	}
 	return cfg.ReaderEndpointName()
+}
+
+// ClusterWarnings says what is risky about the cluster AWS holds, given its
+// members (its writer and its readers, from proxy.LookupClusterMembers):
+// with readerEndpoint, a cluster with fewer than two members has no reader,
+// and the READ_ONLY endpoint fails every connection until it has one.
+func ClusterWarnings(cfg *settings.Config, members []string) []string {
+	if !cfg.ReaderEndpoint || len(members) >= 2 {
+		return nil
+	}
+	return []string{fmt.Sprintf("readerEndpoint is on, but cluster %s has %d DB instance(s) and so no reader: "+
+		"a READ_ONLY endpoint routes only to readers and does not fall back to the writer: "+
+		"connections through %s fail until the cluster has a reader",
+		cfg.ClusterIdentifier, len(members), cfg.ReaderEndpointName())}
 }

@@ -67,8 +67,12 @@ type Auth struct {
 
 // EndpointArgs configures an additional proxy endpoint.
 type EndpointArgs struct {
-	// Name is the endpoint's name.
+	// Name is the endpoint's configured name: its Pulumi name, and its key
+	// in the Proxy's Endpoints.
 	Name string
+	// EndpointName is the endpoint's name in AWS, which is unique per
+	// account and region.
+	EndpointName string
 	// TargetRole is READ_WRITE or READ_ONLY.
 	TargetRole string
 	// SubnetIDs are the endpoint's subnets; none means the proxy's.
@@ -162,7 +166,7 @@ type Proxy struct {
 	LogGroupName pulumi.StringOutput
 	// Reader is the read-only endpoint; nil when none was asked for.
 	Reader *Endpoint
-	// Endpoints are the additional endpoints by name.
+	// Endpoints are the additional endpoints by their configured name.
 	Endpoints map[string]*Endpoint
 }
 
@@ -264,6 +268,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	}
 	if args.ReaderEndpointName != "" {
 		if p.Reader, err = newEndpoint(ctx, px, endpointSpec{
+			key:              args.ReaderEndpointName,
 			name:             args.ReaderEndpointName,
 			targetRole:       ReaderTargetRole,
 			subnetIDs:        pulumi.ToStringArray(args.SubnetIDs),
@@ -283,13 +288,14 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		hosts := pulumi.StringMap{}
 		for _, e := range args.Endpoints {
 			spec := endpointSpec{
-				name:             e.Name,
+				key:              e.Name,
+				name:             e.EndpointName,
 				targetRole:       e.TargetRole,
 				subnetIDs:        pulumi.ToStringArray(e.SubnetIDs),
 				securityGroupIDs: pulumi.ToStringArray(e.SecurityGroupIDs),
 				parameterName:    e.ParameterName,
 				description: fmt.Sprintf("Use this as DB_HOST, with port %d, for %s services that connect through the proxy endpoint %s (%s)",
-					Port, args.Env, e.Name, e.TargetRole),
+					Port, args.Env, e.EndpointName, e.TargetRole),
 				what: "endpoint",
 				tags: args.Tags,
 			}
@@ -332,6 +338,12 @@ type Endpoint struct {
 
 // endpointSpec is what newEndpoint registers.
 type endpointSpec struct {
+	// key names the endpoint's resources in the stack: the endpoint is
+	// key, its parameter key-endpoint. It stays the same when name
+	// changes, so that a new name replaces the endpoint in place of
+	// deleting it and creating another (and its parameter stays).
+	key string
+	// name is the endpoint's name in AWS.
 	name, targetRole string
 	subnetIDs        pulumi.StringArray
 	securityGroupIDs pulumi.StringArray
@@ -358,7 +370,7 @@ type endpointSpec struct {
 //   - pulumi.DeleteBeforeReplace, because the name is fixed: a new endpoint
 //     cannot take the name while the old one holds it.
 func newEndpoint(ctx *pulumi.Context, px *rds.Proxy, spec endpointSpec, parent pulumi.ResourceOption) (*Endpoint, error) {
-	ep, err := rds.NewProxyEndpoint(ctx, spec.name, &rds.ProxyEndpointArgs{
+	ep, err := rds.NewProxyEndpoint(ctx, spec.key, &rds.ProxyEndpointArgs{
 		DbProxyEndpointName: pulumi.String(spec.name),
 		DbProxyName:         px.Name,
 		TargetRole:          pulumi.String(spec.targetRole),
@@ -369,7 +381,7 @@ func newEndpoint(ctx *pulumi.Context, px *rds.Proxy, spec endpointSpec, parent p
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: %w", spec.what, spec.name, err)
 	}
-	param, err := ssm.NewParameter(ctx, spec.name+"-endpoint", &ssm.ParameterArgs{
+	param, err := ssm.NewParameter(ctx, spec.key+"-endpoint", &ssm.ParameterArgs{
 		Name:        pulumi.String(spec.parameterName),
 		Type:        pulumi.String("String"),
 		Value:       ep.Endpoint,

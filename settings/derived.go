@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"path"
 	"slices"
+	"strings"
 
 	"github.com/acmecorp/rds-proxy/budget"
 	"github.com/acmecorp/rds-proxy/cutover"
@@ -63,6 +64,20 @@ func (c *Config) ReaderEndpointName() string { return c.ProxyName() + "-reader" 
 // reader endpoint.
 func (c *Config) ReaderEndpointParameterName() string {
 	return "/" + c.Org + "/" + c.Env + "/rds-proxy/reader-endpoint"
+}
+
+// EndpointNameOf is the name AWS gives the additional endpoint configured
+// as name (an entry of the endpoints key): "<org>-<env>-<name>", or name
+// itself when it already starts with "<org>-<env>-". Proxy endpoint names are unique per
+// account and region, so the stack's prefix keeps two stacks of one account
+// from claiming the same name; an endpoint already named with the prefix
+// keeps its name (and is not replaced). The endpoint's Pulumi name, its SSM
+// parameter and its key in the endpoints output stay the configured name.
+func (c *Config) EndpointNameOf(name string) string {
+	if prefix := c.Prefix() + "-"; !strings.HasPrefix(name, prefix) {
+		return prefix + name
+	}
+	return name
 }
 
 // EndpointParameterNameOf is the SSM parameter that publishes the

@@ -76,6 +76,7 @@ const (
 	alarmsBorrowLatencyMs          = "borrowLatencyMs"
 	alarmsFreeableMemoryMiB        = "freeableMemoryMiB"
 	alarmsAuroraConnectionsPercent = "auroraConnectionsPercent"
+	alarmsPinnedSessionsPercent    = "pinnedSessionsPercent"
 )
 
 // Type is a key's type as Pulumi.yaml declares it; the Pulumi CLI refuses a
@@ -187,6 +188,7 @@ func Specs() []Spec {
 			{Key: alarmsBorrowLatencyMs, Type: TypeInteger, Default: 100},
 			{Key: alarmsFreeableMemoryMiB, Type: TypeInteger, Default: 1024},
 			{Key: alarmsAuroraConnectionsPercent, Type: TypeInteger, Default: 90},
+			{Key: alarmsPinnedSessionsPercent, Type: TypeInteger, Default: 50},
 		}},
 		{Key: KeyCutover, Type: TypeString, Default: string(cutover.Off)},
 		{Key: KeyAppSecretArn, Type: TypeString, Default: "", Unset: "`secretArn`, or the one entry of `secrets`"},

@@ -224,7 +224,7 @@ func (l *loader) pool() Pool {
 
 // alarms reads the alarms object; its topics are sorted.
 func (l *loader) alarms() Alarms {
-	a := object[Alarms](l, KeyAlarms, "an object with enabled, topicArns, backendUsagePercent, borrowLatencyMs, freeableMemoryMiB and auroraConnectionsPercent")
+	a := object[Alarms](l, KeyAlarms, "an object with enabled, topicArns, backendUsagePercent, borrowLatencyMs, freeableMemoryMiB, auroraConnectionsPercent and pinnedSessionsPercent")
 	a.TopicArns = slices.Sorted(slices.Values(a.TopicArns))
 	return a
 }

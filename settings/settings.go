@@ -99,7 +99,9 @@ type Secret struct {
 // Endpoint is an additional proxy endpoint. Its JSON names are the fields
 // of an entry of the endpoints key.
 type Endpoint struct {
-	// Name is the endpoint's name, an RDS identifier.
+	// Name is the endpoint's configured name, an RDS identifier: it names
+	// the endpoint's SSM parameter and its entry in the endpoints output.
+	// AWS names the endpoint EndpointNameOf(Name).
 	Name string `json:"name"`
 	// TargetRole is READ_WRITE (the writer) or READ_ONLY (the readers).
 	TargetRole string `json:"targetRole"`
@@ -130,6 +132,10 @@ type Alarms struct {
 	// AuroraConnectionsPercent is the share of the writer's max_connections
 	// above which Aurora's DatabaseConnections alarm fires (1..100).
 	AuroraConnectionsPercent int `json:"auroraConnectionsPercent"`
+	// PinnedSessionsPercent is the share of the proxy's backend connections
+	// to the writer that may be session-pinned before the alarm fires
+	// (1..100).
+	PinnedSessionsPercent int `json:"pinnedSessionsPercent"`
 }
 
 // Config is the validated stack configuration.

@@ -435,17 +435,13 @@ func (v *validator) endpoints(c *Config) {
 		v.add(KeyEndpoints, strconv.Itoa(len(c.Endpoints))+" endpoints",
 			fmt.Sprintf("must be at most %d together with readerEndpoint: RDS Proxy allows %d endpoints per proxy besides its default one", MaxProxyEndpoints, MaxProxyEndpoints))
 	}
-	for i, e := range c.Endpoints {
-		switch {
-		case !rdsIdentifier.MatchString(e.Name) || len(e.Name) > MaxProxyNameLength:
-			v.add(field(endpointName), show(e.Name), fmt.Sprintf("must be a proxy endpoint name: a letter, then letters, digits and single hyphens, no hyphen at the end, at most %d characters", MaxProxyNameLength))
-		case e.Name == c.ProxyName():
-			v.add(field(endpointName), show(e.Name), "is the proxy's own name; choose another")
-		case c.ReaderEndpoint && e.Name == c.ReaderEndpointName():
-			v.add(field(endpointName), show(e.Name), "is the reader endpoint's name (readerEndpoint); choose another")
-		case i > 0 && c.Endpoints[i-1].Name == e.Name:
-			v.add(field(endpointName), show(e.Name), "is listed twice: endpoint names are unique")
-		}
+	// An org or stack name that cannot name the proxy is reported there;
+	// the endpoints' AWS names, which start with them, are then not
+	// checked.
+	prefixed := rdsIdentifier.MatchString(c.Org) && rdsIdentifier.MatchString(c.Env) && len(c.RoleName()) <= MaxRoleNameLength
+	taken := map[string]string{}
+	for _, e := range c.Endpoints {
+		v.endpointName(c, e.Name, prefixed, taken)
 		if e.TargetRole != TargetRoleReadWrite && e.TargetRole != TargetRoleReadOnly {
 			v.add(field(endpointTargetRole), show(e.TargetRole), "must be READ_WRITE (the writer) or READ_ONLY (the readers)")
 		}
@@ -456,6 +452,38 @@ func (v *validator) endpoints(c *Config) {
 				"subnetIds places the endpoint in its own subnets, usually another VPC's (a cross-VPC endpoint), where the "+
 				"proxy security group, which lives in the proxy's VPC, cannot be used")
 		}
+	}
+}
+
+// endpointName checks the configured name of an additional endpoint and,
+// when prefixed, the name AWS gives it (EndpointNameOf): an RDS identifier
+// of at most MaxProxyNameLength characters, neither the proxy's name nor
+// the reader endpoint's, and given to one entry only. taken maps each name
+// checked so far to the configured name that gives it.
+func (v *validator) endpointName(c *Config, name string, prefixed bool, taken map[string]string) {
+	key := KeyEndpoints + "." + endpointName
+	if !rdsIdentifier.MatchString(name) || len(name) > MaxProxyNameLength {
+		v.add(key, show(name), fmt.Sprintf("must be a proxy endpoint name: a letter, then letters, digits and single hyphens, no hyphen at the end, at most %d characters", MaxProxyNameLength))
+		return
+	}
+	full := name
+	if prefixed {
+		full = c.EndpointNameOf(name)
+	}
+	switch other, seen := taken[full]; {
+	case len(full) > MaxProxyNameLength:
+		v.add(key, show(name), fmt.Sprintf("makes the endpoint name %q, %d characters (the stack's prefix %q goes before a name that does not start with it), and RDS allows a proxy endpoint name of at most %d characters",
+			full, len(full), c.Prefix()+"-", MaxProxyNameLength))
+	case full == c.ProxyName():
+		v.add(key, show(name), fmt.Sprintf("is the proxy's own name (the endpoint would be named %q); choose another", full))
+	case c.ReaderEndpoint && full == c.ReaderEndpointName():
+		v.add(key, show(name), fmt.Sprintf("is the reader endpoint's name (readerEndpoint; the endpoint would be named %q); choose another", full))
+	case seen && other == name:
+		v.add(key, show(name), "is listed twice: endpoint names are unique")
+	case seen:
+		v.add(key, show(name), fmt.Sprintf("makes the endpoint name %q, as %q does: endpoint names are unique", full, other))
+	default:
+		taken[full] = name
 	}
 }
 
@@ -510,6 +538,7 @@ func (v *validator) alarms(c *Config) {
 	v.rangeOf(key(alarmsBackendUsagePercent), a.BackendUsagePercent, 1, 100, "must be a percentage")
 	v.rangeOf(key(alarmsBorrowLatencyMs), a.BorrowLatencyMs, 1, MaxBorrowLatencyMs, "must be a number of milliseconds")
 	v.rangeOf(key(alarmsAuroraConnectionsPercent), a.AuroraConnectionsPercent, 1, 100, "must be a percentage")
+	v.rangeOf(key(alarmsPinnedSessionsPercent), a.PinnedSessionsPercent, 1, 100, "must be a percentage")
 	if a.FreeableMemoryMiB < 1 {
 		v.add(key(alarmsFreeableMemoryMiB), strconv.Itoa(a.FreeableMemoryMiB), "must be 1 MiB or more")
 	} else if gib, ok := budget.MemoryGiB(c.InstanceClass); ok && a.FreeableMemoryMiB >= gib*1024 {

@@ -168,6 +168,10 @@ func TestInvalidConfigurationIsRefusedBeforeAnyResource(t *testing.T) {
 		{"an endpoint without a name", "", map[string]string{ns + "endpoints": `[{"targetRole":"READ_ONLY"}]`}, ns + "endpoints.name", "(not set)", "must be a proxy endpoint name"},
 		{"an endpoint named as the proxy", "", map[string]string{ns + "endpoints": `[{"name":"acmecorp-qa-rds-proxy","targetRole":"READ_WRITE"}]`}, ns + "endpoints.name", `"acmecorp-qa-rds-proxy"`, "is the proxy's own name"},
 		{"an endpoint named as the reader endpoint", "", map[string]string{ns + "readerEndpoint": "true", ns + "endpoints": `[{"name":"acmecorp-qa-rds-proxy-reader","targetRole":"READ_ONLY"}]`}, ns + "endpoints.name", `"acmecorp-qa-rds-proxy-reader"`, "is the reader endpoint's name"},
+		{"an endpoint name the stack's prefix makes longer than RDS allows", "", map[string]string{ns + "endpoints": `[{"name":"` + strings.Repeat("a", 52) + `","targetRole":"READ_ONLY"}]`}, ns + "endpoints.name", `"` + strings.Repeat("a", 52) + `"`, `makes the endpoint name "acmecorp-qa-` + strings.Repeat("a", 52) + `", 64 characters`},
+		{"an endpoint name the stack's prefix makes the proxy's", "", map[string]string{ns + "endpoints": `[{"name":"rds-proxy","targetRole":"READ_WRITE"}]`}, ns + "endpoints.name", `"rds-proxy"`, `is the proxy's own name (the endpoint would be named "acmecorp-qa-rds-proxy")`},
+		{"an endpoint name the stack's prefix makes the reader endpoint's", "", map[string]string{ns + "readerEndpoint": "true", ns + "endpoints": `[{"name":"rds-proxy-reader","targetRole":"READ_ONLY"}]`}, ns + "endpoints.name", `"rds-proxy-reader"`, `is the reader endpoint's name (readerEndpoint; the endpoint would be named "acmecorp-qa-rds-proxy-reader")`},
+		{"two endpoint names that give one name in AWS, with and without the prefix", "", map[string]string{ns + "endpoints": `[{"name":"reporting","targetRole":"READ_ONLY"},{"name":"acmecorp-qa-reporting","targetRole":"READ_WRITE"}]`}, ns + "endpoints.name", `"reporting"`, `makes the endpoint name "acmecorp-qa-reporting", as "acmecorp-qa-reporting" does: endpoint names are unique`},
 		{"an endpoint name listed twice", "", map[string]string{ns + "endpoints": `[{"name":"reporting","targetRole":"READ_ONLY"},{"name":"reporting","targetRole":"READ_WRITE"}]`}, ns + "endpoints.name", `"reporting"`, "is listed twice"},
 		{"an endpoint name listed twice, not next to each other", "", map[string]string{ns + "endpoints": `[{"name":"reporting","targetRole":"READ_ONLY"},{"name":"analytics","targetRole":"READ_ONLY"},{"name":"reporting","targetRole":"READ_WRITE"}]`}, ns + "endpoints.name", `"reporting"`, "is listed twice"},
 		{"an endpoint without a target role", "", map[string]string{ns + "endpoints": `[{"name":"reporting"}]`}, ns + "endpoints.targetRole", "(not set)", "must be READ_WRITE (the writer) or READ_ONLY (the readers)"},
@@ -204,6 +208,8 @@ func TestInvalidConfigurationIsRefusedBeforeAnyResource(t *testing.T) {
 		{"alarm freeable memory zero", "", map[string]string{ns + "alarms": `{"freeableMemoryMiB":0}`}, ns + "alarms.freeableMemoryMiB", "0", "must be 1 MiB or more"},
 		{"alarm freeable memory at the writer's whole memory", "", map[string]string{ns + "alarms": `{"freeableMemoryMiB":16384}`}, ns + "alarms.freeableMemoryMiB", "16384", "must be below the 16384 MiB of instanceClass db.r6g.large"},
 		{"alarm Aurora connections above 100", "", map[string]string{ns + "alarms": `{"auroraConnectionsPercent":101}`}, ns + "alarms.auroraConnectionsPercent", "101", "from 1 to 100"},
+		{"alarm pinned sessions zero", "", map[string]string{ns + "alarms": `{"pinnedSessionsPercent":0}`}, ns + "alarms.pinnedSessionsPercent", "0", "must be a percentage from 1 to 100"},
+		{"alarm pinned sessions above 100", "", map[string]string{ns + "alarms": `{"pinnedSessionsPercent":101}`}, ns + "alarms.pinnedSessionsPercent", "101", "must be a percentage from 1 to 100"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -318,6 +324,7 @@ func TestDefaultsApplyWhenKeysAreUnset(t *testing.T) {
 		{"alarms.borrowLatencyMs (in microseconds)", alarm("borrow-latency")["threshold"], def("alarms.borrowLatencyMs") * 1000},
 		{"alarms.freeableMemoryMiB (in bytes)", alarm("aurora-freeable-memory")["threshold"], def("alarms.freeableMemoryMiB") * 1024 * 1024},
 		{"alarms.auroraConnectionsPercent (of db.r6g.large's 1722)", alarm("aurora-connections")["threshold"], ceiling()},
+		{"alarms.pinnedSessionsPercent", alarm("pinned-sessions")["threshold"], def("alarms.pinnedSessionsPercent")},
 		{"maxConnections (0: the instance class's published default)", fmt.Sprint(p.Outputs["maxConnections"]), "1722"},
 	}
 	for _, c := range checks {

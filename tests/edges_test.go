@@ -149,10 +149,15 @@ func TestValidEdgeConfigurationsAreAccepted(t *testing.T) {
 			ns + "endpoints": `[{"name":"qa-reporting","targetRole":"READ_ONLY"},{"name":"qa-migrations","targetRole":"READ_WRITE"}]`,
 		}, func(t *testing.T, p *plan.Plan) {
 			px := plan.Ref(typeProxy, "acmecorp-qa-rds-proxy")
-			for _, tc := range []struct{ name, role string }{{"qa-reporting", "READ_ONLY"}, {"qa-migrations", "READ_WRITE"}} {
+			// In AWS each carries the stack's prefix: endpoint names are
+			// unique per account and region.
+			for _, tc := range []struct{ name, role, aws string }{
+				{"qa-reporting", "READ_ONLY", "acmecorp-qa-qa-reporting"},
+				{"qa-migrations", "READ_WRITE", "acmecorp-qa-qa-migrations"},
+			} {
 				ep := get(t, p, typeProxyEndpoint, tc.name)
 				want := obj{
-					"dbProxyEndpointName": tc.name, "dbProxyName": "acmecorp-qa-rds-proxy", "targetRole": tc.role,
+					"dbProxyEndpointName": tc.aws, "dbProxyName": "acmecorp-qa-rds-proxy", "targetRole": tc.role,
 					"vpcSubnetIds":        []any{"subnet-0123456789abcdef1", "subnet-0123456789abcdef2"},
 					"vpcSecurityGroupIds": []any{ph(typeSecurityGroup, "acmecorp-qa-rds-proxy-sg", "id")},
 				}
@@ -172,6 +177,27 @@ func TestValidEdgeConfigurationsAreAccepted(t *testing.T) {
 			want := map[string]any{"qa-migrations": ph(typeProxyEndpoint, "qa-migrations", "endpoint"), "qa-reporting": ph(typeProxyEndpoint, "qa-reporting", "endpoint")}
 			if g := p.Outputs["endpoints"]; mustJSON(t, g) != mustJSON(t, want) {
 				t.Errorf("endpoints output = %v, want %v", g, want)
+			}
+		}},
+		{"an endpoint named with the stack's prefix keeps its name in AWS, its parameter and its output", map[string]string{
+			ns + "endpoints": `[{"name":"acmecorp-qa-reporting","targetRole":"READ_ONLY"}]`,
+		}, func(t *testing.T, p *plan.Plan) {
+			const name = "acmecorp-qa-reporting"
+			if v := get(t, p, typeProxyEndpoint, name).Inputs["dbProxyEndpointName"]; v != name {
+				t.Errorf("dbProxyEndpointName = %v, want %s", v, name)
+			}
+			if v := get(t, p, typeParameter, name+"-endpoint").Inputs["name"]; v != "/acmecorp/qa/rds-proxy/endpoints/"+name {
+				t.Errorf("parameter name = %v", v)
+			}
+			if g, w := mustJSON(t, p.Outputs["endpoints"]), mustJSON(t, obj{name: ph(typeProxyEndpoint, name, "endpoint")}); g != w {
+				t.Errorf("endpoints output = %s, want %s", g, w)
+			}
+		}},
+		{"the longest endpoint name the stack's prefix allows", map[string]string{
+			ns + "endpoints": `[{"name":"` + strings.Repeat("a", 51) + `","targetRole":"READ_ONLY"}]`,
+		}, func(t *testing.T, p *plan.Plan) {
+			if v := get(t, p, typeProxyEndpoint, strings.Repeat("a", 51)).Inputs["dbProxyEndpointName"]; v != "acmecorp-qa-"+strings.Repeat("a", 51) {
+				t.Errorf("dbProxyEndpointName = %v, 63 characters", v)
 			}
 		}},
 		{"an endpoint in subnets and security groups of its own, for clients of another VPC", map[string]string{

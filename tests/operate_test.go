@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/acmecorp/rds-proxy/internal/plan"
+	"github.com/acmecorp/rds-proxy/program"
 	"github.com/acmecorp/rds-proxy/settings"
 )
 
@@ -174,6 +175,7 @@ func TestAlarmThresholdsFollowTheBudget(t *testing.T) {
 				{"backend-connections", float64(a.BackendUsagePercent)},
 				{"borrow-latency", float64(a.BorrowLatencyMs * 1000)},
 				{"aurora-freeable-memory", float64(a.FreeableMemoryMiB * 1024 * 1024)},
+				{"pinned-sessions", float64(a.PinnedSessionsPercent)},
 			}
 			for _, tc := range cases {
 				r := get(t, p, typeAlarm, prefix+tc.alarm)
@@ -211,7 +213,7 @@ func TestAlarmsFollowTheConfiguration(t *testing.T) {
 			get(t, p, typeDashboard, "acmecorp-qa-rds-proxy")
 		}},
 		{"without requireTls there is no TLS alarm", map[string]string{ns + "requireTls": "false"}, func(t *testing.T, p *plan.Plan) {
-			want := []string{"aurora-connections", "aurora-freeable-memory", "availability", "backend-connections", "borrow-latency"}
+			want := []string{"aurora-connections", "aurora-freeable-memory", "availability", "backend-connections", "borrow-latency", "pinned-sessions"}
 			for i := range want {
 				want[i] = alarmPrefix + want[i]
 			}
@@ -243,6 +245,45 @@ func TestAlarmsFollowTheConfiguration(t *testing.T) {
 		{"freeableMemoryMiB becomes bytes", map[string]string{ns + "alarms": `{"freeableMemoryMiB":2048}`}, func(t *testing.T, p *plan.Plan) {
 			if v := threshold(t, p, "aurora-freeable-memory"); v != float64(2048*1024*1024) {
 				t.Errorf("threshold = %v", v)
+			}
+		}},
+		{"pinnedSessionsPercent is the pinned-sessions threshold", map[string]string{ns + "alarms": `{"pinnedSessionsPercent":25}`}, func(t *testing.T, p *plan.Plan) {
+			if v := threshold(t, p, "pinned-sessions"); v != float64(25) {
+				t.Errorf("threshold = %v", v)
+			}
+		}},
+		{"pinned sessions are a share of the writer's backend connections, by a dimension set both metrics are published under", nil, func(t *testing.T, p *plan.Plan) {
+			writer := obj{"ProxyName": "acmecorp-qa-rds-proxy", "TargetGroup": "default", "TargetRole": "READWRITE"}
+			want := []any{
+				obj{"id": "pinned", "returnData": false, "metric": obj{"namespace": "AWS/RDS", "metricName": "DatabaseConnectionsCurrentlySessionPinned", "dimensions": writer, "stat": "Sum", "period": 60}},
+				obj{"id": "connections", "returnData": false, "metric": obj{"namespace": "AWS/RDS", "metricName": "DatabaseConnections", "dimensions": writer, "stat": "Sum", "period": 60}},
+				obj{"id": "share", "returnData": true, "expression": "100 * pinned / connections", "label": "Session-pinned backend connections, % of DatabaseConnections"},
+			}
+			in := get(t, p, typeAlarm, alarmPrefix+"pinned-sessions").Inputs
+			if g, w := mustJSON(t, in["metricQueries"]), mustJSON(t, want); g != w {
+				t.Errorf("metricQueries = %s\nwant %s", g, w)
+			}
+			if in["evaluationPeriods"] != float64(5) || in["treatMissingData"] != "notBreaching" || in["comparisonOperator"] != "GreaterThanThreshold" {
+				t.Errorf("evaluationPeriods %v, treatMissingData %v, comparison %v", in["evaluationPeriods"], in["treatMissingData"], in["comparisonOperator"])
+			}
+		}},
+		{"without readerEndpoint there is no reader alarm", nil, func(t *testing.T, p *plan.Plan) {
+			if _, ok := p.Find(typeAlarm, alarmPrefix+"reader-availability"); ok {
+				t.Error("a reader-availability alarm without a reader endpoint")
+			}
+		}},
+		{"readerEndpoint adds the readers' availability alarm, on TargetRole READ_ONLY, as the writer's on READWRITE", map[string]string{ns + "readerEndpoint": "true"}, func(t *testing.T, p *plan.Plan) {
+			reader, writer := get(t, p, typeAlarm, alarmPrefix+"reader-availability").Inputs, get(t, p, typeAlarm, alarmPrefix+"availability").Inputs
+			if g := mustJSON(t, reader["dimensions"]); g != `{"ProxyName":"acmecorp-qa-rds-proxy","TargetGroup":"default","TargetRole":"READ_ONLY"}` {
+				t.Errorf("reader dimensions = %s", g)
+			}
+			if g := mustJSON(t, writer["dimensions"]); g != `{"ProxyName":"acmecorp-qa-rds-proxy","TargetGroup":"default","TargetRole":"READWRITE"}` {
+				t.Errorf("writer dimensions = %s", g)
+			}
+			for _, k := range []string{"metricName", "namespace", "statistic", "period", "comparisonOperator", "threshold", "evaluationPeriods", "treatMissingData"} {
+				if mustJSON(t, reader[k]) != mustJSON(t, writer[k]) {
+					t.Errorf("%s: reader %v, writer %v", k, reader[k], writer[k])
+				}
 			}
 		}},
 		{"auroraConnectionsPercent of max_connections, rounded down", map[string]string{ns + "alarms": `{"auroraConnectionsPercent":75}`}, func(t *testing.T, p *plan.Plan) {
@@ -442,6 +483,59 @@ func TestReaderEndpointFollowsTheProxy(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.check(t, planOf(t, withValues(stackConfig(t, "qa"), tc.set)))
+		})
+	}
+}
+
+// TestReaderEndpointWarnsWithoutAReader: with readerEndpoint, the program
+// reads the cluster's members and warns while it has no reader (fewer than
+// two members), since a READ_ONLY endpoint never falls back to the writer;
+// without readerEndpoint it does not read the cluster at all.
+func TestReaderEndpointWarnsWithoutAReader(t *testing.T) {
+	const warning = "a READ_ONLY endpoint routes only to readers and does not fall back to the writer: " +
+		"connections through acmecorp-qa-rds-proxy-reader fail until the cluster has a reader"
+	cases := []struct {
+		name    string
+		reader  string
+		members []any
+		warns   bool
+		reads   bool
+	}{
+		{"a writer alone: the warning", "true", []any{"acmecorp-qa-aurora-1"}, true, true},
+		{"no instance at all: the warning", "true", []any{}, true, true},
+		{"a writer and a reader: no warning", "true", []any{"acmecorp-qa-aurora-1", "acmecorp-qa-aurora-2"}, false, true},
+		{"no reader endpoint: the cluster is not read", "", []any{"acmecorp-qa-aurora-1"}, false, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := withValues(stackConfig(t, "qa"), map[string]string{ns + "readerEndpoint": tc.reader})
+			offline := plan.Offline(cfg)
+			var read []any
+			calls := func(token string, args map[string]any) (map[string]any, error) {
+				if token != plan.GetCluster {
+					return offline(token, args)
+				}
+				read = append(read, args["clusterIdentifier"])
+				return map[string]any{"clusterIdentifier": args["clusterIdentifier"], "clusterMembers": tc.members}, nil
+			}
+			p, err := plan.Run(cfg, program.Run, plan.WithCalls(calls))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want []any
+			if tc.reads {
+				want = []any{"acmecorp-qa-aurora"}
+			}
+			if g, w := mustJSON(t, read), mustJSON(t, want); g != w {
+				t.Errorf("cluster lookups = %s, want %s", g, w)
+			}
+			warned := false
+			for _, w := range p.Warnings {
+				warned = warned || strings.Contains(w, warning)
+			}
+			if warned != tc.warns {
+				t.Errorf("warned = %v, want %v; warnings: %q", warned, tc.warns, p.Warnings)
+			}
 		})
 	}
 }

@@ -121,8 +121,8 @@ func TestRolesCoverThePlan(t *testing.T) {
 			write, read := needs(t, planned, a)
 
 			// The lookups of a preview: the parameters beside the endpoint
-			// parameter (a protected stack, a cutover), and a cutover's
-			// secret and cluster.
+			// parameter (a protected stack, a cutover), a cutover's secret
+			// and cluster, and a reader endpoint's cluster.
 			endpoint, _ := planned.Outputs[program.OutputEndpointParameterName].(string)
 			dir := a.regional("ssm", "parameter"+path.Dir(endpoint))
 			read = append(read, need{"ssm:GetParametersByPath", dir, "the program's lookup of " + dir})
@@ -132,6 +132,9 @@ func TestRolesCoverThePlan(t *testing.T) {
 					need{"secretsmanager:GetSecretValue", c.AppSecretArn, why},
 					need{"secretsmanager:DescribeSecret", c.AppSecretArn, why},
 					need{"rds:DescribeDBClusters", a.rds("cluster:" + c.ClusterIdentifier), why})
+			}
+			if reader, ok := planned.Outputs[program.OutputReaderEndpoint]; ok && reader != nil {
+				read = append(read, need{"rds:DescribeDBClusters", a.rds("cluster:" + c.ClusterIdentifier), "the reader endpoint's lookup of the cluster's members"})
 			}
 			write = append(write, read...)
 			if len(write) < 20 {

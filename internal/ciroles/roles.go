@@ -104,8 +104,12 @@ const (
 	// target, and deregister them.
 	SidRegisterCluster = "RegisterClusterTarget"
 	// SidDescribeCluster: describe the stacks' clusters (a cutover reads
-	// the writer endpoint).
+	// the writer endpoint, a reader endpoint the cluster's members).
 	SidDescribeCluster = "DescribeCluster"
+	// SidDescribeInstances: describe the clusters' instances, whose
+	// classes size the free addresses the verify command asks of the
+	// proxy's subnets (their identifiers are not in the configuration).
+	SidDescribeInstances = "DescribeClusterInstances"
 	// SidEndpointParameters: write, tag and delete the SSM parameters the
 	// program publishes.
 	SidEndpointParameters = "EndpointParameters"
@@ -257,6 +261,9 @@ func deployPermissions(p Params, a arns) Document {
 			// interfaces still using it.
 			"ec2:DescribeNetworkInterfaces",
 			"ssm:DescribeParameters", "logs:DescribeLogGroups",
+			// The verify command, after each up, lists the metrics the
+			// alarms filter on.
+			"cloudwatch:ListMetrics",
 		},
 		[]string{"*"}).when("StringEquals", "aws:RequestedRegion", p.Region))
 
@@ -312,6 +319,7 @@ func deployPermissions(p Params, a arns) Document {
 	add(allow(SidRegisterCluster, []string{"rds:RegisterDBProxyTargets", "rds:DeregisterDBProxyTargets"},
 		append([]string{a.rds("db-proxy:*"), a.rds("target-group:*"), a.rds("db:*")}, r.clusters...)))
 	add(allow(SidDescribeCluster, []string{"rds:DescribeDBClusters"}, r.clusters))
+	add(allow(SidDescribeInstances, []string{"rds:DescribeDBInstances"}, []string{a.rds("db:*")}))
 
 	add(allow(SidEndpointParameters, []string{
 		"ssm:PutParameter", "ssm:GetParameter", "ssm:GetParameters", "ssm:DeleteParameter",
@@ -462,13 +470,15 @@ func collect(p Params, a arns) resources {
 		r.parameterDirs = append(r.parameterDirs, a.regional("ssm", "parameter"+path.Dir(c.EndpointParameterName)))
 
 		// Every alarm the program may register for the stack (the TLS
-		// alarm exists with requireTls only), so that a deploy that turns
-		// one off can delete it.
+		// alarm exists with requireTls only, the readers' availability
+		// alarm with readerEndpoint only), so that a deploy that turns one
+		// off can delete it.
 		for _, al := range monitoring.Alarms(&monitoring.Args{
 			ProxyName:         c.ProxyName(),
 			ClusterIdentifier: c.ClusterIdentifier,
 			Region:            c.Region,
 			RequireTLS:        true,
+			ReaderEndpoint:    true,
 			Budget:            c.Budget(),
 		}) {
 			r.alarms = append(r.alarms, a.regional("cloudwatch", "alarm:"+al.Name))

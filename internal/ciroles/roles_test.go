@@ -462,7 +462,7 @@ func TestSids(t *testing.T) {
 		Deploy: {
 			SidReadWriteState, SidDescribeUnscoped, SidCreateSecurityGroup, SidSecurityGroupsInVpc, SidSecurityGroupRules,
 			SidTagSecurityGroups, SidProxyRole, SidCreateProxyRole, SidPassProxyRole, SidCreateProxy, SidManageProxy,
-			SidRegisterCluster, SidDescribeCluster, SidEndpointParameters, SidReadStackParameters, SidAlarms,
+			SidRegisterCluster, SidDescribeCluster, SidDescribeInstances, SidEndpointParameters, SidReadStackParameters, SidAlarms,
 			SidDashboard, SidLogGroup,
 		},
 	}
@@ -492,15 +492,20 @@ func TestSids(t *testing.T) {
 }
 
 // TestEveryAlarmIsCovered: the alarm statement names every alarm the
-// program may register, with or without requireTls.
+// program may register, with or without requireTls and readerEndpoint.
 func TestEveryAlarmIsCovered(t *testing.T) {
-	for _, tls := range []string{"true", "false"} {
-		t.Run("requireTls "+tls, func(t *testing.T) {
-			c := loadStack(t, "qa", "  rds-proxy:requireTls: "+tls+"\n")
+	for _, extra := range []string{
+		"  rds-proxy:requireTls: true\n",
+		"  rds-proxy:requireTls: false\n",
+		"  rds-proxy:readerEndpoint: true\n",
+		"  rds-proxy:readerEndpoint: false\n",
+	} {
+		t.Run(strings.TrimSpace(extra), func(t *testing.T) {
+			c := loadStack(t, "qa", extra)
 			deploy := roleNamed(t, params(c), Deploy).Permissions
 			s, _ := deploy.Find(SidAlarms)
-			if len(s.Resource) != 6 {
-				t.Errorf("alarm resources = %v, want the six the program may register", s.Resource)
+			if len(s.Resource) != 8 {
+				t.Errorf("alarm resources = %v, want the eight the program may register", s.Resource)
 			}
 		})
 	}

@@ -10,7 +10,9 @@ const (
 	GetSubnet         = "aws:ec2/getSubnet:getSubnet"
 	GetSecretVersion  = "aws:secretsmanager/getSecretVersion:getSecretVersion"
 	GetSecretRotation = "aws:secretsmanager/getSecretRotation:getSecretRotation"
-	GetCluster        = "aws:rds/getCluster:getCluster"
+	// GetCluster reads the cluster: its writer endpoint for a cutover, its
+	// members for a reader endpoint.
+	GetCluster = "aws:rds/getCluster:getCluster"
 	// GetParametersByPath reads the cutover's record of where the
 	// application secret pointed before the first cutover.
 	GetParametersByPath = "aws:ssm/getParametersByPath:getParametersByPath"
@@ -22,7 +24,7 @@ const (
 // OfflineNote says what an offline plan assumed of AWS.
 const OfflineNote = "offline plan: AWS lookups were answered with placeholders: the subnets are taken to be in vpcId, " +
 	"each in its own Availability Zone, one where RDS Proxy runs, and a cutover's secret is taken to be a JSON object with a host and no rotation, " +
-	"never cut over before (no record of its original host), and no proxy is taken to be deployed yet; " +
+	"never cut over before (no record of its original host), the cluster is taken to have a writer and a reader, and no proxy is taken to be deployed yet; " +
 	"a real `pulumi preview` checks all of these"
 
 // Offline answers the program's AWS lookups without AWS, for cfg's stack:
@@ -64,6 +66,10 @@ func Offline(cfg Config) CallFunc {
 			return map[string]any{
 				"clusterIdentifier": args["clusterIdentifier"],
 				"endpoint":          "${" + GetCluster + ".endpoint}",
+				"clusterMembers": []any{
+					"${" + GetCluster + ".clusterMembers[0]}",
+					"${" + GetCluster + ".clusterMembers[1]}",
+				},
 			}, nil
 		}
 		return nil, fmt.Errorf("no offline answer for %s", token)
