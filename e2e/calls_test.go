@@ -42,6 +42,8 @@ var ciRolesOf = map[string][]string{
 	"refresh": {ciroles.Drift, ciroles.Deploy},
 	"up":      {ciroles.Deploy},
 	"destroy": {ciroles.Deploy},
+	// The deploy workflow runs the verify command after each up.
+	"verify": {ciroles.Deploy},
 }
 
 // toleratedDenials are calls the provider makes and goes on without when

@@ -13,6 +13,7 @@ import (
 	"reflect"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -20,6 +21,8 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
+
+	"github.com/acmecorp/rds-proxy/internal/verify"
 )
 
 // cycleTimeout bounds the whole cycle; it normally takes about 3 minutes.
@@ -161,6 +164,22 @@ func testQA(ctx context.Context, t *testing.T, e *engine, tl tools, fx fixture, 
 		t.FailNow()
 	}
 
+	// The verify command after the first up. moto lists the cluster as the
+	// proxy's one target, with a health of its own, where AWS lists the
+	// cluster without one and each instance with its health and role: the
+	// rule that one instance is the writer is specified by
+	// internal/verify's tests, with the shapes the RDS API reference
+	// documents, and is not exercised here. moto's RDS publishes no
+	// metric: the metric checks are pending, as on AWS before the first
+	// client connection, until the test publishes the dimension sets AWS
+	// documents.
+	skipSecret := map[string]verify.Status{"application secret": verify.Skip}
+	requireVerified(t, "after the first up", st.verify(ctx, t), beforeMetrics(skipSecret))
+	proxyName, _ := st.outputs(ctx, t)["proxyName"].(string)
+	python(ctx, t, tl, e.moto, "aws.py", "publish-metrics", proxyName, fx.ClusterIdentifier)
+	requireVerified(t, "once the proxy has published metrics", st.verify(ctx, t), skipSecret)
+	tm.step(t, "qa: verify")
+
 	steps, err = st.refresh(ctx, t)
 	if err != nil {
 		t.Fatalf("refresh: %v", err)
@@ -204,6 +223,15 @@ func testQA(ctx context.Context, t *testing.T, e *engine, tl tools, fx fixture, 
 	}
 	tm.step(t, "qa: cutover proxy")
 
+	// verify holds the secret to the cutover: a host changed by hand
+	// fails, naming it; the value the program wrote passes again.
+	requireVerified(t, "after cutover proxy", st.verify(ctx, t), nil)
+	python(ctx, t, tl, e.moto, "aws.py", "put-secret", fx.SecretArn, strings.Replace(wantSecret, endpoint, "db.wrong.example.com", 1))
+	requireVerifyFails(t, "with a wrong host in the secret", st.verify(ctx, t), "application secret", "host is db.wrong.example.com")
+	python(ctx, t, tl, e.moto, "aws.py", "put-secret", fx.SecretArn, wantSecret)
+	requireVerified(t, "with the program's value back", st.verify(ctx, t), nil)
+	tm.step(t, "qa: verify after cutover proxy, and with a wrong host")
+
 	// A destroy while the secret points at the proxy deletes nothing.
 	before := takeSnapshot(ctx, t, tl, e.moto)
 	if _, err := st.destroy(ctx, t); err == nil {
@@ -226,7 +254,27 @@ func testQA(ctx context.Context, t *testing.T, e *engine, tl tools, fx fixture, 
 		t.Errorf("after cutover direct the application secret is\n%s\nwant the original, byte for byte:\n%s", got, fx.SecretString)
 	}
 	requireClean(ctx, t, st, "preview after cutover direct")
-	tm.step(t, "qa: cutover direct")
+	requireVerified(t, "after cutover direct", st.verify(ctx, t), nil)
+	tm.step(t, "qa: cutover direct, verify")
+
+	// Changes made by hand in AWS fail their own check, with a remedy, and
+	// pass again once put back. (Here, where no refresh follows: the
+	// parameter's version in AWS has moved on from the state's.)
+	outs := st.outputs(ctx, t)
+	param, _ := outs["endpointParameterName"].(string)
+	endpoint, _ = outs["proxyEndpoint"].(string)
+	python(ctx, t, tl, e.moto, "aws.py", "put-parameter", param, "db.elsewhere.example.com")
+	requireVerifyFails(t, "with the endpoint parameter changed by hand", st.verify(ctx, t), "endpoint parameter", "holds db.elsewhere.example.com")
+	python(ctx, t, tl, e.moto, "aws.py", "put-parameter", param, endpoint)
+	pool := func(most int) []string {
+		return []string{"set-pool", proxyName, strconv.Itoa(most), strconv.Itoa(want.pool["maxIdleConnectionsPercent"]),
+			strconv.Itoa(want.pool["connectionBorrowTimeout"])}
+	}
+	python(ctx, t, tl, e.moto, "aws.py", pool(100)...)
+	requireVerifyFails(t, "with the pool changed by hand", st.verify(ctx, t), "pool maxConnectionsPercent", "AWS has 100")
+	python(ctx, t, tl, e.moto, "aws.py", pool(want.pool["maxConnectionsPercent"])...)
+	requireVerified(t, "with the parameter and the pool put back", st.verify(ctx, t), nil)
+	tm.step(t, "qa: verify fails on a parameter and a pool changed by hand")
 
 	// New subnets replace the proxy: delete before replace (its name is
 	// fixed), and what follows its identity follows it.

@@ -57,6 +57,9 @@ type engine struct {
 	// phases are the operations run so far, with where their AWS calls
 	// sit in moto's recording.
 	phases []phase
+	// binDir holds the commands the cycle builds, for the whole cycle;
+	// verifyBin is the verify command, built there at its first use.
+	binDir, verifyBin string
 }
 
 // phase is one engine operation, the configuration it ran with (its
@@ -137,7 +140,7 @@ func newEngine(ctx context.Context, t *testing.T, tl tools, m *moto, id string) 
 		t.Fatalf("create the workspace: %v", err)
 	}
 	t.Logf("Pulumi CLI %s, workspace %s, backend %s", ws.PulumiVersion(), dir, backend)
-	return &engine{ws: ws, root: root, moto: m, tl: tl, env: env, x: newExcuses()}
+	return &engine{ws: ws, root: root, moto: m, tl: tl, env: env, x: newExcuses(), binDir: t.TempDir()}
 }
 
 // installPlugin copies the test plugin where the CLI looks for aws

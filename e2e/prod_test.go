@@ -14,6 +14,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/acmecorp/rds-proxy/internal/verify"
 )
 
 // Resource types the prod steps name.
@@ -42,16 +44,26 @@ func testProd(ctx context.Context, t *testing.T, e *engine, tl tools, fx fixture
 	st := e.stack(ctx, t, sf)
 
 	// The first preview creates the golden plan, but for the reader
-	// endpoint the emulator cannot create.
+	// endpoint the emulator cannot create (and the readers' availability
+	// alarm, which exists only with it).
 	steps, err := st.preview(ctx, t)
 	if err != nil {
 		t.Fatalf("preview: %v", err)
 	}
 	requireCreatesGolden(t, sf, steps,
-		typeProxyEndpoint+" "+prodProxy+"-reader", typeParameter+" "+prodProxy+"-reader-endpoint")
+		typeProxyEndpoint+" "+prodProxy+"-reader", typeParameter+" "+prodProxy+"-reader-endpoint",
+		typeAlarm+" "+prodProxy+"-reader-availability")
 	st.mustUp(ctx, t, "prod up")
 	checkDeployed(ctx, t, st, tl, fx, want)
 	tm.step(t, "prod: preview (golden), up")
+	// The verify command, as the deploy workflow runs it after prod's up:
+	// prod's proxy has published no metric, its cluster (qa's too) has
+	// (the metrics qa's cycle published).
+	requireVerified(t, "prod after its first up", st.verify(ctx, t), map[string]verify.Status{
+		"metric dimensions ProxyName=": verify.Pending,
+		"application secret":           verify.Skip,
+	})
+	tm.step(t, "prod: verify")
 
 	// Before any refresh, while the state holds what the provider wrote
 	// (moto's gaps show only after a refresh).
@@ -80,9 +92,11 @@ func testProd(ctx context.Context, t *testing.T, e *engine, tl tools, fx fixture
 		sort.Strings(out)
 		return out
 	}
+	// Seven: the shipped prod's eight but the readers' availability alarm,
+	// since readerEndpoint is off here.
 	alarms := alarmNames()
-	if len(alarms) != 6 {
-		t.Fatalf("prod has alarms %v, want 6", alarms)
+	if len(alarms) != 7 {
+		t.Fatalf("prod has alarms %v, want 7", alarms)
 	}
 	var deleteAlarms, createAlarms []string
 	for _, a := range alarms {
