@@ -125,6 +125,9 @@ def resources(prefix, action, p, account, role_path="/"):
         if a == "DescribeDBClusters":
             c = p.get("DBClusterIdentifier")
             return [arn("rds", "cluster:" + c, account)] if c else [arn("rds", "cluster:*", account)]
+        if a == "DescribeDBInstances":
+            i = p.get("DBInstanceIdentifier")
+            return [arn("rds", "db:" + i, account)] if i else [arn("rds", "db:*", account)]
         # RDS names proxies and target groups by generated IDs (prx-...,
         # prxtg-...), which no request carries: the account's.
         out = [arn("rds", "db-proxy:*", account)]
