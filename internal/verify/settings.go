@@ -29,15 +29,24 @@ func setting(stack, name string, got, want any) Check {
 // proxySettings checks the proxy's own settings: TLS, idle timeout, debug
 // logging, and each secret with its authentication settings.
 func proxySettings(want Expected, px types.DBProxy) []Check {
+	status := setting(want.Stack, "proxy status", px.Status, types.DBProxyStatusAvailable)
+	if status.Status == Fail {
+		status.Remedy = "the proxy is not available yet (a creation or a modification in progress) or has failed: " +
+			"run verify again in a few minutes; if it stays so, read the proxy's events (aws rds describe-events " +
+			"--source-type db-proxy) and " + troubleshooting
+	}
+	debug := setting(want.Stack, "proxy debugLogging", aws.ToBool(px.DebugLogging), want.DebugLogging)
+	if debug.Status == Fail && want.DebugLogging {
+		// The state still says true, so only a refresh lets an up see
+		// what AWS turned off.
+		debug.Remedy = "AWS turns debug logging off 24 hours after it is turned on: set debugLogging to false when " +
+			"you are done debugging, or run `pulumi up --refresh --stack " + want.Stack + "` to turn it on for another 24 hours"
+	}
 	checks := []Check{
-		setting(want.Stack, "proxy status", px.Status, types.DBProxyStatusAvailable),
+		status,
 		setting(want.Stack, "proxy requireTls", aws.ToBool(px.RequireTLS), want.RequireTLS),
 		setting(want.Stack, "proxy idleClientTimeout", aws.ToInt32(px.IdleClientTimeout), want.IdleClientTimeout),
-		setting(want.Stack, "proxy debugLogging", aws.ToBool(px.DebugLogging), want.DebugLogging),
-	}
-	if checks[3].Status == Fail && want.DebugLogging {
-		checks[3].Remedy = "AWS turns debug logging off 24 hours after it is turned on: set debugLogging to false when " +
-			"you are done debugging, or `pulumi up` to turn it on for another 24 hours"
+		debug,
 	}
 	got := map[string]types.UserAuthConfigInfo{}
 	for _, a := range px.Auth {

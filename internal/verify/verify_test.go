@@ -198,6 +198,32 @@ func TestFailures(t *testing.T) {
 	}
 }
 
+// TestRemedies: a failure that is not drift says what it is.
+func TestRemedies(t *testing.T) {
+	cases := []struct {
+		name   string
+		change func(w *world, e *Expected)
+		check  string
+		remedy string
+	}{
+		{"a proxy still modifying is waited for, not undone", func(w *world, _ *Expected) { w.proxy.Status = types.DBProxyStatusModifying },
+			"proxy status", "run verify again in a few minutes"},
+		{"debug logging off after 24 hours needs a refresh to come back", func(_ *world, e *Expected) { e.DebugLogging = true },
+			"proxy debugLogging", "pulumi up --refresh --stack qa"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			w, e := healthyWorld(), expected()
+			tc.change(w, &e)
+			r, _ := run(t, w, e)
+			got := find(r, tc.check)
+			if len(got) != 1 || got[0].Status != Fail || !strings.Contains(got[0].Remedy, tc.remedy) {
+				t.Fatalf("%s: %+v, want a failure whose remedy holds %q", tc.check, got, tc.remedy)
+			}
+		})
+	}
+}
+
 // TestPassingCutovers: the secret as each cutover mode writes it passes.
 func TestPassingCutovers(t *testing.T) {
 	cases := []struct {
