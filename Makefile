@@ -20,9 +20,8 @@ plan: ## print, offline, what `pulumi up` would create for STACK (default qa)
 plan-json: ## the whole planned graph of STACK as JSON
 	go run ./cmd/plan -stack $(STACK) -json
 
-test: ## every test: mocks tests, golden plans, the engine cycle (skipped, saying why, without `make e2e-tools` and moto) and the test plugin's own
-	go test -count=1 -timeout 30m ./...
-	cd e2e/awsbridge && go test -count=1 ./...
+test: ## every test: mocks tests, golden plans, the engine cycle (skipped without `make e2e-tools` and moto; the last lines say why) and the test plugin's own
+	bash scripts/test.sh
 
 test-short: ## the mocks tests only, without the engine cycle
 	go test -count=1 -short ./...

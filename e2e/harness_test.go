@@ -49,7 +49,37 @@ const (
 	runEnvVar = "RDS_PROXY_E2E_RUN"
 	// region is the one region of the cycle.
 	region = "us-east-1"
+	// reportEnvVar names a file where each engine test appends one line:
+	// whether it ran, and how it ended, or why it was skipped. `make test`
+	// prints it last, where a reader sees it: `go test` without -v shows
+	// no skip reason at all.
+	reportEnvVar = "RDS_PROXY_E2E_REPORT"
 )
+
+// report appends "<test>: <what>" to the file reportEnvVar names, if any.
+func report(t *testing.T, what string) {
+	t.Helper()
+	path := os.Getenv(reportEnvVar)
+	if path == "" {
+		return
+	}
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600) //nolint:gosec // a file the developer names
+	if err != nil {
+		t.Errorf("%s: %v", reportEnvVar, err)
+		return
+	}
+	defer f.Close() //nolint:errcheck // the write's error is checked
+	if _, err := fmt.Fprintf(f, "%s: %s\n", t.Name(), what); err != nil {
+		t.Errorf("%s: %v", reportEnvVar, err)
+	}
+}
+
+// skip skips t with msg, recording it for `make test`'s summary.
+func skip(t *testing.T, msg string) {
+	t.Helper()
+	report(t, "skipped: "+msg)
+	t.Skip(msg)
+}
 
 // tools are the programs the engine cycle needs.
 type tools struct {
@@ -85,7 +115,7 @@ func needTools(t *testing.T, engine bool) tools {
 		if required {
 			t.Fatalf("%s=%s requires the engine cycle, but -short skips it: run without -short, or unset %s", e2eEnvVar, e2eRequire, e2eEnvVar)
 		}
-		t.Skip("the engine cycle does not run with -short")
+		skip(t, "the engine cycle does not run with -short")
 	}
 	dir := os.Getenv(toolsEnvVar)
 	if dir == "" {
@@ -110,13 +140,20 @@ func needTools(t *testing.T, engine bool) tools {
 		missing = append(missing, findPython(&tl)...)
 	}
 	if len(missing) == 0 {
+		t.Cleanup(func() {
+			if t.Failed() {
+				report(t, "ran and FAILED")
+			} else {
+				report(t, "ran and passed")
+			}
+		})
 		return tl
 	}
 	msg := "the engine cycle needs the Pulumi CLI, the test plugin, terraform-provider-aws and moto: " + strings.Join(missing, "; ")
 	if required {
 		t.Fatalf("%s (%s=%s)", msg, e2eEnvVar, e2eRequire)
 	}
-	t.Skip(msg)
+	skip(t, msg)
 	return tl
 }
 

@@ -15,6 +15,8 @@ import (
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
+
+	"github.com/acmecorp/rds-proxy/settings"
 )
 
 // Resource types the input table names besides the cycle's.
@@ -29,11 +31,19 @@ const (
 
 // input is one configuration key changed alone, and the steps the engine
 // must plan for it: "op type name [properties]", replacements as their
-// "replace" step.
+// "replace" step; none means the key changes no resource.
 type input struct {
 	key    string
 	change func(t *testing.T, sf *stackFile, fx fixture)
 	want   []string
+}
+
+// refusal is one configuration key whose change alone protected prod must
+// refuse, and what the preview's error must say.
+type refusal struct {
+	key    string
+	change func(t *testing.T, sf *stackFile, fx fixture)
+	says   []string
 }
 
 // inputChecks check more of the steps planned for some inputs, by key.
@@ -51,10 +61,13 @@ func inputChecks() map[string]func(t *testing.T, steps []step) {
 
 // inputGroups are previewed one group at a time: the inputs of a group
 // touch different resources, so each planned step belongs to one input.
-// Keys that appear nowhere here are in the routine day-two steps of
-// testProd (pool.maxConnectionsPercent, allowedCidrs, appSecurityGroupIds,
-// alarms.enabled, cutover, subnetIds) or change no resource (protect,
-// adopt, cutoverAllowRotation: they act on the engine or the checks).
+// Every key of the rds-proxy namespace, and every field of an object key,
+// has its row (TestInputTableNamesEveryKey): the keys the routine day-two
+// steps of testProd apply (pool.maxConnectionsPercent, allowedCidrs,
+// appSecurityGroupIds, alarms.enabled, cutover) are previewed here too;
+// protect, adopt, cutoverAllowRotation and, while cutover is off,
+// appSecretArn change no resource (they act on the engine, an import or the
+// checks); org, vpcId and subnetIds are refused in protected prod.
 func inputGroups(fx fixture) [][]input {
 	p := prodProxy
 	alarm := func(name string, props ...string) string {
@@ -184,11 +197,60 @@ func inputGroups(fx fixture) [][]input {
 		{{"alarms.topicArns", alarms("topicArns", []string{"arn:aws:sns:us-east-1:000000000000:acmecorp-prod-dba"}), allAlarms("alarmActions", "okActions")}},
 		{{"instanceClass", set("instanceClass", "db.r6g.xlarge"), append([]string{"update " + typeDashboard + " " + p + " [dashboardBody]"},
 			alarm("aurora-connections", "alarmDescription", "threshold"), alarm("backend-connections", "alarmDescription", "metricQueries"))}},
-		{{"protect, adopt, cutoverAllowRotation (engine and checks only)", func(t *testing.T, sf *stackFile, _ fixture) {
-			sf.set(t, "rds-proxy:protect", false)
-			sf.set(t, "rds-proxy:adopt", []string{"logGroup"})
-			sf.set(t, "rds-proxy:cutoverAllowRotation", true)
-		}, nil}},
+		{{"maxConnections", set("maxConnections", 4000), append([]string{"update " + typeDashboard + " " + p + " [dashboardBody]"},
+			alarm("aurora-connections", "alarmDescription", "threshold"), alarm("backend-connections", "alarmDescription", "metricQueries"))}},
+		{{"pool.maxConnectionsPercent", pool("maxConnectionsPercent", 60), []string{
+			"update " + typeTargetGroup + " " + p + " [connectionPoolConfig]",
+			"update " + typeDashboard + " " + p + " [dashboardBody]",
+			alarm("aurora-connections", "alarmDescription"), alarm("backend-connections", "alarmDescription", "metricQueries"),
+		}}},
+		{{"secretArn", func(t *testing.T, sf *stackFile, fx fixture) { sf.set(t, "rds-proxy:secretArn", fx.ReportingSecretArn) }, []string{
+			"update " + typeProxy + " " + p + " [auths]",
+			"update " + typeRolePolicy + " " + p + "-role-read-secret [policy]",
+		}}},
+		{
+			{"allowedCidrs", set("allowedCidrs", []string{"10.0.0.0/16", "10.60.0.0/16", "172.31.0.0/16"}),
+				[]string{"create " + typeIngressRule + " " + p + "-sg-from-10-60-0-0-16 []"}},
+			{"appSecurityGroupIds", func(t *testing.T, sf *stackFile, fx fixture) {
+				sf.set(t, "rds-proxy:appSecurityGroupIds", fx.AppSGIDs[:1])
+			},
+				[]string{"delete " + typeIngressRule + " " + p + "-sg-from-" + fx.AppSGIDs[1] + " []"}},
+			{"alarms.enabled", alarms("enabled", false), []string{
+				"delete " + typeAlarm + " " + p + "-aurora-connections []", "delete " + typeAlarm + " " + p + "-aurora-freeable-memory []",
+				"delete " + typeAlarm + " " + p + "-availability []", "delete " + typeAlarm + " " + p + "-backend-connections []",
+				"delete " + typeAlarm + " " + p + "-borrow-latency []", "delete " + typeAlarm + " " + p + "-clients-without-tls []",
+				"delete " + typeAlarm + " " + p + "-pinned-sessions []",
+			}},
+			{"cutover", set("cutover", "proxy"), []string{
+				"create " + typeCutover + " acmecorp-prod []",
+				"create " + typeParameter + " acmecorp-prod-direct-host []",
+				"create " + typeSecretVersion + " acmecorp-prod-app-secret []",
+			}},
+		},
+		{
+			{"protect", set("protect", false), nil},
+			{"adopt", set("adopt", []string{"logGroup"}), nil},
+			{"cutoverAllowRotation", set("cutoverAllowRotation", true), nil},
+			{"appSecretArn", func(t *testing.T, sf *stackFile, fx fixture) {
+				sf.set(t, "rds-proxy:appSecretArn", fx.ReportingSecretArn)
+			}, nil},
+		},
+	}
+}
+
+// refusals are the keys whose change alone protected prod refuses:
+// renaming every resource (org) or moving the subnets replaces the
+// protected proxy, and subnets outside a new vpcId are refused by the
+// program. Each is previewed on its own.
+func refusals() []refusal {
+	set := func(key string, v any) func(t *testing.T, sf *stackFile, fx fixture) {
+		return func(t *testing.T, sf *stackFile, _ fixture) { sf.set(t, "rds-proxy:"+key, v) }
+	}
+	return []refusal{
+		{"org", set("org", "acmecorp2"), []string{"protect"}},
+		{"vpcId", set("vpcId", "vpc-0aaaaaaaaaaaaaaa0"), []string{"rds-proxy:subnetIds", "not in vpcId vpc-0aaaaaaaaaaaaaaa0"}},
+		{"subnetIds", func(t *testing.T, sf *stackFile, fx fixture) { sf.set(t, "rds-proxy:subnetIds", fx.SubnetIDs[1:]) },
+			[]string{"marked for protection"}},
 	}
 }
 
@@ -229,8 +291,32 @@ func testInputsReachAWS(ctx context.Context, t *testing.T, st *stack, base *stac
 			check(t, steps)
 		}
 	}
+	for _, r := range refusals() {
+		sf := base.clone()
+		r.change(t, sf, fx)
+		st.configure(ctx, t, sf)
+		_, err := st.preview(ctx, t)
+		requireRefused(t, r.key, err, r.says)
+		table = append(table, fmt.Sprintf("%-40s -> refused", r.key))
+	}
 	st.configure(ctx, t, base)
 	t.Logf("every input, changed alone, and the steps the engine plans (prod, protected):\n%s", strings.Join(table, "\n"))
+}
+
+// requireRefused fails unless the preview of a change of key failed with
+// an error naming each of wants.
+func requireRefused(t *testing.T, key string, err error, wants []string) {
+	t.Helper()
+	if err == nil {
+		t.Errorf("changing %s in protected prod: the preview succeeded; want it refused, naming %q", key, wants)
+		return
+	}
+	for _, w := range wants {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("changing %s: the refusal does not name %q:\n%v", key, w, err)
+		}
+	}
+	t.Logf("changing %s is refused: %s", key, firstLine(err))
 }
 
 // planned formats a preview's steps as "op type name [properties]", sorted,
@@ -267,5 +353,53 @@ func requireDeletedFirst(t *testing.T, steps []step, typ, name string) {
 	del, create := seq[apitype.OpDeleteReplaced], seq[apitype.OpCreateReplacement]
 	if del == 0 || create == 0 || del > create {
 		t.Errorf("%s %s is not replaced delete-first: delete-replaced at %d, create-replacement at %d (0: not planned)", typ, name, del, create)
+	}
+}
+
+// TestInputTableNamesEveryKey: every key of the rds-proxy namespace, and
+// every field of an object key, has its row in the input table, once. A
+// key added to settings.Specs without a row fails here, under -short too,
+// before any engine runs.
+func TestInputTableNamesEveryKey(t *testing.T) {
+	// The table is built, never previewed: the fixture's values only name
+	// resources.
+	fx := fixture{AppSGIDs: []string{"sg-app-runner", "sg-ecs-tasks"}, ClusterIdentifier: "cluster", SubnetIDs: []string{"a", "b", "c"}}
+	var want []string
+	for _, s := range settings.Specs() {
+		if len(s.Fields) == 0 {
+			want = append(want, s.Key)
+			continue
+		}
+		for _, f := range s.Fields {
+			want = append(want, s.Key+"."+f.Key)
+		}
+	}
+	sort.Strings(want)
+	var got []string
+	for _, group := range inputGroups(fx) {
+		for _, in := range group {
+			got = append(got, in.key)
+		}
+	}
+	for _, r := range refusals() {
+		got = append(got, r.key)
+	}
+	seen := map[string]bool{}
+	for _, k := range got {
+		if seen[k] {
+			t.Errorf("the input table has two rows for %s", k)
+		}
+		seen[k] = true
+	}
+	sort.Strings(got)
+	for _, k := range want {
+		if !seen[k] {
+			t.Errorf("the input table has no row for %s: add one to inputGroups (the steps it plans, none, or the refusal)", k)
+		}
+	}
+	for _, k := range got {
+		if !slices.Contains(want, k) {
+			t.Errorf("the input table has a row for %s, which is no key of settings.Specs", k)
+		}
 	}
 }

@@ -48,6 +48,17 @@ const (
 	MissingMissing      = "missing"
 )
 
+// CloudWatch's limits on an alarm's texts, in characters (the MetricAlarm
+// API reference,
+// https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_MetricAlarm.html):
+// PutMetricAlarm refuses a longer name or description, at `pulumi up`.
+const (
+	// MaxAlarmNameLength is the longest alarm name.
+	MaxAlarmNameLength = 255
+	// MaxAlarmDescriptionLength is the longest alarm description.
+	MaxAlarmDescriptionLength = 1024
+)
+
 // Period is the length, in seconds, of every alarm period and dashboard
 // datapoint: RDS Proxy and Aurora publish their metrics every minute.
 const Period = 60
