@@ -247,7 +247,7 @@ func refusals() []refusal {
 		return func(t *testing.T, sf *stackFile, _ fixture) { sf.set(t, "rds-proxy:"+key, v) }
 	}
 	return []refusal{
-		{"org", set("org", "acmecorp2"), []string{"protect"}},
+		{"org", set("org", "acmecorp2"), []string{"marked for protection"}},
 		{"vpcId", set("vpcId", "vpc-0aaaaaaaaaaaaaaa0"), []string{"rds-proxy:subnetIds", "not in vpcId vpc-0aaaaaaaaaaaaaaa0"}},
 		{"subnetIds", func(t *testing.T, sf *stackFile, fx fixture) { sf.set(t, "rds-proxy:subnetIds", fx.SubnetIDs[1:]) },
 			[]string{"marked for protection"}},
@@ -316,7 +316,14 @@ func requireRefused(t *testing.T, key string, err error, wants []string) {
 			t.Errorf("changing %s: the refusal does not name %q:\n%v", key, w, err)
 		}
 	}
-	t.Logf("changing %s is refused: %s", key, firstLine(err))
+	for _, line := range strings.Split(err.Error(), "\n") {
+		for _, w := range wants {
+			if strings.Contains(line, w) {
+				t.Logf("changing %s is refused: %s", key, strings.TrimSpace(line))
+				break
+			}
+		}
+	}
 }
 
 // planned formats a preview's steps as "op type name [properties]", sorted,
