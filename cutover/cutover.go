@@ -55,11 +55,15 @@ type Facts struct {
 	// secret pointed before the first cutover. It is "" when the parameter
 	// does not exist: before the first cutover, or after cutover off.
 	Record string
+	// PendingVersionID is the version of the secret that carries
+	// AWSPENDING without AWSCURRENT (secrets.PendingVersion): a rotation in
+	// progress. It is "" in the common case.
+	PendingVersionID string
 }
 
-// Read looks up the application secret's current value and rotation, the
-// cluster's writer endpoint, and the direct-host parameter's current value
-// when it exists. It runs at every preview and update, so the rewrite always
+// Read looks up the application secret's current value, its rotation and
+// the staging labels of its versions, the cluster's writer endpoint, and
+// the direct-host parameter's current value when it exists. It runs at every preview and update, so the rewrite always
 // starts from the secret as it is now, and the rollback from what was
 // recorded at the first cutover.
 //
@@ -73,6 +77,16 @@ func Read(ctx *pulumi.Context, secretArn, clusterIdentifier, recordParameterName
 	if err != nil {
 		return Facts{}, fmt.Errorf("read the rotation of %s: %w", secretArn, err)
 	}
+	// ListSecretVersionIds: the IDs and staging labels of the versions,
+	// never their values.
+	listed, err := secretsmanager.GetSecretVersions(ctx, &secretsmanager.GetSecretVersionsArgs{SecretId: secretArn})
+	if err != nil {
+		return Facts{}, fmt.Errorf("read the versions of %s: %w", secretArn, err)
+	}
+	versions := make([]secrets.Version, 0, len(listed.Versions))
+	for _, v := range listed.Versions {
+		versions = append(versions, secrets.Version{ID: v.VersionId, Stages: v.VersionStages})
+	}
 	cluster, err := rds.LookupCluster(ctx, &rds.LookupClusterArgs{ClusterIdentifier: clusterIdentifier})
 	if err != nil {
 		return Facts{}, fmt.Errorf("read the writer endpoint of cluster %s: %w", clusterIdentifier, err)
@@ -82,10 +96,11 @@ func Read(ctx *pulumi.Context, secretArn, clusterIdentifier, recordParameterName
 		return Facts{}, err
 	}
 	return Facts{
-		SecretString:    version.SecretString,
-		RotationEnabled: rotation.RotationEnabled,
-		DirectHost:      cluster.Endpoint,
-		Record:          record,
+		SecretString:     version.SecretString,
+		RotationEnabled:  rotation.RotationEnabled,
+		DirectHost:       cluster.Endpoint,
+		Record:           record,
+		PendingVersionID: secrets.PendingVersion(versions),
 	}, nil
 }
 
@@ -138,9 +153,15 @@ type Resolved struct {
 // So the rotation fails after the database password has already changed.
 // When the proxy reads that same secret, its new backend connections fail
 // too: no setting lifts that refusal.
+//
+// Nor does a cutover, proxy or direct, run while a rotation of the secret
+// is in progress (refusePendingRotation).
 func Check(req Request, facts Facts) (Resolved, error) {
 	if req.Mode == Off {
 		return Resolved{}, nil
+	}
+	if err := refusePendingRotation(req, facts); err != nil {
+		return Resolved{}, err
 	}
 	current, err := secrets.Current(facts.SecretString)
 	if err != nil {
@@ -184,6 +205,30 @@ func Check(req Request, facts Facts) (Resolved, error) {
 		}
 	}
 	return res, nil
+}
+
+// refusePendingRotation refuses a cutover while a version of the secret
+// carries AWSPENDING without AWSCURRENT. The rotation made that version
+// from the secret as it was when the rotation began, so when it finishes
+// (finishSecret moves AWSCURRENT to it) the host the cutover wrote is
+// silently replaced by the old one. And the cutover writes its version
+// some time after it read AWSCURRENT: a rotation finishing in between
+// would have the cutover put the old password back as AWSCURRENT, and
+// every service, and the proxy when it reads the same secret, would fail
+// to log in. The message names the version (its ID only) and the
+// commands that end the rotation; it never quotes the secret.
+func refusePendingRotation(req Request, facts Facts) error {
+	if facts.PendingVersionID == "" {
+		return nil
+	}
+	return fmt.Errorf("cutover %s refused: a rotation of %s is in progress: its version %s carries AWSPENDING and not AWSCURRENT. "+
+		"When the rotation finishes it moves AWSCURRENT to that version, made from the secret before this cutover, and silently "+
+		"undoes the host rewrite; a rotation finishing between this deploy's read of the secret and its write would put the old "+
+		"password back as AWSCURRENT. Wait for the rotation to finish (aws secretsmanager list-secret-version-ids --secret-id %s "+
+		"shows AWSPENDING only beside AWSCURRENT, or nowhere), or cancel it: aws secretsmanager cancel-rotate-secret --secret-id %s "+
+		"(which also turns automatic rotation off), then remove the label: aws secretsmanager update-secret-version-stage "+
+		"--secret-id %s --version-stage AWSPENDING --remove-from-version-id %s. Then deploy again",
+		req.Mode, req.AppSecretArn, facts.PendingVersionID, req.AppSecretArn, req.AppSecretArn, req.AppSecretArn, facts.PendingVersionID)
 }
 
 // originalOf returns where the secret pointed before the first cutover:

@@ -212,6 +212,10 @@ func testQA(ctx context.Context, t *testing.T, e *engine, tl tools, fx fixture, 
 	toProxy := changed.clone()
 	toProxy.set(t, "rds-proxy:cutover", "proxy")
 	st.configure(ctx, t, toProxy)
+	// First during a rotation of the secret: refused, nothing changes;
+	// then the rotation's pending label is removed.
+	testCutoverRefusedDuringRotation(ctx, t, e, st, tl, fx)
+	tm.step(t, "qa: cutover refused during a rotation")
 	st.mustUp(ctx, t, "cutover proxy")
 	endpoint := proxyOf(t, takeSnapshot(ctx, t, tl, e.moto)).Endpoint
 	wantSecret := strings.Replace(fx.SecretString, `"host":"`+fx.ClusterEndpoint+`"`, `"host":"`+endpoint+`"`, 1)

@@ -63,6 +63,7 @@ var sdkFunctions = map[string]struct{ args, result any }{
 	"aws:rds/getProxy:getProxy":                              {rds.LookupProxyArgs{}, rds.LookupProxyResult{}},
 	"aws:secretsmanager/getSecretRotation:getSecretRotation": {secretsmanager.LookupSecretRotationArgs{}, secretsmanager.LookupSecretRotationResult{}},
 	"aws:secretsmanager/getSecretVersion:getSecretVersion":   {secretsmanager.LookupSecretVersionArgs{}, secretsmanager.LookupSecretVersionResult{}},
+	"aws:secretsmanager/getSecretVersions:getSecretVersions": {secretsmanager.GetSecretVersionsArgs{}, secretsmanager.GetSecretVersionsResult{}},
 	"aws:ssm/getParametersByPath:getParametersByPath":        {ssm.GetParametersByPathArgs{}, ssm.GetParametersByPathResult{}},
 }
 

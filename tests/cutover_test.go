@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/acmecorp/rds-proxy/internal/plan"
 	"github.com/acmecorp/rds-proxy/program"
@@ -35,7 +36,13 @@ type fakeAWS struct {
 	// record is the direct-host parameter's value in AWS; "" means the
 	// parameter does not exist.
 	record string
-	calls  []string
+	// pending is the ID of a version that carries AWSPENDING and not
+	// AWSCURRENT (a rotation in progress); "" for none.
+	pending string
+	calls   []string
+	// secretIDs are the secrets the Secrets Manager lookups named, in
+	// order.
+	secretIDs []string
 	// subnets answers the subnet lookups every plan makes, and the
 	// lookup of the proxy that the endpoint parameter shows deployed: as
 	// configured.
@@ -48,11 +55,26 @@ func (f *fakeAWS) answer(token string, args map[string]any) (map[string]any, err
 	}
 	// Only the cutover's own lookups are recorded.
 	f.calls = append(f.calls, token)
+	if strings.HasPrefix(token, "aws:secretsmanager/") {
+		id, _ := args["secretId"].(string)
+		f.secretIDs = append(f.secretIDs, id)
+	}
 	switch token {
 	case "aws:secretsmanager/getSecretVersion:getSecretVersion":
 		return map[string]any{"arn": args["secretId"], "secretString": f.secret}, nil
 	case "aws:secretsmanager/getSecretRotation:getSecretRotation":
 		return map[string]any{"secretId": args["secretId"], "rotationEnabled": f.rotation}, nil
+	case "aws:secretsmanager/getSecretVersions:getSecretVersions":
+		// The current version; an earlier one, as after any rotation or
+		// rewrite; and the pending one, if any.
+		versions := []any{
+			map[string]any{"versionId": "v-previous", "versionStages": []any{"AWSPREVIOUS"}},
+			map[string]any{"versionId": "v-current", "versionStages": []any{"AWSCURRENT"}},
+		}
+		if f.pending != "" {
+			versions = append(versions, map[string]any{"versionId": f.pending, "versionStages": []any{"AWSPENDING"}})
+		}
+		return map[string]any{"arn": args["secretId"], "secretId": args["secretId"], "versions": versions}, nil
 	case "aws:rds/getCluster:getCluster":
 		return map[string]any{"clusterIdentifier": args["clusterIdentifier"], "endpoint": clusterEndpoint}, nil
 	case "aws:ssm/getParametersByPath:getParametersByPath":
@@ -188,13 +210,19 @@ func TestCutoverModes(t *testing.T) {
 
 func TestCutoverWritesTheAppSecretWhenItDiffers(t *testing.T) {
 	const appArn = "arn:aws:secretsmanager:us-east-1:000000000000:secret:acmecorp/qa/app-db-XyZ123"
-	p, err := cutoverPlan(t, &fakeAWS{secret: appSecret}, map[string]string{ns + "cutover": "proxy", ns + "appSecretArn": appArn})
+	aws := &fakeAWS{secret: appSecret}
+	p, err := cutoverPlan(t, aws, map[string]string{ns + "cutover": "proxy", ns + "appSecretArn": appArn})
 	if err != nil {
 		t.Fatal(err)
 	}
 	v := p.OfType(typeSecretVersion)
 	if len(v) != 1 || v[0].Inputs["secretId"] != appArn {
 		t.Fatalf("secret versions = %+v", v)
+	}
+	// Its value, its rotation and its versions' labels are read from the
+	// application secret, not from the proxy's.
+	if want := []string{appArn, appArn, appArn}; !slices.Equal(aws.secretIDs, want) {
+		t.Errorf("the Secrets Manager lookups read %v, want %v", aws.secretIDs, want)
 	}
 	// The proxy itself keeps reading secretArn.
 	auth := get(t, p, typeProxy, "acmecorp-qa-rds-proxy").Inputs["auths"].([]any)[0].(map[string]any)
@@ -243,20 +271,51 @@ func TestCutoverRefusals(t *testing.T) {
 				ns + "appSecretArn": "arn:aws:secretsmanager:us-east-1:000000000000:secret:acmecorp/qa/app-db-XyZ123",
 			},
 			[]string{"both the secret the services read and the one the proxy reads", "cutoverAllowRotation cannot lift this"}},
-		{"a secret that is not JSON", fakeAWS{secret: "postgres://app:pw@host/app"}, map[string]string{ns + "cutover": "proxy"},
+		{"a secret that is not JSON", fakeAWS{secret: "postgres://appuser7:Pw-Kestrel-42@host.example/appdb9"}, map[string]string{ns + "cutover": "proxy"},
 			[]string{"not a JSON object", "set rds-proxy:cutover to off"}},
-		{"a secret without a host", fakeAWS{secret: `{"username":"app","password":"pw"}`}, map[string]string{ns + "cutover": "direct"},
+		{"a secret without a host", fakeAWS{secret: `{"username":"appuser7","password":"Pw-Kestrel-42"}`}, map[string]string{ns + "cutover": "direct"},
 			[]string{`no "host" key`, "set rds-proxy:cutover to off"}},
-		{"a secret whose host is not a string", fakeAWS{secret: `{"host":["a","b"]}`}, map[string]string{ns + "cutover": "proxy"},
+		{"a secret whose host is not a string", fakeAWS{secret: `{"host":["a","b"],"password":"Pw-Kestrel-42"}`}, map[string]string{ns + "cutover": "proxy"},
 			[]string{`"host" is not a string`}},
+		// A rotation in progress would undo the rewrite, or have it put the
+		// old password back, for the rollback as much as for the cutover.
+		{"proxy while a rotation is in progress", fakeAWS{secret: appSecret, pending: "v-pending-1"}, map[string]string{ns + "cutover": "proxy"},
+			[]string{"a rotation of arn:aws:secretsmanager:us-east-1:000000000000:secret:acmecorp/qa/aurora-AbCdEf is in progress",
+				"v-pending-1 carries AWSPENDING and not AWSCURRENT", "silently undoes the host rewrite", "old password back as AWSCURRENT",
+				"cancel-rotate-secret", "--version-stage AWSPENDING --remove-from-version-id v-pending-1", "Then deploy again"}},
+		{"direct while a rotation is in progress", fakeAWS{secret: appSecret, pending: "v-pending-1"}, map[string]string{ns + "cutover": "direct"},
+			[]string{"cutover direct refused", "is in progress", "silently undoes the host rewrite"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			err := requireRefused(t, tc.aws, tc.set, tc.want)
-			if strings.Contains(err.Error(), "pw") && !strings.Contains(tc.aws.secret, "pw@") {
-				t.Errorf("message quotes the secret: %v", err)
-			}
+			requireNoPartOf(t, err, tc.aws.secret)
 		})
+	}
+}
+
+// requireNoPartOf fails when err quotes the secret: the whole value, or
+// any of its values but the host (JSON), or any word of five characters or
+// more (not JSON).
+func requireNoPartOf(t *testing.T, err error, secret string) {
+	t.Helper()
+	parts := []string{secret}
+	var m map[string]any
+	if json.Unmarshal([]byte(secret), &m) == nil {
+		for k, v := range m {
+			if s, ok := v.(string); ok && k != "host" {
+				parts = append(parts, s)
+			}
+		}
+	} else {
+		parts = append(parts, strings.FieldsFunc(secret, func(r rune) bool {
+			return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+		})...)
+	}
+	for _, part := range parts {
+		if len(part) >= 5 && strings.Contains(err.Error(), part) {
+			t.Errorf("the message quotes %q of the secret:\n%v", part, err)
+		}
 	}
 }
 
@@ -453,16 +512,17 @@ func TestCutoverRefusesWhatItCannotRestore(t *testing.T) {
 	}{
 		{"a record that is neither the program's JSON nor a host", fakeAWS{secret: appSecret, record: `{"hostname":"x"}`},
 			map[string]string{ns + "cutover": "direct"}, []string{"/acmecorp/qa/rds-proxy/direct-host", "put-parameter", "delete the parameter"}},
-		{"another dbPort and a secret without a port", fakeAWS{secret: `{"host":"a.example","username":"app"}`},
+		{"another dbPort and a secret without a port", fakeAWS{secret: `{"host":"a.example","username":"appuser7","password":"Pw-Kestrel-42"}`},
 			map[string]string{ns + "cutover": "proxy", ns + "dbPort": "6432"}, []string{`has no "port"`, "dbPort 6432", "listens on 5432"}},
-		{"another dbPort and a port that is not a number", fakeAWS{secret: `{"host":"a.example","port":"postgres"}`},
+		{"another dbPort and a port that is not a number", fakeAWS{secret: `{"host":"a.example","port":"postgres","password":"Pw-Kestrel-42"}`},
 			map[string]string{ns + "cutover": "proxy", ns + "dbPort": "6432"}, []string{`"port" is neither a number nor a string of digits`}},
-		{"a port given twice", fakeAWS{secret: `{"host":"a.example","port":5432,"port":6432}`},
+		{"a port given twice", fakeAWS{secret: `{"host":"a.example","port":5432,"port":6432,"password":"Pw-Kestrel-42"}`},
 			map[string]string{ns + "cutover": "proxy"}, []string{`"port" more than once`}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			_ = requireRefused(t, tc.aws, tc.set, tc.want)
+			err := requireRefused(t, tc.aws, tc.set, tc.want)
+			requireNoPartOf(t, err, tc.aws.secret)
 		})
 	}
 }

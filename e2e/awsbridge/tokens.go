@@ -28,6 +28,7 @@ var dataSourceTokens = map[string]string{
 	"aws_rds_cluster":                    "aws:rds/getCluster:getCluster",
 	"aws_secretsmanager_secret_rotation": "aws:secretsmanager/getSecretRotation:getSecretRotation",
 	"aws_secretsmanager_secret_version":  "aws:secretsmanager/getSecretVersion:getSecretVersion",
+	"aws_secretsmanager_secret_versions": "aws:secretsmanager/getSecretVersions:getSecretVersions",
 	"aws_ssm_parameters_by_path":         "aws:ssm/getParametersByPath:getParametersByPath",
 	"aws_subnet":                         "aws:ec2/getSubnet:getSubnet",
 }

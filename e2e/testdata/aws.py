@@ -1,9 +1,16 @@
-"""Change, in the AWS emulator, what the verify command reads.
+"""Change, in the AWS emulator, what the verify command and the cutover read.
 
 Usage:
   python3 aws.py ENDPOINT_URL put-secret ARN VALUE
       writes VALUE as a new current version of the secret, as a person or a
       rotation function would (the verify command must then fail).
+  python3 aws.py ENDPOINT_URL put-pending-secret ARN VALUE
+      writes VALUE as a version labelled AWSPENDING only, as a rotation
+      function's createSecret step does (a rotation in progress), and prints
+      the new version's ID.
+  python3 aws.py ENDPOINT_URL remove-pending ARN VERSION_ID
+      removes the AWSPENDING label from that version, as an operator does
+      after aws secretsmanager cancel-rotate-secret.
   python3 aws.py ENDPOINT_URL put-parameter NAME VALUE
       overwrites a String parameter, as a person would by hand.
   python3 aws.py ENDPOINT_URL set-pool PROXY_NAME MAX MAX_IDLE BORROW_TIMEOUT
@@ -30,6 +37,17 @@ def main():
     if action == "put-secret":
         arn, value = sys.argv[3], sys.argv[4]
         session.client("secretsmanager", endpoint_url=endpoint).put_secret_value(SecretId=arn, SecretString=value)
+        return
+    if action == "put-pending-secret":
+        arn, value = sys.argv[3], sys.argv[4]
+        out = session.client("secretsmanager", endpoint_url=endpoint).put_secret_value(
+            SecretId=arn, SecretString=value, VersionStages=["AWSPENDING"])
+        print(out["VersionId"])
+        return
+    if action == "remove-pending":
+        arn, version = sys.argv[3], sys.argv[4]
+        session.client("secretsmanager", endpoint_url=endpoint).update_secret_version_stage(
+            SecretId=arn, VersionStage="AWSPENDING", RemoveFromVersionId=version)
         return
     if action == "put-parameter":
         name, value = sys.argv[3], sys.argv[4]

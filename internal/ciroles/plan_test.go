@@ -131,6 +131,7 @@ func TestRolesCoverThePlan(t *testing.T) {
 				read = append(read,
 					need{"secretsmanager:GetSecretValue", c.AppSecretArn, why},
 					need{"secretsmanager:DescribeSecret", c.AppSecretArn, why},
+					need{"secretsmanager:ListSecretVersionIds", c.AppSecretArn, why},
 					need{"rds:DescribeDBClusters", a.rds("cluster:" + c.ClusterIdentifier), why})
 			}
 			if reader, ok := planned.Outputs[program.OutputReaderEndpoint]; ok && reader != nil {

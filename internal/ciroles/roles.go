@@ -346,6 +346,7 @@ func deployPermissions(p Params, a arns) Document {
 		add(allow(SidCutoverSecret, []string{
 			"secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue",
 			"secretsmanager:UpdateSecretVersionStage", "secretsmanager:DescribeSecret",
+			"secretsmanager:ListSecretVersionIds",
 		}, r.appSecrets))
 		keyActions := []string{"kms:Decrypt", "kms:GenerateDataKey"}
 		st = append(st, secretKeyStatements(a, SidCutoverSecretKey, SidCutoverSecretUnlistedKey, keyActions, r)...)
@@ -385,7 +386,9 @@ func readPermissions(p Params, a arns, withSecret bool) Document {
 	add(allow(SidReadDashboard, []string{"cloudwatch:GetDashboard"}, r.dashboards))
 	add(allow(SidReadLogGroup, []string{"logs:ListTagsForResource", "logs:ListTagsLogGroup"}, r.logGroups))
 	if withSecret && len(r.appSecrets) > 0 {
-		add(allow(SidReadAppSecret, []string{"secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"}, r.appSecrets))
+		add(allow(SidReadAppSecret, []string{
+			"secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret", "secretsmanager:ListSecretVersionIds",
+		}, r.appSecrets))
 		st = append(st, secretKeyStatements(a, SidDecryptAppSecret, SidDecryptAppSecretUnlistedKey, []string{"kms:Decrypt"}, r)...)
 	}
 	return Document{Version: PolicyVersion, Statement: st}

@@ -117,7 +117,10 @@ func TestRequirements(t *testing.T) {
 			want: []want{
 				{
 					role: Deploy, sid: SidCutoverSecret,
-					actions:   []string{"secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue", "secretsmanager:UpdateSecretVersionStage"},
+					actions: []string{
+						"secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue", "secretsmanager:ListSecretVersionIds",
+						"secretsmanager:PutSecretValue", "secretsmanager:UpdateSecretVersionStage",
+					},
 					resources: []string{prodSecret},
 				},
 				{
@@ -173,7 +176,7 @@ func TestRequirements(t *testing.T) {
 			name:  "preview and drift read exactly the application secret of a cutover, and decrypt it through Secrets Manager",
 			stack: "prod", extra: "  rds-proxy:cutover: direct\n",
 			want: []want{
-				{role: Preview, sid: SidReadAppSecret, actions: []string{"secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"}, resources: []string{prodSecret}},
+				{role: Preview, sid: SidReadAppSecret, actions: []string{"secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue", "secretsmanager:ListSecretVersionIds"}, resources: []string{prodSecret}},
 				{
 					role: Preview, sid: SidDecryptAppSecret, actions: []string{"kms:Decrypt"}, resources: []string{prodKey},
 					condition: Condition{"StringEquals": {"kms:ViaService": {viaSecrets}, "kms:EncryptionContext:SecretARN": {prodSecret}}},

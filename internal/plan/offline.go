@@ -10,6 +10,10 @@ const (
 	GetSubnet         = "aws:ec2/getSubnet:getSubnet"
 	GetSecretVersion  = "aws:secretsmanager/getSecretVersion:getSecretVersion"
 	GetSecretRotation = "aws:secretsmanager/getSecretRotation:getSecretRotation"
+	// GetSecretVersions lists the versions of the cutover's secret and
+	// their staging labels (ListSecretVersionIds), to tell a rotation in
+	// progress.
+	GetSecretVersions = "aws:secretsmanager/getSecretVersions:getSecretVersions"
 	// GetCluster reads the cluster: its writer endpoint for a cutover, its
 	// members for a reader endpoint.
 	GetCluster = "aws:rds/getCluster:getCluster"
@@ -23,7 +27,8 @@ const (
 
 // OfflineNote says what an offline plan assumed of AWS.
 const OfflineNote = "offline plan: AWS lookups were answered with placeholders: the subnets are taken to be in vpcId, " +
-	"each in its own Availability Zone, one where RDS Proxy runs, and a cutover's secret is taken to be a JSON object with a host and no rotation, " +
+	"each in its own Availability Zone, one where RDS Proxy runs, and a cutover's secret is taken to be a JSON object with a host and no rotation " +
+	"(none in progress either), " +
 	"never cut over before (no record of its original host), the cluster is taken to have a writer and a reader, and no proxy is taken to be deployed yet; " +
 	"a real `pulumi preview` checks all of these"
 
@@ -50,6 +55,15 @@ func Offline(cfg Config) CallFunc {
 			return map[string]any{"arn": args["secretId"], "secretString": string(secret)}, nil
 		case GetSecretRotation:
 			return map[string]any{"secretId": args["secretId"], "rotationEnabled": false}, nil
+		case GetSecretVersions:
+			// One version, the current one: no rotation in progress.
+			return map[string]any{
+				"secretId": args["secretId"], "arn": args["secretId"],
+				"versions": []any{map[string]any{
+					"versionId":     "${" + GetSecretVersions + ".versions[0].versionId}",
+					"versionStages": []any{"AWSCURRENT"},
+				}},
+			}, nil
 		case GetParametersByPath:
 			return map[string]any{
 				"path": args["path"], "names": []any{}, "values": []any{}, "types": []any{}, "arns": []any{},
