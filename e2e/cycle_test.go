@@ -227,13 +227,24 @@ func testQA(ctx context.Context, t *testing.T, e *engine, tl tools, fx fixture, 
 	}
 	tm.step(t, "qa: cutover proxy")
 
-	// verify holds the secret to the cutover: a host changed by hand
-	// fails, naming it; the value the program wrote passes again.
+	// verify holds the secret to the cutover. A host changed by hand is not
+	// undone by `pulumi up`, which plans nothing (the cutover's rewrite of
+	// the hand-edited value gives the bytes already in the state); verify
+	// fails, naming the host and the command that works, and passes once
+	// that command has run.
 	requireVerified(t, "after cutover proxy", st.verify(ctx, t), nil)
 	python(ctx, t, tl, e.moto, "aws.py", "put-secret", fx.SecretArn, strings.Replace(wantSecret, endpoint, "db.wrong.example.com", 1))
-	requireVerifyFails(t, "with a wrong host in the secret", st.verify(ctx, t), "application secret", "host is db.wrong.example.com")
-	python(ctx, t, tl, e.moto, "aws.py", "put-secret", fx.SecretArn, wantSecret)
-	requireVerified(t, "with the program's value back", st.verify(ctx, t), nil)
+	requireClean(ctx, t, st, "preview with a host changed by hand")
+	wrong := st.verify(ctx, t)
+	requireVerifyFails(t, "with a wrong host in the secret", wrong, "application secret", "host is db.wrong.example.com")
+	command := printedUp(t, wrong, st.name)
+	t.Logf("verify prints: %s", command)
+	requireOnlyReplaced(t, st.runPrintedUp(ctx, t, command), typeSecretVersion+" acmecorp-qa-app-secret")
+	if got := secretValue(t, takeSnapshot(ctx, t, tl, e.moto), fx.SecretArn); got != wantSecret {
+		t.Errorf("after %s the application secret is\n%s\nwant\n%s", command, got, wantSecret)
+	}
+	requireVerified(t, "after the command verify printed", st.verify(ctx, t), nil)
+	requireClean(ctx, t, st, "preview after the command verify printed")
 	tm.step(t, "qa: verify after cutover proxy, and with a wrong host")
 
 	// A destroy while the secret points at the proxy deletes nothing.
@@ -279,6 +290,17 @@ func testQA(ctx context.Context, t *testing.T, e *engine, tl tools, fx fixture, 
 	python(ctx, t, tl, e.moto, "aws.py", pool(want.pool["maxConnectionsPercent"])...)
 	requireVerified(t, "with the parameter and the pool put back", st.verify(ctx, t), nil)
 	tm.step(t, "qa: verify fails on a parameter and a pool changed by hand")
+
+	// A subnet of subnetIds that AWS does not have fails its own check, with
+	// its remedy, and every other check still runs (verify exits 1, not 2):
+	// EC2 answers InvalidSubnetID.NotFound for it. Only the configuration
+	// verify reads changes; no up runs with it.
+	ghost := direct.clone()
+	ghost.set(t, "rds-proxy:subnetIds", append(slices.Clone(want.subnets), "subnet-0000000000000dead"))
+	st.configure(ctx, t, ghost)
+	requireVerifyFails(t, "with a subnet that does not exist", st.verify(ctx, t), "subnet subnet-0000000000000dead", "AWS has no subnet subnet-0000000000000dead")
+	st.configure(ctx, t, direct)
+	tm.step(t, "qa: verify fails on a subnet that does not exist")
 
 	// New subnets replace the proxy: delete before replace (its name is
 	// fixed), and what follows its identity follows it.

@@ -14,8 +14,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
+	"sort"
 	"strings"
 	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
 
 	"github.com/acmecorp/rds-proxy/internal/verify"
 )
@@ -131,4 +135,85 @@ func beforeMetrics(extra map[string]verify.Status) map[string]verify.Status {
 		out[k] = v
 	}
 	return out
+}
+
+// printedUp is the `pulumi up --stack <stack> --replace '<urn>'` command
+// that the one failed check of run names in its remedy.
+func printedUp(t *testing.T, run verifyRun, stackName string) string {
+	t.Helper()
+	failed := run.report.Failed()
+	if len(failed) != 1 {
+		t.Fatalf("failed checks %+v, want one", failed)
+	}
+	prefix := "`pulumi up --stack " + stackName + " --replace '"
+	_, after, ok := strings.Cut(failed[0].Remedy, prefix)
+	if !ok {
+		t.Fatalf("the remedy names no %s...` command: %s", prefix, failed[0].Remedy)
+	}
+	command, _, ok := strings.Cut(after, "`")
+	if !ok {
+		t.Fatalf("the remedy's command does not end: %s", failed[0].Remedy)
+	}
+	return strings.Trim(prefix, "`") + command
+}
+
+// runPrintedUp runs a `pulumi up` command verify printed, as the user
+// would, and returns the steps it took. The project's runtime is go, whose
+// language host cannot be had here, so the CLI cannot run the program by
+// itself: the Automation API runs the CLI's `pulumi up` with the command's
+// flags and hosts the program in this process (--client). So the command
+// may carry only flags it can pass: --stack, which must name this stack,
+// and --replace; any other fails the test.
+func (st *stack) runPrintedUp(ctx context.Context, t *testing.T, command string) []step {
+	t.Helper()
+	args := strings.Fields(command)
+	if len(args) < 2 || args[0] != "pulumi" || args[1] != "up" {
+		t.Fatalf("%q is not a pulumi up command", command)
+	}
+	var replace []string
+	for i := 2; i < len(args); i += 2 {
+		if i+1 == len(args) {
+			t.Fatalf("%q: %s has no value", command, args[i])
+		}
+		value := strings.Trim(args[i+1], "'")
+		switch args[i] {
+		case "--stack":
+			if value != st.name {
+				t.Fatalf("%q names stack %s, not %s", command, value, st.name)
+			}
+		case "--replace":
+			replace = append(replace, value)
+		default:
+			t.Fatalf("%q: the test cannot pass %s to the Automation API's up", command, args[i])
+		}
+	}
+	r := newRecorder(false, nil)
+	err := st.track("up", func() error {
+		_, err := st.s.Up(ctx, optup.Replace(replace), optup.EventStreams(r.ch), optup.ProgressStreams(st.log), optup.ErrorProgressStreams(st.log))
+		return err
+	})
+	steps := r.wait()
+	if err := st.explain(err); err != nil {
+		t.Fatalf("%s: %v", command, err)
+	}
+	t.Logf("%s: %s", command, summary(steps))
+	return steps
+}
+
+// requireOnlyReplaced fails unless the steps replace the one resource
+// ("<type> <name>"), create first, retained on delete, and change nothing
+// else.
+func requireOnlyReplaced(t *testing.T, steps []step, resource string) {
+	t.Helper()
+	var got []string
+	for _, s := range steps {
+		if !strings.HasPrefix(s.Type, "pulumi:") {
+			got = append(got, string(s.Op)+" "+s.Type+" "+s.Name)
+		}
+	}
+	sort.Strings(got)
+	want := []string{"create-replacement " + resource, "delete-replaced " + resource, "replace " + resource}
+	if !slices.Equal(got, want) {
+		t.Errorf("the engine announces\n  %s\nwant exactly\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+	}
 }

@@ -4,24 +4,33 @@
 // the proxy's settings, the endpoint parameter, the application secret (as
 // the stack's cutover mode says), the metric dimensions the alarms filter
 // on, and the proxy's subnets (free addresses, Availability Zone IDs) with
-// what the stack says. Each check prints a PASS, FAIL, PENDING or SKIP
-// line; each failure its remedy.
+// what the stack says. Each check prints a PASS, FAIL, WARN, PENDING or
+// SKIP line; each failure and each warning its remedy.
 //
 // Usage:
 //
-//	go run ./cmd/verify -stack qa [-dir .] [-timeout 10m] [-interval 15s] [-json] [-outputs file]
+//	go run ./cmd/verify -stack qa [-dir .] [-timeout 10m] [-interval 15s] [-json] [-outputs file] [-state file]
 //
 // The stack's configuration is read from Pulumi.<stack>.yaml in dir, and
-// its outputs with the Automation API (the Pulumi CLI on PATH, logged in to
-// the stack's backend), or from -outputs, a file holding what `pulumi stack
-// output --json --stack <stack>` prints ("-" reads standard input). AWS
-// credentials and the region's endpoint are found as the AWS CLI finds them;
-// the region is the stack's aws:region.
+// its outputs and, with a cutover, its state with the Automation API's
+// workspace (the Pulumi CLI on PATH, logged in to the stack's backend:
+// `pulumi stack output --json` and `pulumi stack export`, which decrypts no
+// secret), or from files: -outputs holds what `pulumi stack output --json
+// --stack <stack>` prints, -state what `pulumi stack export --stack <stack>`
+// prints ("-" reads standard input, for one of them). With -outputs and
+// without -state the state is not read, and the application secret's remedy
+// cannot name the exact URN to replace. AWS credentials and the region's
+// endpoint are found as the AWS CLI finds them; the region is the stack's
+// aws:region.
 //
-// verify exits 0 when no check fails (a pending check does not fail: a
-// proxy publishes metrics only after its first client connection), 1 when
-// a check fails, and 2 when it cannot run. With -json it prints the report
-// as JSON on standard output; progress goes to standard error either way.
+// verify exits 0 when no check fails: a pending check does not fail (a
+// proxy publishes metrics only after its first client connection), nor
+// does a warning (free addresses in the proxy's subnets below what AWS
+// recommends for the proxy to scale: AWS accepts the proxy, and it works).
+// It exits 1 when a check fails, and 2 when it cannot run. With -json it
+// prints the report as JSON on standard output, each check with its status
+// ("pass", "fail", "warn", "pending", "skip"); progress goes to standard
+// error either way.
 package main
 
 import (
@@ -42,6 +51,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 
+	"github.com/acmecorp/rds-proxy/cutover"
 	"github.com/acmecorp/rds-proxy/internal/plan"
 	"github.com/acmecorp/rds-proxy/internal/verify"
 	"github.com/acmecorp/rds-proxy/monitoring"
@@ -72,11 +82,15 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	interval := fs.Duration("interval", 15*time.Second, "time between two reads of the targets")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	outputsFile := fs.String("outputs", "", "read the stack's outputs from this file (`pulumi stack output --json`), - for standard input, instead of the Automation API")
+	stateFile := fs.String("state", "", "read the stack's state from this file (`pulumi stack export`), - for standard input, instead of the Automation API")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if *stack == "" {
 		return fmt.Errorf("-stack is required (one of the Pulumi.<stack>.yaml files in %s)", *dir)
+	}
+	if *outputsFile == "-" && *stateFile == "-" {
+		return errors.New("-outputs and -state cannot both read standard input")
 	}
 
 	loaded, err := plan.LoadStack(*dir, *stack)
@@ -87,13 +101,19 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if err != nil {
 		return err
 	}
-	outputs, err := stackOutputs(ctx, *dir, *stack, *outputsFile, stdin)
+	src := stackSource{dir: *dir, stack: *stack, outputsFile: *outputsFile, stateFile: *stateFile, stdin: stdin}
+	outputs, err := src.outputs(ctx)
 	if err != nil {
 		return err
 	}
 	want, err := verify.ExpectedOf(*stack, cfg, outputs, monitoring.Alarms(program.MonitoringArgs(cfg)))
 	if err != nil {
 		return err
+	}
+	if cfg.Cutover == cutover.ToProxy || cfg.Cutover == cutover.Direct {
+		if want.State, err = src.state(ctx, want.AppSecretArn); err != nil {
+			return err
+		}
 	}
 
 	awsCfg, err := awsconfig.LoadDefaultConfig(ctx, awsconfig.WithRegion(cfg.Region))
@@ -130,32 +150,60 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	return nil
 }
 
-// stackOutputs reads the stack's outputs from file, or, without one, with
-// the Automation API.
-func stackOutputs(ctx context.Context, dir, stack, file string, stdin io.Reader) (map[string]any, error) {
-	if file != "" {
-		r := stdin
-		if file != "-" {
-			f, err := os.Open(file) //nolint:gosec // G304: the file the user names on the command line
-			if err != nil {
-				return nil, fmt.Errorf("read the outputs: %w", err)
-			}
-			defer func() { _ = f.Close() }()
-			r = f
+// stackSource is where the stack's outputs and state are read from: files
+// when given, the Automation API's workspace in dir otherwise.
+type stackSource struct {
+	dir, stack, outputsFile, stateFile string
+	stdin                              io.Reader
+	ws                                 auto.Workspace
+}
+
+// workspace opens the Automation API's workspace in dir once.
+func (s *stackSource) workspace(ctx context.Context) (auto.Workspace, error) {
+	if s.ws != nil {
+		return s.ws, nil
+	}
+	ws, err := auto.NewLocalWorkspace(ctx, auto.WorkDir(s.dir))
+	if err != nil {
+		return nil, fmt.Errorf("open the Pulumi workspace in %s: %w", s.dir, err)
+	}
+	s.ws = ws
+	return ws, nil
+}
+
+// open opens file, or standard input for "-".
+func (s *stackSource) open(file string) (io.ReadCloser, error) {
+	if file == "-" {
+		return io.NopCloser(s.stdin), nil
+	}
+	f, err := os.Open(file) //nolint:gosec // G304: the file the user names on the command line
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", file, err)
+	}
+	return f, nil
+}
+
+// outputs reads the stack's outputs.
+func (s *stackSource) outputs(ctx context.Context) (map[string]any, error) {
+	if s.outputsFile != "" {
+		r, err := s.open(s.outputsFile)
+		if err != nil {
+			return nil, fmt.Errorf("read the outputs: %w", err)
 		}
+		defer func() { _ = r.Close() }()
 		var out map[string]any
 		if err := json.NewDecoder(r).Decode(&out); err != nil {
-			return nil, fmt.Errorf("read the outputs from %s: %w", file, err)
+			return nil, fmt.Errorf("read the outputs from %s: %w", s.outputsFile, err)
 		}
 		return out, nil
 	}
-	ws, err := auto.NewLocalWorkspace(ctx, auto.WorkDir(dir))
+	ws, err := s.workspace(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("open the Pulumi workspace in %s: %w", dir, err)
+		return nil, err
 	}
-	outs, err := ws.StackOutputs(ctx, stack)
+	outs, err := ws.StackOutputs(ctx, s.stack)
 	if err != nil {
-		return nil, fmt.Errorf("read the outputs of stack %s: %w", stack, err)
+		return nil, fmt.Errorf("read the outputs of stack %s: %w", s.stack, err)
 	}
 	out := make(map[string]any, len(outs))
 	for k, v := range outs {
@@ -164,24 +212,63 @@ func stackOutputs(ctx context.Context, dir, stack, file string, stdin io.Reader)
 	return out, nil
 }
 
+// state reads what the stack's state says the cutover wrote to secretArn.
+// Through the workspace it runs `pulumi stack export` with the workspace's
+// CLI, without --show-secrets (the Automation API's ExportStack decrypts
+// every secret of the state, the application secret's value among them,
+// and verify needs none). With -outputs and without -state it reads
+// nothing.
+func (s *stackSource) state(ctx context.Context, secretArn string) (verify.StackState, error) {
+	var export []byte
+	switch {
+	case s.stateFile != "":
+		r, err := s.open(s.stateFile)
+		if err != nil {
+			return verify.StackState{}, fmt.Errorf("read the state: %w", err)
+		}
+		defer func() { _ = r.Close() }()
+		if export, err = io.ReadAll(r); err != nil {
+			return verify.StackState{}, fmt.Errorf("read the state from %s: %w", s.stateFile, err)
+		}
+	case s.outputsFile != "":
+		return verify.StackState{}, nil
+	default:
+		ws, err := s.workspace(ctx)
+		if err != nil {
+			return verify.StackState{}, err
+		}
+		stdout, stderr, _, err := ws.PulumiCommand().Run(ctx, ws.WorkDir(), nil, nil, nil, nil, "stack", "export", "--stack", s.stack)
+		if err != nil {
+			return verify.StackState{}, fmt.Errorf("pulumi stack export --stack %s: %w: %s", s.stack, err, stderr)
+		}
+		export = []byte(stdout)
+	}
+	return verify.StateOf(export, secretArn)
+}
+
 // writeText prints a line per check, its remedy under a failure, and a
 // summary.
 func writeText(w io.Writer, r verify.Report) error {
 	p := &printer{w: w}
 	p.printf("verify: stack %s, proxy %s\n", r.Stack, r.ProxyName)
-	failed := 0
 	for _, c := range r.Checks {
 		p.printf("%-8s %s: %s\n", label(c.Status), c.Name, c.Detail)
 		if c.Remedy != "" {
 			p.printf("         remedy: %s\n", c.Remedy)
 		}
-		if c.Status == verify.Fail {
-			failed++
-		}
 	}
-	if failed > 0 {
-		p.printf("verify: %d of %d checks failed\n", failed, len(r.Checks))
-	} else {
+	warned := ""
+	if n := len(r.Warnings()); n == 1 {
+		warned = ", 1 warning"
+	} else if n > 1 {
+		warned = fmt.Sprintf(", %d warnings", n)
+	}
+	switch failed := len(r.Failed()); {
+	case failed > 0:
+		p.printf("verify: %d of %d checks failed%s\n", failed, len(r.Checks), warned)
+	case warned != "":
+		p.printf("verify: no check of %d failed%s\n", len(r.Checks), warned)
+	default:
 		p.printf("verify: all %d checks hold\n", len(r.Checks))
 	}
 	return p.err
@@ -194,6 +281,8 @@ func label(s verify.Status) string {
 		return "PASS"
 	case verify.Fail:
 		return "FAIL"
+	case verify.Warn:
+		return "WARN"
 	case verify.Pending:
 		return "PENDING"
 	default:

@@ -2,6 +2,7 @@ package verify
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -11,16 +12,24 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
+	"github.com/aws/smithy-go"
 )
 
 // RDS Proxy scales with the instances registered with it and needs free IP
-// addresses in its subnets to do so; without them it cannot scale
-// (RDS-EVENT-0243) and clients see latency or failed connections. AWS
-// recommends reserving, per instance of the cluster, a number of free
-// addresses by instance class (or by maximum ACUs for Aurora Serverless
-// v2), three more per additional endpoint, and never needs more than 215
-// for one proxy
+// addresses in its subnets to do so. AWS recommends keeping, "in your
+// subnets", per instance of the cluster, a number of free addresses by
+// instance class (or by maximum ACUs for Aurora Serverless v2), three more
+// per additional endpoint, and never needs more than 215 for one proxy
 // (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/rds-proxy-network-prereqs.html#rds-proxy-network-prereqs.plan-ip-address).
+// Short of them the proxy cannot scale, clients see latency or failed
+// connections, and RDS reports RDS-EVENT-0243, "there aren't enough IP
+// addresses available in your subnets"
+// (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/rds-proxy.events.html).
+// The recommendation is over the proxy's subnets together, and AWS accepts
+// a proxy below it: verify sums the free addresses of the subnets the proxy
+// runs in and warns when the sum is short, and never fails a deploy for it.
+// A subnet in a zone RDS Proxy does not run in fails (AWS drops it from the
+// proxy, so its addresses do not count), and so does one AWS does not have.
 
 // networkPrereqs is the AWS page the recommendation is from.
 const networkPrereqs = "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/rds-proxy-network-prereqs.html#rds-proxy-network-prereqs.plan-ip-address"
@@ -124,44 +133,84 @@ func neededIPs(ctx context.Context, c RDS, want Expected) (int, string, error) {
 	return total, strings.Join(parts, ", "), nil
 }
 
-// subnets checks each of the proxy's subnets: its free addresses against
-// AWS's recommendation, and its Availability Zone ID against the zones RDS
-// Proxy does not run in.
+// subnetNotFound are the error codes DescribeSubnets answers for a subnet
+// ID that does not exist in the account and region (the Terraform AWS
+// provider's FindSubnets treats InvalidSubnetID.NotFound as not found).
+var subnetNotFound = []string{"InvalidSubnetID.NotFound", "InvalidSubnetID.Malformed"}
+
+// describeSubnet reads one subnet; found is false when AWS answers that it
+// does not exist. The subnets are described one by one, so that a subnet
+// that is gone fails its own check and the others are still judged (one
+// DescribeSubnets call for all of them fails as a whole).
+func describeSubnet(ctx context.Context, c EC2, id string) (ec2types.Subnet, bool, error) {
+	out, err := c.DescribeSubnets(ctx, &ec2.DescribeSubnetsInput{SubnetIds: []string{id}})
+	var apiErr smithy.APIError
+	if errors.As(err, &apiErr) && slices.Contains(subnetNotFound, apiErr.ErrorCode()) {
+		return ec2types.Subnet{}, false, nil
+	}
+	if err != nil {
+		return ec2types.Subnet{}, false, fmt.Errorf("describe subnet %s: %w", id, err)
+	}
+	for _, s := range out.Subnets {
+		if aws.ToString(s.SubnetId) == id {
+			return s, true, nil
+		}
+	}
+	return ec2types.Subnet{}, false, nil
+}
+
+// subnets checks that each of the proxy's subnets exists and is in a zone
+// RDS Proxy runs in, then the free addresses of those subnets together
+// against AWS's recommendation.
 func subnets(ctx context.Context, c EC2, r RDS, want Expected) ([]Check, error) {
 	need, how, err := neededIPs(ctx, r, want)
 	if err != nil {
 		return nil, err
 	}
-	out, err := c.DescribeSubnets(ctx, &ec2.DescribeSubnetsInput{SubnetIds: want.SubnetIDs})
-	if err != nil {
-		return nil, fmt.Errorf("describe the proxy's subnets: %w", err)
-	}
-	slices.SortFunc(out.Subnets, func(a, b ec2types.Subnet) int {
-		return strings.Compare(aws.ToString(a.SubnetId), aws.ToString(b.SubnetId))
-	})
-	var checks []Check
-	for _, s := range out.Subnets {
-		id, zone := aws.ToString(s.SubnetId), aws.ToString(s.AvailabilityZoneId)
-		free := int(aws.ToInt32(s.AvailableIpAddressCount))
-		ips := Check{Name: "subnet " + id + " free addresses", Status: Pass,
-			Detail: fmt.Sprintf("%d free; AWS recommends at least %d (%s)", free, need, how)}
-		if free < need {
-			ips.Status = Fail
-			ips.Remedy = "the proxy cannot scale without free addresses (RDS-EVENT-0243): free addresses in the subnet, " +
-				"or move the proxy to larger subnets (subnetIds; this replaces the proxy, see docs/operations.md). " + networkPrereqs
+	ids := slices.Clone(want.SubnetIDs)
+	slices.Sort(ids)
+	var (
+		checks  []Check
+		free    int
+		counted []string
+	)
+	for _, id := range ids {
+		s, found, err := describeSubnet(ctx, c, id)
+		if err != nil {
+			return nil, err
 		}
-		az := Check{Name: "subnet " + id + " zone", Status: Pass, Detail: zone}
+		if !found {
+			checks = append(checks, Check{Name: "subnet " + id, Status: Fail,
+				Detail: "AWS has no subnet " + id + " in the stack's account and region",
+				Remedy: "subnetIds in Pulumi." + want.Stack + ".yaml names a subnet that was deleted or is in another account or region: " +
+					"check it with `aws ec2 describe-subnets --subnet-ids " + id + "`; taking it out of subnetIds replaces the " +
+					"proxy (a new endpoint hostname: docs/operations.md)"})
+			continue
+		}
+		zone := aws.ToString(s.AvailabilityZoneId)
 		if slices.Contains(want.UnsupportedZoneIDs, zone) {
-			az.Status = Fail
-			az.Detail = zone + " is a zone RDS Proxy does not run in"
-			az.Remedy = "choose a subnet in another Availability Zone (subnetIds); AWS drops this one from the proxy"
+			checks = append(checks, Check{Name: "subnet " + id + " zone", Status: Fail,
+				Detail: zone + " is a zone RDS Proxy does not run in",
+				Remedy: "choose a subnet in another Availability Zone (subnetIds); AWS drops this one from the proxy"})
+			continue
 		}
-		checks = append(checks, ips, az)
+		checks = append(checks, Check{Name: "subnet " + id + " zone", Status: Pass, Detail: zone})
+		n := int(aws.ToInt32(s.AvailableIpAddressCount))
+		free += n
+		counted = append(counted, fmt.Sprintf("%s %d", id, n))
 	}
-	if len(out.Subnets) != len(want.SubnetIDs) {
-		checks = append(checks, Check{Name: "subnets", Status: Fail,
-			Detail: fmt.Sprintf("AWS describes %d of the stack's %d subnets", len(out.Subnets), len(want.SubnetIDs)),
-			Remedy: "check subnetIds: a subnet was deleted or is in another account"})
+	where := "none of the proxy's subnets"
+	if len(counted) > 0 {
+		where = "the proxy's subnets together (" + strings.Join(counted, ", ") + ")"
 	}
-	return checks, nil
+	ips := Check{Name: "subnets free addresses", Status: Pass,
+		Detail: fmt.Sprintf("%d free in %s; AWS recommends at least %d (%s)", free, where, need, how)}
+	if free < need {
+		ips.Status = Warn
+		ips.Remedy = fmt.Sprintf("the proxy works, but may not be able to scale: AWS recommends keeping these addresses free in "+
+			"its subnets, and reports RDS-EVENT-0243 when it could not provision capacity for lack of them (aws rds "+
+			"describe-events --source-type db-proxy --source-identifier %s). Free addresses in these subnets (unused network "+
+			"interfaces, other workloads). %s", want.ProxyName, networkPrereqs)
+	}
+	return append(checks, ips), nil
 }

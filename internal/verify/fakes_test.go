@@ -2,6 +2,8 @@ package verify
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -12,26 +14,51 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/rds/types"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	smtypes "github.com/aws/aws-sdk-go-v2/service/secretsmanager/types"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
+	"github.com/aws/smithy-go"
 
 	"github.com/acmecorp/rds-proxy/cutover"
+	"github.com/acmecorp/rds-proxy/monitoring"
 	"github.com/acmecorp/rds-proxy/settings"
 )
 
 // world is what the fake AWS holds: a healthy stack unless a test changes
-// it. Its responses have the shapes the API references document.
+// it. Its responses have the shapes the API references document; it
+// answers only the inputs the stack's names call for (any other name is
+// not found, as AWS answers), and it paginates: one target per page of
+// DescribeDBProxyTargets, one metric per page of ListMetrics, each next
+// page only for the Marker or NextToken of the page before.
 type world struct {
-	proxy       *types.DBProxy
-	pool        types.ConnectionPoolConfigurationInfo
-	targets     [][]types.DBProxyTarget // one reading per call; the last repeats
-	targetReads int
-	instances   map[string]string // identifier -> class
-	writer      string
-	params      map[string]string
-	secret      string
-	metrics     [][]cwtypes.Dimension
-	subnets     []ec2types.Subnet
+	proxy *types.DBProxy
+	// statuses are the proxy's status at each DescribeDBProxies, the
+	// last repeating; empty: proxy.Status.
+	statuses   []types.DBProxyStatus
+	proxyReads int
+	pool       types.ConnectionPoolConfigurationInfo
+	// targets holds one reading per DescribeDBProxyTargets listing, the
+	// last repeating.
+	targets [][]types.DBProxyTarget
+	listing struct {
+		reading, next int
+		marker        string // the Marker the next call must carry
+	}
+	targetReadings int
+	instances      map[string]string // identifier -> class
+	writer         string
+	serverless     *types.ServerlessV2ScalingConfigurationInfo
+	params         map[string]string
+	secretArn      string
+	secret         string
+	secretVersion  string // the current version's VersionId
+	metrics        [][]cwtypes.Dimension
+	metricList     struct {
+		found []cwtypes.Metric
+		next  int
+		token string // the NextToken the next call must carry
+	}
+	subnets []ec2types.Subnet
 }
 
 const (
@@ -42,6 +69,7 @@ const (
 	testSecret   = "arn:aws:secretsmanager:us-east-1:123456789012:secret:acmecorp/qa/aurora-AbCdEf"
 	testParam    = "/acmecorp/qa/rds-proxy/endpoint"
 	testRecord   = "/acmecorp/qa/rds-proxy/direct-host"
+	testVersion  = "a1b2c3d4-0000-4000-8000-000000000001"
 )
 
 // target is a target as DescribeDBProxyTargets lists it.
@@ -66,6 +94,11 @@ func writerAvailable() types.DBProxyTarget {
 	return target(testCluster+"-1", types.TargetTypeRdsInstance, types.TargetRoleReadWrite, types.TargetStateAvailable, "", "")
 }
 
+// subnet is a subnet as DescribeSubnets describes it.
+func subnet(id, zone string, free int32) ec2types.Subnet {
+	return ec2types.Subnet{SubnetId: aws.String(id), AvailabilityZoneId: aws.String(zone), AvailableIpAddressCount: aws.Int32(free)}
+}
+
 func healthyWorld() *world {
 	return &world{
 		proxy: &types.DBProxy{
@@ -80,19 +113,21 @@ func healthyWorld() *world {
 				ClientPasswordAuthType: types.ClientPasswordAuthTypePostgresScramSha256,
 			}},
 		},
-		pool:      types.ConnectionPoolConfigurationInfo{MaxConnectionsPercent: aws.Int32(50), MaxIdleConnectionsPercent: aws.Int32(10), ConnectionBorrowTimeout: aws.Int32(120)},
-		targets:   [][]types.DBProxyTarget{{trackedCluster(), writerAvailable()}},
-		instances: map[string]string{testCluster + "-1": "db.r6g.large"},
-		writer:    testCluster + "-1",
-		params:    map[string]string{testParam: testEndpoint},
-		secret:    `{"username":"app","password":"s3cret","host":"` + testCluster + `.cluster-x.us-east-1.rds.amazonaws.com","port":5432}`,
+		pool:          types.ConnectionPoolConfigurationInfo{MaxConnectionsPercent: aws.Int32(50), MaxIdleConnectionsPercent: aws.Int32(10), ConnectionBorrowTimeout: aws.Int32(120)},
+		targets:       [][]types.DBProxyTarget{{trackedCluster(), writerAvailable()}},
+		instances:     map[string]string{testCluster + "-1": "db.r6g.large"},
+		writer:        testCluster + "-1",
+		params:        map[string]string{testParam: testEndpoint},
+		secretArn:     testSecret,
+		secret:        `{"username":"app","password":"s3cret","host":"` + testCluster + `.cluster-x.us-east-1.rds.amazonaws.com","port":5432}`,
+		secretVersion: testVersion,
 		metrics: [][]cwtypes.Dimension{
 			dims("ProxyName", testProxy),
 			dims("ProxyName", testProxy, "TargetGroup", "default", "TargetRole", "READWRITE"),
 		},
 		subnets: []ec2types.Subnet{
-			{SubnetId: aws.String("subnet-0bbbbbbbbbbbbbbbb"), AvailabilityZoneId: aws.String("use1-az2"), AvailableIpAddressCount: aws.Int32(200)},
-			{SubnetId: aws.String("subnet-0aaaaaaaaaaaaaaaa"), AvailabilityZoneId: aws.String("use1-az1"), AvailableIpAddressCount: aws.Int32(200)},
+			subnet("subnet-0bbbbbbbbbbbbbbbb", "use1-az2", 200),
+			subnet("subnet-0aaaaaaaaaaaaaaaa", "use1-az1", 200),
 		},
 	}
 }
@@ -143,10 +178,21 @@ func (f fakeRDS) DescribeDBProxies(_ context.Context, in *rds.DescribeDBProxiesI
 	if f.w.proxy == nil || aws.ToString(in.DBProxyName) != aws.ToString(f.w.proxy.DBProxyName) {
 		return nil, &types.DBProxyNotFoundFault{Message: aws.String("DBProxy " + aws.ToString(in.DBProxyName) + " not found.")}
 	}
-	return &rds.DescribeDBProxiesOutput{DBProxies: []types.DBProxy{*f.w.proxy}}, nil
+	px := *f.w.proxy
+	if len(f.w.statuses) > 0 {
+		px.Status = f.w.statuses[min(f.w.proxyReads, len(f.w.statuses)-1)]
+	}
+	f.w.proxyReads++
+	return &rds.DescribeDBProxiesOutput{DBProxies: []types.DBProxy{px}}, nil
 }
 
-func (f fakeRDS) DescribeDBProxyTargetGroups(context.Context, *rds.DescribeDBProxyTargetGroupsInput, ...func(*rds.Options)) (*rds.DescribeDBProxyTargetGroupsOutput, error) {
+func (f fakeRDS) DescribeDBProxyTargetGroups(_ context.Context, in *rds.DescribeDBProxyTargetGroupsInput, _ ...func(*rds.Options)) (*rds.DescribeDBProxyTargetGroupsOutput, error) {
+	if aws.ToString(in.DBProxyName) != testProxy {
+		return nil, &types.DBProxyNotFoundFault{Message: aws.String("DBProxy " + aws.ToString(in.DBProxyName) + " not found.")}
+	}
+	if aws.ToString(in.TargetGroupName) != "default" {
+		return nil, &types.DBProxyTargetGroupNotFoundFault{Message: aws.String("target group " + aws.ToString(in.TargetGroupName) + " not found.")}
+	}
 	pool := f.w.pool
 	return &rds.DescribeDBProxyTargetGroupsOutput{TargetGroups: []types.DBProxyTargetGroup{{
 		DBProxyName: aws.String(testProxy), TargetGroupName: aws.String("default"), IsDefault: aws.Bool(true),
@@ -154,14 +200,43 @@ func (f fakeRDS) DescribeDBProxyTargetGroups(context.Context, *rds.DescribeDBPro
 	}}}, nil
 }
 
-func (f fakeRDS) DescribeDBProxyTargets(context.Context, *rds.DescribeDBProxyTargetsInput, ...func(*rds.Options)) (*rds.DescribeDBProxyTargetsOutput, error) {
-	i := min(f.w.targetReads, len(f.w.targets)-1)
-	f.w.targetReads++
-	return &rds.DescribeDBProxyTargetsOutput{Targets: f.w.targets[i]}, nil
+// DescribeDBProxyTargets lists one reading of f.w.targets, one target per
+// page. A call without a Marker starts the next reading; a call with one
+// must carry the Marker of the page before.
+func (f fakeRDS) DescribeDBProxyTargets(_ context.Context, in *rds.DescribeDBProxyTargetsInput, _ ...func(*rds.Options)) (*rds.DescribeDBProxyTargetsOutput, error) {
+	if aws.ToString(in.DBProxyName) != testProxy {
+		return nil, &types.DBProxyNotFoundFault{Message: aws.String("DBProxy " + aws.ToString(in.DBProxyName) + " not found.")}
+	}
+	if aws.ToString(in.TargetGroupName) != "default" {
+		return nil, &types.DBProxyTargetGroupNotFoundFault{Message: aws.String("target group " + aws.ToString(in.TargetGroupName) + " not found.")}
+	}
+	l := &f.w.listing
+	if got := aws.ToString(in.Marker); got != l.marker {
+		return nil, fmt.Errorf("fake DescribeDBProxyTargets: Marker %q, want %q (the page before's)", got, l.marker)
+	}
+	if l.marker == "" {
+		l.reading, l.next = min(f.w.targetReadings, len(f.w.targets)-1), 0
+		f.w.targetReadings++
+	}
+	reading := f.w.targets[l.reading]
+	out := &rds.DescribeDBProxyTargetsOutput{}
+	if l.next < len(reading) {
+		out.Targets = reading[l.next : l.next+1]
+		l.next++
+	}
+	l.marker = ""
+	if l.next < len(reading) {
+		l.marker = fmt.Sprintf("reading-%d-page-%d", l.reading, l.next)
+		out.Marker = aws.String(l.marker)
+	}
+	return out, nil
 }
 
-func (f fakeRDS) DescribeDBClusters(context.Context, *rds.DescribeDBClustersInput, ...func(*rds.Options)) (*rds.DescribeDBClustersOutput, error) {
-	c := types.DBCluster{DBClusterIdentifier: aws.String(testCluster)}
+func (f fakeRDS) DescribeDBClusters(_ context.Context, in *rds.DescribeDBClustersInput, _ ...func(*rds.Options)) (*rds.DescribeDBClustersOutput, error) {
+	if aws.ToString(in.DBClusterIdentifier) != testCluster {
+		return nil, &types.DBClusterNotFoundFault{Message: aws.String("DBCluster " + aws.ToString(in.DBClusterIdentifier) + " not found.")}
+	}
+	c := types.DBCluster{DBClusterIdentifier: aws.String(testCluster), ServerlessV2ScalingConfiguration: f.w.serverless}
 	for id := range f.w.instances {
 		c.DBClusterMembers = append(c.DBClusterMembers, types.DBClusterMember{DBInstanceIdentifier: aws.String(id), IsClusterWriter: aws.Bool(id == f.w.writer)})
 	}
@@ -170,7 +245,11 @@ func (f fakeRDS) DescribeDBClusters(context.Context, *rds.DescribeDBClustersInpu
 
 func (f fakeRDS) DescribeDBInstances(_ context.Context, in *rds.DescribeDBInstancesInput, _ ...func(*rds.Options)) (*rds.DescribeDBInstancesOutput, error) {
 	id := aws.ToString(in.DBInstanceIdentifier)
-	return &rds.DescribeDBInstancesOutput{DBInstances: []types.DBInstance{{DBInstanceIdentifier: aws.String(id), DBInstanceClass: aws.String(f.w.instances[id])}}}, nil
+	class, ok := f.w.instances[id]
+	if !ok {
+		return nil, &types.DBInstanceNotFoundFault{Message: aws.String("DBInstance " + id + " not found.")}
+	}
+	return &rds.DescribeDBInstancesOutput{DBInstances: []types.DBInstance{{DBInstanceIdentifier: aws.String(id), DBInstanceClass: aws.String(class)}}}, nil
 }
 
 type fakeSSM struct{ w *world }
@@ -185,18 +264,50 @@ func (f fakeSSM) GetParameter(_ context.Context, in *ssm.GetParameterInput, _ ..
 
 type fakeSecrets struct{ w *world }
 
-func (f fakeSecrets) GetSecretValue(context.Context, *secretsmanager.GetSecretValueInput, ...func(*secretsmanager.Options)) (*secretsmanager.GetSecretValueOutput, error) {
-	return &secretsmanager.GetSecretValueOutput{SecretString: aws.String(f.w.secret)}, nil
+// GetSecretValue answers for the world's one secret, its current version
+// only (AWSCURRENT, what a call without VersionId or VersionStage reads).
+func (f fakeSecrets) GetSecretValue(_ context.Context, in *secretsmanager.GetSecretValueInput, _ ...func(*secretsmanager.Options)) (*secretsmanager.GetSecretValueOutput, error) {
+	if aws.ToString(in.SecretId) != f.w.secretArn {
+		return nil, &smtypes.ResourceNotFoundException{Message: aws.String("Secrets Manager can't find the specified secret " + aws.ToString(in.SecretId))}
+	}
+	if in.VersionId != nil || (in.VersionStage != nil && aws.ToString(in.VersionStage) != "AWSCURRENT") {
+		return nil, fmt.Errorf("fake GetSecretValue: version %q, stage %q; want the current version", aws.ToString(in.VersionId), aws.ToString(in.VersionStage))
+	}
+	return &secretsmanager.GetSecretValueOutput{ARN: aws.String(f.w.secretArn), SecretString: aws.String(f.w.secret),
+		VersionId: aws.String(f.w.secretVersion), VersionStages: []string{"AWSCURRENT"}}, nil
 }
 
 type fakeCloudWatch struct{ w *world }
 
+// ListMetrics lists, in the AWS/RDS namespace only, the metrics whose
+// dimensions match the filter, one per page; a call without a NextToken
+// starts a listing, a call with one must carry the token of the page
+// before.
 func (f fakeCloudWatch) ListMetrics(_ context.Context, in *cloudwatch.ListMetricsInput, _ ...func(*cloudwatch.Options)) (*cloudwatch.ListMetricsOutput, error) {
-	out := &cloudwatch.ListMetricsOutput{}
-	for _, ds := range f.w.metrics {
-		if matches(ds, in.Dimensions) {
-			out.Metrics = append(out.Metrics, cwtypes.Metric{Namespace: in.Namespace, MetricName: aws.String("ClientConnections"), Dimensions: ds})
+	if aws.ToString(in.Namespace) != monitoring.Namespace {
+		return nil, fmt.Errorf("fake ListMetrics: namespace %q, want %q", aws.ToString(in.Namespace), monitoring.Namespace)
+	}
+	l := &f.w.metricList
+	if got := aws.ToString(in.NextToken); got != l.token {
+		return nil, fmt.Errorf("fake ListMetrics: NextToken %q, want %q (the page before's)", got, l.token)
+	}
+	if l.token == "" {
+		l.found, l.next = nil, 0
+		for _, ds := range f.w.metrics {
+			if matches(ds, in.Dimensions) {
+				l.found = append(l.found, cwtypes.Metric{Namespace: in.Namespace, MetricName: aws.String("ClientConnections"), Dimensions: ds})
+			}
 		}
+	}
+	out := &cloudwatch.ListMetricsOutput{}
+	if l.next < len(l.found) {
+		out.Metrics = l.found[l.next : l.next+1]
+		l.next++
+	}
+	l.token = ""
+	if l.next < len(l.found) {
+		l.token = fmt.Sprintf("token-%d", l.next)
+		out.NextToken = aws.String(l.token)
 	}
 	return out, nil
 }
@@ -219,19 +330,47 @@ func matches(ds []cwtypes.Dimension, filters []cwtypes.DimensionFilter) bool {
 
 type fakeEC2 struct{ w *world }
 
-func (f fakeEC2) DescribeSubnets(context.Context, *ec2.DescribeSubnetsInput, ...func(*ec2.Options)) (*ec2.DescribeSubnetsOutput, error) {
-	return &ec2.DescribeSubnetsOutput{Subnets: f.w.subnets}, nil
+// DescribeSubnets answers as EC2 does for the IDs it is given: a call that
+// names one it does not have fails as a whole, InvalidSubnetID.NotFound.
+func (f fakeEC2) DescribeSubnets(_ context.Context, in *ec2.DescribeSubnetsInput, _ ...func(*ec2.Options)) (*ec2.DescribeSubnetsOutput, error) {
+	if len(in.SubnetIds) == 0 || len(in.Filters) > 0 {
+		return nil, fmt.Errorf("fake DescribeSubnets: %d IDs, %d filters; want the proxy's subnets by ID", len(in.SubnetIds), len(in.Filters))
+	}
+	out := &ec2.DescribeSubnetsOutput{}
+	for _, id := range in.SubnetIds {
+		i := slices.IndexFunc(f.w.subnets, func(s ec2types.Subnet) bool { return aws.ToString(s.SubnetId) == id })
+		if i < 0 {
+			return nil, &smithy.GenericAPIError{Code: "InvalidSubnetID.NotFound", Message: "The subnet ID '" + id + "' does not exist"}
+		}
+		out.Subnets = append(out.Subnets, f.w.subnets[i])
+	}
+	return out, nil
 }
 
-// clock is a fake clock that Sleep advances.
-type clock struct{ now time.Time }
+// clock is a fake clock that Sleep advances by the time asked, recording
+// each sleep. A sleep of no time, or more sleeps than any wait here needs,
+// fail: a wait that does not advance would never end.
+type clock struct {
+	now    time.Time
+	sleeps []time.Duration
+}
+
+// maxSleeps bounds the sleeps of one run.
+const maxSleeps = 100
 
 func (c *clock) options(progress *[]string) Options {
 	return Options{
 		Timeout:  time.Minute,
 		Interval: 10 * time.Second,
 		Progress: func(s string) { *progress = append(*progress, s) },
-		Sleep:    func(context.Context, time.Duration) error { c.now = c.now.Add(10 * time.Second); return nil },
-		Now:      func() time.Time { return c.now },
+		Sleep: func(_ context.Context, d time.Duration) error {
+			c.sleeps = append(c.sleeps, d)
+			if d <= 0 || len(c.sleeps) > maxSleeps {
+				return fmt.Errorf("fake sleep %d: %s", len(c.sleeps), d)
+			}
+			c.now = c.now.Add(d)
+			return nil
+		},
+		Now: func() time.Time { return c.now },
 	}
 }

@@ -24,9 +24,26 @@ import (
 // remedy follows.
 const troubleshooting = "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/rds-proxy.troubleshooting.html"
 
+// events is the command that lists the proxy's recent events.
+func events(proxyName string) string {
+	return "aws rds describe-events --source-type db-proxy --source-identifier " + proxyName
+}
+
+// registeringRemedy is what to do about a target still REGISTERING when the
+// wait ends. AWS gives registering as the first state of a target's
+// lifecycle and no reason for it (TargetHealth): registration takes a few
+// minutes after the target is registered or the proxy created.
+func registeringRemedy(want Expected) string {
+	return "the proxy is still registering the target, which usually takes a few minutes after `pulumi up` " +
+		"registered it or created the proxy: wait and run verify again (with a longer -timeout). If it stays " +
+		"REGISTERING, check that the cluster and each of its instances are available (aws rds describe-db-clusters " +
+		"--db-cluster-identifier " + want.ClusterIdentifier + "), that the proxy is available (the proxy status " +
+		"check), and read the proxy's events (" + events(want.ProxyName) + ")"
+}
+
 // remedyFor is what to check first for a reason a target is UNAVAILABLE;
 // ok is false for a reason AWS added after this program.
-func remedyFor(reason types.TargetHealthReason) (text string, ok bool) {
+func remedyFor(reason types.TargetHealthReason, want Expected) (text string, ok bool) {
 	switch reason {
 	case types.TargetHealthReasonAuthFailure:
 		return "the proxy reached the database but could not log in with a secret's credentials: " +
@@ -46,9 +63,17 @@ func remedyFor(reason types.TargetHealthReason) (text string, ok bool) {
 			"rules between the proxy and Aurora on dbPort, the network ACLs of the proxy's subnets, and that the instance " +
 			"is available", true
 	case types.TargetHealthReasonPendingProxyCapacity:
-		return "the proxy is still provisioning its capacity, usually for some minutes " +
-			"after it is created or the cluster changes size. If it lasts, check the subnets' free IP addresses (the " +
-			"subnet check below) and that the proxy can reach Secrets Manager on 443 (a VPC endpoint or a NAT route)", true
+		// AWS: retry once the proxy has completed its scaling operation
+		// (troubleshooting); it sizes its capacity by the size and number
+		// of the instances registered with it, and reports
+		// RDS-EVENT-0243 when its subnets lack the addresses to add any.
+		return "the proxy is still provisioning its capacity, usually for some minutes after it is created, a target " +
+			"is registered or the cluster changes size: wait and run verify again (with a longer -timeout). If it lasts: " +
+			"RDS Proxy sizes its capacity by the size of the instances registered with it, and an Aurora Serverless v2 " +
+			"instance (db.serverless) at a low minimum capacity (ServerlessV2ScalingConfiguration MinCapacity, 0.5 ACU) is " +
+			"a small one: raise the cluster's minimum ACUs. And read the proxy's events (" + events(want.ProxyName) +
+			"): RDS-EVENT-0243 says it could not provision capacity because its subnets lack free IP addresses (the " +
+			"subnets free addresses check below)", true
 	case types.TargetHealthReasonInvalidReplicationState:
 		return "the instance is not in a replication state the proxy can use " +
 			"(a reader being created, replaced or lagging): wait until the cluster's instances are available", true
@@ -110,13 +135,14 @@ type health struct {
 // The targets are ready when at least one reports a health, every one is
 // AVAILABLE (or UNUSED: no endpoint routes to it), and, when instances are
 // listed, one of them is the writer (Role READ_WRITE).
-func judge(targets []types.DBProxyTarget) health {
+func judge(targets []types.DBProxyTarget, want Expected) health {
 	var (
-		h        = health{ready: true}
-		judged   int
-		instance bool
-		writer   bool
-		reasons  = map[types.TargetHealthReason]bool{}
+		h           = health{ready: true}
+		judged      int
+		instance    bool
+		writer      bool
+		registering bool
+		reasons     = map[types.TargetHealthReason]bool{}
 	)
 	for _, t := range targets {
 		if t.Type == types.TargetTypeRdsInstance {
@@ -149,6 +175,9 @@ func judge(targets []types.DBProxyTarget) health {
 			if th.Reason != "" {
 				reasons[th.Reason] = true
 			}
+			if th.State == types.TargetStateRegistering {
+				registering = true
+			}
 		}
 	}
 	sort.Strings(h.lines)
@@ -158,8 +187,11 @@ func judge(targets []types.DBProxyTarget) health {
 	}
 	sort.Strings(why)
 	var remedy []string
+	if registering {
+		remedy = append(remedy, string(types.TargetStateRegistering)+": "+registeringRemedy(want))
+	}
 	for _, r := range why {
-		text, ok := remedyFor(types.TargetHealthReason(r))
+		text, ok := remedyFor(types.TargetHealthReason(r), want)
 		if !ok {
 			text = "a reason this program does not know: read its Description and " + troubleshooting
 		}
@@ -190,7 +222,7 @@ func waitForTargets(ctx context.Context, c RDS, want Expected, opts Options) ([]
 		if err != nil {
 			return nil, err
 		}
-		h := judge(targets)
+		h := judge(targets, want)
 		detail := strings.Join(h.lines, "; ")
 		if detail == "" {
 			detail = "no target reports a health"

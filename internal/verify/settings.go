@@ -32,8 +32,8 @@ func proxySettings(want Expected, px types.DBProxy) []Check {
 	status := setting(want.Stack, "proxy status", px.Status, types.DBProxyStatusAvailable)
 	if status.Status == Fail {
 		status.Remedy = "the proxy is not available yet (a creation or a modification in progress) or has failed: " +
-			"run verify again in a few minutes; if it stays so, read the proxy's events (aws rds describe-events " +
-			"--source-type db-proxy) and " + troubleshooting
+			"run verify again in a few minutes; if it stays so, read the proxy's events (" + events(want.ProxyName) +
+			") and " + troubleshooting
 	}
 	debug := setting(want.Stack, "proxy debugLogging", aws.ToBool(px.DebugLogging), want.DebugLogging)
 	if debug.Status == Fail && want.DebugLogging {

@@ -65,7 +65,7 @@ func applicationSecret(ctx context.Context, sm Secrets, params SSM, want Expecte
 	}
 	out, err := sm.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: aws.String(want.AppSecretArn)})
 	if err != nil {
-		return nil, fmt.Errorf("read the application secret %s: %w", want.AppSecretArn, err)
+		return nil, fmt.Errorf("read the current version of the application secret %s: %w", want.AppSecretArn, err)
 	}
 	got, err := secrets.Current(aws.ToString(out.SecretString))
 	if err != nil {
@@ -116,9 +116,37 @@ func applicationSecret(ctx context.Context, sm Secrets, params SSM, want Expecte
 		}
 	}
 	if problem != "" {
-		return []Check{{Name: name, Status: Fail, Detail: problem,
-			Remedy: "the secret was changed after the last `pulumi up` (by hand, or by a rotation that rewrote it): " +
-				"`pulumi up --stack " + want.Stack + "` writes the cutover's value again; services read the secret at their next deploy"}}, nil
+		return []Check{{Name: name, Status: Fail, Detail: problem, Remedy: secretRemedy(want, aws.ToString(out.VersionId))}}, nil
 	}
 	return []Check{{Name: name, Status: Pass, Detail: detail}}, nil
+}
+
+// secretRemedy is what to do when the secret's host or port is not the
+// cutover's, by what the stack's state says the cutover wrote; current is
+// the VersionId of the secret's current version.
+func secretRemedy(want Expected, current string) string {
+	up := "`pulumi up --stack " + want.Stack + "`"
+	written := want.State.SecretVersion
+	replace := "`pulumi up --stack " + want.Stack + " --replace '" + written.URN + "'`"
+	const why = "`pulumi up` alone plans nothing when only the host or port was changed: the cutover rewrites the " +
+		"host of the current value, which gives the bytes already in the stack's state."
+	const safe = "it writes the cutover's value as a new version of the secret; the replaced version is retained on " +
+		"delete, never deleted. Services read the secret at their next deploy"
+	switch {
+	case !want.State.Read:
+		return "the secret was changed after the last `pulumi up`, or the configuration after it. " + why + " Run " +
+			"`pulumi up --stack " + want.Stack + " --replace '<URN>'` with the URN of the cutover's " + SecretVersionType +
+			" (`pulumi stack --stack " + want.Stack + " --show-urns`; verify names it when it reads the stack's state, " +
+			"without -outputs or with -state): " + safe
+	case written.URN == "":
+		return "the stack's state holds no version of the secret written by the cutover: the configuration's " +
+			"cutover has not been deployed. Run " + up
+	case current != written.VersionID:
+		return fmt.Sprintf("the secret's current version %s is not the version %s the stack wrote: it was changed after "+
+			"the last `pulumi up`, by hand or by a rotation. %s Run %s: %s", current, written.VersionID, why, replace, safe)
+	default:
+		return "the current version is the one the stack wrote, for another cutover than the configuration says: the " +
+			"configuration changed after the last `pulumi up`. Run " + up + " to write the cutover's value; services read " +
+			"the secret at their next deploy"
+	}
 }

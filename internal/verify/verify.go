@@ -29,12 +29,17 @@ import (
 // Status is the outcome of one check.
 type Status string
 
-// The outcomes of a check. Only Fail makes the report fail.
+// The outcomes of a check. Only Fail makes the report fail: a warning is
+// printed with its remedy, and verify still exits 0.
 const (
 	// Pass: AWS holds what the stack says.
 	Pass Status = "pass"
 	// Fail: it does not; the check says why and what to do.
 	Fail Status = "fail"
+	// Warn: AWS accepts it and the proxy works, but it is short of what AWS
+	// recommends (fewer free addresses in the proxy's subnets than AWS
+	// advises keeping for the proxy to scale); the check says what to do.
+	Warn Status = "warn"
 	// Pending: it cannot be known yet (a proxy publishes metrics only
 	// after its first client connection); verify again later.
 	Pending Status = "pending"
@@ -50,7 +55,7 @@ type Check struct {
 	Status Status `json:"status"`
 	// Detail says what AWS holds, and for a failure, how it differs.
 	Detail string `json:"detail"`
-	// Remedy says what to do about a failure.
+	// Remedy says what to do about a failure or a warning.
 	Remedy string `json:"remedy,omitempty"`
 }
 
@@ -75,10 +80,16 @@ func (r Report) OK() bool {
 }
 
 // Failed returns the checks that failed.
-func (r Report) Failed() []Check {
+func (r Report) Failed() []Check { return r.with(Fail) }
+
+// Warnings returns the checks that warn.
+func (r Report) Warnings() []Check { return r.with(Warn) }
+
+// with returns the checks whose status is s.
+func (r Report) with(s Status) []Check {
 	var out []Check
 	for _, c := range r.Checks {
-		if c.Status == Fail {
+		if c.Status == s {
 			out = append(out, c)
 		}
 	}
@@ -107,7 +118,8 @@ type SSM interface {
 
 // Secrets is what verify reads from Secrets Manager.
 type Secrets interface {
-	// GetSecretValue reads the application secret.
+	// GetSecretValue reads the application secret's current version
+	// (AWSCURRENT): its value and its VersionId.
 	GetSecretValue(context.Context, *secretsmanager.GetSecretValueInput, ...func(*secretsmanager.Options)) (*secretsmanager.GetSecretValueOutput, error)
 }
 
@@ -119,7 +131,7 @@ type CloudWatch interface {
 
 // EC2 is what verify reads from Amazon EC2.
 type EC2 interface {
-	// DescribeSubnets reads the proxy's subnets.
+	// DescribeSubnets reads the proxy's subnets, one subnet per call.
 	DescribeSubnets(context.Context, *ec2.DescribeSubnetsInput, ...func(*ec2.Options)) (*ec2.DescribeSubnetsOutput, error)
 }
 
@@ -202,6 +214,9 @@ type Expected struct {
 	UnsupportedZoneIDs []string
 	// Metrics are the metrics the alarms read.
 	Metrics []MetricFilter
+	// State is what the stack's state says the cutover wrote; its Read is
+	// false when the state was not read.
+	State StackState
 }
 
 // Options tune Run.
@@ -222,24 +237,40 @@ type Options struct {
 // Run checks the stack's proxy in AWS and returns every check's outcome. It
 // returns an error only when it cannot ask AWS at all (the proxy does not
 // exist is a failed check, not an error); ctx ending stops the wait.
+//
+// The proxy is described before the wait, to know that it exists, and
+// again after it: the wait can last minutes, and a proxy that was still
+// modifying when verify started is judged as it is once its targets are
+// available.
 func Run(ctx context.Context, c Clients, want Expected, opts Options) (Report, error) {
 	opts = opts.withDefaults()
 	r := Report{Stack: want.Stack, ProxyName: want.ProxyName}
+	missing := func(detail string) Check {
+		return Check{Name: "proxy", Status: Fail, Detail: detail,
+			Remedy: fmt.Sprintf("run `pulumi up --stack %s` first, in the account and region of the stack", want.Stack)}
+	}
+	_, found, err := describeProxy(ctx, c.RDS, want.ProxyName)
+	if err != nil {
+		return r, err
+	}
+	if !found {
+		r.Checks = append(r.Checks, missing(fmt.Sprintf("AWS has no proxy named %s", want.ProxyName)))
+		return r, nil
+	}
+	health, err := waitForTargets(ctx, c.RDS, want, opts)
+	if err != nil {
+		return r, err
+	}
+	r.Checks = append(r.Checks, health...)
 	px, found, err := describeProxy(ctx, c.RDS, want.ProxyName)
 	if err != nil {
 		return r, err
 	}
 	if !found {
-		r.Checks = append(r.Checks, Check{
-			Name:   "proxy",
-			Status: Fail,
-			Detail: fmt.Sprintf("AWS has no proxy named %s", want.ProxyName),
-			Remedy: fmt.Sprintf("run `pulumi up --stack %s` first, in the account and region of the stack", want.Stack),
-		})
+		r.Checks = append(r.Checks, missing(fmt.Sprintf("AWS no longer has a proxy named %s: it was deleted while verify waited", want.ProxyName)))
 		return r, nil
 	}
 	steps := []func(context.Context) ([]Check, error){
-		func(ctx context.Context) ([]Check, error) { return waitForTargets(ctx, c.RDS, want, opts) },
 		func(context.Context) ([]Check, error) { return proxySettings(want, px), nil },
 		func(ctx context.Context) ([]Check, error) { return targetGroupSettings(ctx, c.RDS, want) },
 		func(ctx context.Context) ([]Check, error) { return endpointParameter(ctx, c.SSM, want, px) },
