@@ -234,11 +234,7 @@ func testQA(ctx context.Context, t *testing.T, e *engine, tl tools, fx fixture, 
 
 	// A destroy while the secret points at the proxy deletes nothing.
 	before := takeSnapshot(ctx, t, tl, e.moto)
-	if _, err := st.destroy(ctx, t); err == nil {
-		t.Fatal("pulumi destroy succeeded while the application secret points at the proxy")
-	} else {
-		t.Logf("destroy refused while cutover is proxy: %s", firstLine(err))
-	}
+	requireRefusedByTheGuard(ctx, t, st, "acmecorp-qa", "qa while cutover is proxy")
 	sameInventory(t, "after the refused destroy", before, takeSnapshot(ctx, t, tl, e.moto))
 	tm.step(t, "qa: destroy refused while cutover proxy")
 	if t.Failed() {
