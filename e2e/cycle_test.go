@@ -25,8 +25,9 @@ import (
 	"github.com/acmecorp/rds-proxy/internal/verify"
 )
 
-// cycleTimeout bounds the whole cycle; it normally takes about 3 minutes.
-const cycleTimeout = 20 * time.Minute
+// cycleTimeout bounds the whole cycle, under the Makefile's 30 minutes (it
+// took 17 minutes on a busy 2-core machine).
+const cycleTimeout = 28 * time.Minute
 
 // qaLogGroup is the qa proxy's log group.
 const qaLogGroup = "/aws/rds/proxy/acmecorp-qa-rds-proxy"
@@ -249,11 +250,7 @@ func testQA(ctx context.Context, t *testing.T, e *engine, tl tools, fx fixture, 
 
 	// A destroy while the secret points at the proxy deletes nothing.
 	before := takeSnapshot(ctx, t, tl, e.moto)
-	if _, err := st.destroy(ctx, t); err == nil {
-		t.Fatal("pulumi destroy succeeded while the application secret points at the proxy")
-	} else {
-		t.Logf("destroy refused while cutover is proxy: %s", firstLine(err))
-	}
+	requireRefusedByTheGuard(ctx, t, st, "acmecorp-qa", "qa while cutover is proxy")
 	sameInventory(t, "after the refused destroy", before, takeSnapshot(ctx, t, tl, e.moto))
 	tm.step(t, "qa: destroy refused while cutover proxy")
 	if t.Failed() {

@@ -8,7 +8,6 @@ package e2e
 import (
 	"context"
 	"fmt"
-	"os/exec"
 	"reflect"
 	"slices"
 	"sort"
@@ -26,8 +25,12 @@ const (
 	typeCutover       = "rds-proxy:cutover:Cutover"
 )
 
-// prodProxy is the prod proxy's name.
-const prodProxy = "acmecorp-prod-rds-proxy"
+// prodPrefix starts the names of prod's resources; prodProxy is its
+// proxy's name.
+const (
+	prodPrefix = "acmecorp-prod"
+	prodProxy  = prodPrefix + "-rds-proxy"
+)
 
 // testProd runs prod's day two with protect on, then unprotects and
 // destroys it.
@@ -56,6 +59,15 @@ func testProd(ctx context.Context, t *testing.T, e *engine, tl tools, fx fixture
 	st.mustUp(ctx, t, "prod up")
 	checkDeployed(ctx, t, st, tl, fx, want)
 	tm.step(t, "prod: preview (golden), up")
+
+	// A stack deployed before the guard got its name keeps its guard. (An
+	// up that changes nothing: the state keeps what the provider wrote.)
+	testGuardAlias(ctx, t, st, prodPrefix)
+	tm.step(t, "prod: the guard under its former name (state rename), up")
+	if t.Failed() {
+		t.FailNow()
+	}
+
 	// The verify command, as the deploy workflow runs it after prod's up:
 	// prod's proxy has published no metric, its cluster (qa's too) has
 	// (the metrics qa's cycle published).
@@ -172,6 +184,16 @@ func testProd(ctx context.Context, t *testing.T, e *engine, tl tools, fx fixture
 		}
 	}
 
+	// What the guard leaves to the operator, as docs/operations.md says:
+	// a targeted removal, and a state delete of a guarded resource.
+	testTargetedRemoval(ctx, t, st, tl, cur, want.cidrs, prodPrefix)
+	tm.step(t, "prod: a removal with up --target (alone, with dependents, with the guard)")
+	testStateDelete(ctx, t, st, prodPrefix)
+	tm.step(t, "prod: state delete of a guarded resource, up")
+	if t.Failed() {
+		t.FailNow()
+	}
+
 	// The cutover, a refused destroy, the rollback and off, all with
 	// `pulumi up` alone while protected.
 	testProdCutover(ctx, t, st, tl, fx, cur, tm)
@@ -180,6 +202,14 @@ func testProd(ctx context.Context, t *testing.T, e *engine, tl tools, fx fixture
 	// engine refuses; the documented procedure lets it through.
 	testProdReplacement(ctx, t, st, tl, fx, cur, want)
 	tm.step(t, "prod: replace the proxy (unprotect it, up)")
+
+	// The engine's refusal followed to the letter: state unprotect of the
+	// guard, destroy; then the recovery, a full up.
+	testUnprotectedGuard(ctx, t, st, tl, prodPrefix)
+	tm.step(t, "prod: state unprotect of the guard, destroy, up")
+	if t.Failed() {
+		t.FailNow()
+	}
 
 	unprotected := cur.clone()
 	unprotected.set(t, "rds-proxy:subnetIds", want.subnets)
@@ -247,11 +277,7 @@ func testProdCutover(ctx context.Context, t *testing.T, st *stack, tl tools, fx 
 	tm.step(t, "prod: cutover proxy")
 
 	before := takeSnapshot(ctx, t, tl, e.moto)
-	if _, err := st.destroy(ctx, t); err == nil {
-		t.Fatal("pulumi destroy of protected prod succeeded")
-	} else {
-		t.Logf("destroy of protected prod refused: %s", firstLine(err))
-	}
+	requireRefusedByTheGuard(ctx, t, st, prodPrefix, "prod while cutover is proxy")
 	sameInventory(t, "after the refused prod destroy", before, takeSnapshot(ctx, t, tl, e.moto))
 	seen = keepsVersions("the refused destroy", seen)
 	requireClean(ctx, t, st, "prod: preview after the refused destroy")
@@ -303,7 +329,6 @@ func testProdCutover(ctx context.Context, t *testing.T, st *stack, tl tools, fx 
 // replaces the proxy (delete first) and protects the new one.
 func testProdReplacement(ctx context.Context, t *testing.T, st *stack, tl tools, fx fixture, cur *stackFile, want *expected) {
 	t.Helper()
-	e := st.e
 	moved := cur.clone()
 	want.subnets = []string{fx.SubnetIDs[1], fx.SubnetIDs[2]}
 	moved.set(t, "rds-proxy:subnetIds", want.subnets)
@@ -329,11 +354,8 @@ func testProdReplacement(ctx context.Context, t *testing.T, st *stack, tl tools,
 	for i, a := range args {
 		args[i] = strings.Trim(a, "'")
 	}
-	cmd := exec.CommandContext(ctx, e.tl.cliRoot+"/bin/pulumi", args...) //nolint:gosec // the project's own CLI, with the command the program printed
-	cmd.Dir = st.workDir(ctx, t)
-	cmd.Env = envList(e.env)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("%s: %v\n%s", command, err, out)
+	if _, err := st.cli(ctx, t, args...); err != nil {
+		t.Fatal(err)
 	}
 	steps := st.mustUp(ctx, t, "prod: the replacement")
 	checkProxyReplacement(t, steps)

@@ -2,19 +2,31 @@
 // destroy` of a protected stack refuse before it deletes anything, while
 // `pulumi up` stays free to add and remove resources one by one.
 //
-// The engine deletes a stack in rounds: first every resource that nothing
-// depends on, then what those depended on, and so on. A protected resource
-// fails its own delete, but the engine goes on deleting, in the same round
-// and in later ones, every resource that the failed one does not depend on.
-// Protecting a few resources therefore leaves the others (client rules,
-// alarms, parameters) to be deleted; protecting every resource makes every
-// routine removal (one client CIDR, the alarms, the reader endpoint) fail.
+// The engine deletes a stack in rounds (ScheduleDeletes in
+// pkg/resource/deploy/step_generator.go at v3.274.1): first every resource
+// that nothing depends on, then what those depended on, and so on. A
+// protected resource fails its own delete (DeleteStep.Apply in step.go
+// returns a deleteProtectedError), and the step executor turns that error,
+// and only that one, into continue-on-error (cancelDueToError in
+// step_executor.go): the engine records the failed step and goes on. Before
+// each later round it drops every delete of a resource that a failed step
+// depends on, transitively (performPostSteps in deployment_executor.go),
+// and runs the rest. Protecting a few resources therefore leaves the others
+// (client rules, alarms, parameters) to be deleted; protecting every
+// resource makes every routine removal (one client CIDR, the alarms, the
+// reader endpoint) fail.
 //
-// DestroyGuard depends on every resource of the stack, so a destroy must
+// DestroyGuard depends on every AWS resource of the stack, so a destroy must
 // delete it first, alone in the first round. Protected, it refuses, and the
-// engine skips every resource it depends on: nothing is deleted. A `pulumi
-// up` that removes a resource deletes it as usual: the guard, registered
-// again, simply no longer depends on it.
+// engine drops every later delete: nothing is deleted. A `pulumi up` that
+// removes a resource deletes it as usual: the guard, registered again,
+// simply no longer depends on it.
+//
+// What the guard does not cover, and what an operator does instead, is in
+// docs/operations.md ("Protection and day-two changes"): a targeted `up`
+// that removes a resource must target the guard too, resources created by a
+// targeted or a failed `up` are guarded from the next full `up` on, and
+// `pulumi state delete` of a guarded resource drops the guard with it.
 package guard
 
 import (
@@ -27,6 +39,17 @@ import (
 
 // ComponentType is the Pulumi type token of DestroyGuard.
 const ComponentType = "rds-proxy:guard:DestroyGuard"
+
+// nameSuffix follows the stack's prefix in the guard's name.
+const nameSuffix = "-to-destroy-set-protect-false-and-up-first"
+
+// Name is the name of the guard of the stack whose resources are named
+// with prefix. The engine's refusal of a protected stack's destroy quotes
+// the guard's URN, and with it this name, which says what to do: set
+// protect to false and run `pulumi up`, then destroy. The same message
+// suggests `pulumi state unprotect` of the guard, which would let the next
+// destroy delete every resource but the protected ones.
+func Name(prefix string) string { return prefix + nameSuffix }
 
 // Args configures a DestroyGuard.
 type Args struct {
@@ -75,12 +98,18 @@ func (c *Collector) Resources() []pulumi.Resource {
 	return slices.Clone(c.resources)
 }
 
-// New registers the guard. Call it after every guarded resource has been
-// declared.
-func New(ctx *pulumi.Context, name string, args *Args) (*DestroyGuard, error) {
+// New registers the guard of the stack whose resources are named with
+// prefix, as Name(prefix). Call it after every guarded resource has been
+// declared. The guard was once named prefix itself: the alias makes a stack
+// deployed then keep its guard, renamed in the state, where a new name
+// alone would plan a create and the delete of the old guard, which a
+// protected guard refuses.
+func New(ctx *pulumi.Context, prefix string, args *Args) (*DestroyGuard, error) {
 	g := &DestroyGuard{}
+	name := Name(prefix)
 	if err := ctx.RegisterComponentResource(ComponentType, name, g,
-		pulumi.DependsOn(args.Guarded), pulumi.Protect(args.Protect)); err != nil {
+		pulumi.DependsOn(args.Guarded), pulumi.Protect(args.Protect),
+		pulumi.Aliases([]pulumi.Alias{{Name: pulumi.String(prefix)}})); err != nil {
 		return nil, fmt.Errorf("register destroy guard %s: %w", name, err)
 	}
 	if err := ctx.RegisterResourceOutputs(g, pulumi.Map{"protected": pulumi.Bool(args.Protect)}); err != nil {

@@ -70,7 +70,7 @@ func Run(ctx *pulumi.Context) (pulumi.Map, []string, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	warnings := Warnings(cfg)
+	warnings := append(Warnings(cfg), GuardWarnings(ctx.Stack(), ctx.Project(), cfg)...)
 	if err := logWarnings(ctx, warnings); err != nil {
 		return nil, nil, err
 	}

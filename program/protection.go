@@ -8,6 +8,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 
+	"github.com/acmecorp/rds-proxy/cutover"
+	"github.com/acmecorp/rds-proxy/guard"
 	"github.com/acmecorp/rds-proxy/network"
 	"github.com/acmecorp/rds-proxy/proxy"
 	"github.com/acmecorp/rds-proxy/settings"
@@ -48,4 +50,40 @@ func ProtectionWarnings(stack, project string, cfg *settings.Config, deployed pr
 		"a new endpoint hostname, and no proxy in between), and the stack is protected, so `pulumi up` refuses. " +
 		"If the replacement is intended, run `" + strings.Join(cmds, "` and `") + "`, then `pulumi up`: " +
 		"it replaces the proxy and protects the new one (docs/operations.md, \"Replacing the proxy\")"}
+}
+
+// GuardURN is the URN of the destroy guard of a stack configured as cfg.
+func GuardURN(stack, project string, cfg *settings.Config) resource.URN {
+	return resource.NewURN(tokens.QName(stack), tokens.PackageName(project), "", guard.ComponentType, guard.Name(cfg.Prefix()))
+}
+
+// GuardWarnings say, at every preview and `up` of a protected stack, what
+// the destroy guard leaves to the operator: how to remove the stack, where
+// the engine's refusal suggests `pulumi state unprotect` of the guard (after
+// which a destroy deletes every resource but the protected ones: the
+// client rules, the proxy's target, its parameters, its alarms), and that a
+// targeted `up` deletes a removed resource only if it targets the guard
+// too (the untargeted guard keeps depending on it). An unprotected stack
+// gets none.
+func GuardWarnings(stack, project string, cfg *settings.Config) []string {
+	if !cfg.Protected() {
+		return nil
+	}
+	urn := GuardURN(stack, project, cfg).Quote()
+	remove := "protect is on: `pulumi destroy` of this stack deletes nothing (the destroy guard " + urn + " refuses). " +
+		"To remove the stack, set " + settings.Namespace + ":" + settings.KeyProtect + " to false, run `pulumi up`, then `pulumi destroy`"
+	if cfg.Cutover == cutover.ToProxy {
+		remove = "cutover is proxy, so this stack is protected whatever " + settings.Namespace + ":" + settings.KeyProtect +
+			" says: `pulumi destroy` deletes nothing (the destroy guard " + urn + " refuses). " +
+			"To remove the stack, roll the application secret back first (set " + settings.Namespace + ":" + settings.KeyCutover +
+			" to direct, `pulumi up`), then set " + settings.Namespace + ":" + settings.KeyProtect + " to false, run `pulumi up`, then `pulumi destroy`"
+	}
+	remove += ". Do not run the `pulumi state unprotect` of the guard that the engine's refusal suggests: " +
+		"the destroy after it deletes every client rule, the proxy's target, its parameters and alarms, " +
+		"and keeps the protected proxy (docs/operations.md, \"Removing a stack\")"
+	targeted := "`pulumi up --target` of a resource removed from the configuration deletes nothing, and exits 0, " +
+		"unless the guard is targeted too: `pulumi up --target '<the removed resource's URN>' --target " + urn + "`; " +
+		"a resource that a targeted or a failed `up` creates is guarded only from the next full `pulumi up` on " +
+		"(docs/operations.md, \"Targeted and failed updates\")"
+	return []string{remove, targeted}
 }

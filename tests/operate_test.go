@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/acmecorp/rds-proxy/guard"
 	"github.com/acmecorp/rds-proxy/internal/plan"
 	"github.com/acmecorp/rds-proxy/program"
 	"github.com/acmecorp/rds-proxy/settings"
@@ -353,7 +354,7 @@ func guardedSet(stack string) []string {
 		plan.Ref(typeLogGroup, prefix+"-rds-proxy-logs"),
 		plan.Ref(typeSecurityGroup, prefix+"-rds-proxy-sg"),
 		plan.Ref(typeProxy, prefix+"-rds-proxy"),
-		plan.Ref(typeGuard, prefix),
+		plan.Ref(typeGuard, guard.Name(prefix)),
 	}
 }
 
@@ -397,27 +398,47 @@ func TestProtectionRefusesDestroyButNotRoutineChanges(t *testing.T) {
 // TestTheGuardDependsOnEveryResource: a destroy deletes first what nothing
 // depends on, and skips only what a refused delete depends on. The guard
 // depends on every AWS resource of the stack, so a destroy must delete it
-// first and alone; protected, it refuses, and nothing is deleted.
+// first and alone; protected, it refuses, and nothing is deleted. Every
+// component passes the guard's collector on: the cutover's secret version
+// and record parameter are guarded like the rest.
 func TestTheGuardDependsOnEveryResource(t *testing.T) {
 	cases := []struct {
 		name, stack string
-		set         map[string]string
+		plan        func(t *testing.T) *plan.Plan
+		// has are resources the plan must hold, for the case to mean
+		// anything.
+		has []string
 	}{
-		{"qa", "qa", nil},
-		{"prod, with the reader endpoint and alarms", "prod", nil},
-		{"qa with an existing role and additional endpoints", "qa", map[string]string{
-			ns + "roleArn":   "arn:aws:iam::000000000000:role/platform/existing-proxy-role",
-			ns + "endpoints": `[{"name":"reporting","targetRole":"READ_ONLY"}]`,
-		}},
+		{"qa", "qa", func(t *testing.T) *plan.Plan { return planOf(t, stackConfig(t, "qa")) }, nil},
+		{"prod, with the reader endpoint and alarms", "prod", func(t *testing.T) *plan.Plan { return planOf(t, stackConfig(t, "prod")) },
+			[]string{plan.Ref(typeProxyEndpoint, "acmecorp-prod-rds-proxy-reader"), plan.Ref(typeAlarm, "acmecorp-prod-rds-proxy-reader-availability")}},
+		{"qa with an existing role and additional endpoints", "qa", func(t *testing.T) *plan.Plan {
+			return planOf(t, withValues(stackConfig(t, "qa"), map[string]string{
+				ns + "roleArn":   "arn:aws:iam::000000000000:role/platform/existing-proxy-role",
+				ns + "endpoints": `[{"name":"reporting","targetRole":"READ_ONLY"}]`,
+			}))
+		}, []string{plan.Ref(typeProxyEndpoint, "reporting")}},
+		{"qa with cutover proxy: the secret version and the record parameter", "qa", func(t *testing.T) *plan.Plan {
+			p, err := cutoverPlan(t, &fakeAWS{secret: appSecret}, map[string]string{ns + "cutover": "proxy"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return p
+		}, []string{plan.Ref(typeSecretVersion, "acmecorp-qa-app-secret"), plan.Ref(typeParameter, "acmecorp-qa-direct-host")}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			p := planOf(t, withValues(stackConfig(t, tc.stack), tc.set))
-			g := get(t, p, typeGuard, "acmecorp-"+tc.stack)
+			p := tc.plan(t)
+			g := get(t, p, typeGuard, guard.Name("acmecorp-"+tc.stack))
 			var custom []string
 			for _, r := range p.Resources {
 				if r.Custom {
 					custom = append(custom, plan.Ref(r.Type, r.Name))
+				}
+			}
+			for _, ref := range tc.has {
+				if !slices.Contains(custom, ref) {
+					t.Errorf("the plan has no %s", ref)
 				}
 			}
 			for _, ref := range custom {

@@ -79,7 +79,7 @@ func TestAReplacementOfTheProtectedProxyIsAnnounced(t *testing.T) {
 			}
 			var replacing []string
 			for _, w := range p.Warnings {
-				if strings.Contains(w, "pulumi state unprotect") {
+				if strings.Contains(w, "AWS cannot move a proxy") {
 					replacing = append(replacing, w)
 				}
 			}
@@ -97,6 +97,71 @@ func TestAReplacementOfTheProtectedProxyIsAnnounced(t *testing.T) {
 			}
 			if got := slices.Contains(aws.calls, plan.GetProxy); got != tc.readProxy {
 				t.Errorf("read the proxy: %v, want %v (calls %v)", got, tc.readProxy, aws.calls)
+			}
+		})
+	}
+}
+
+// TestAProtectedStackSaysHowToRemoveIt: every preview and `up` of a
+// protected stack warns, naming the destroy guard's URN as the program
+// registers it, how to remove the stack instead of the `pulumi state
+// unprotect` the engine's refusal suggests (while cutover is proxy: roll
+// back first), and that a targeted `up` of a removal must target the guard
+// too. An unprotected stack gets neither warning.
+func TestAProtectedStackSaysHowToRemoveIt(t *testing.T) {
+	const (
+		remove    = "To remove the stack, set rds-proxy:protect to false, run `pulumi up`, then `pulumi destroy`"
+		rollBack  = "roll the application secret back first (set rds-proxy:cutover to direct, `pulumi up`), then set rds-proxy:protect to false, run `pulumi up`, then `pulumi destroy`"
+		noUnprot  = "Do not run the `pulumi state unprotect` of the guard"
+		targeted  = "`pulumi up --target` of a resource removed from the configuration deletes nothing, and exits 0, unless the guard is targeted too"
+		lateGuard = "a resource that a targeted or a failed `up` creates is guarded only from the next full `pulumi up` on"
+	)
+	cases := []struct {
+		name  string
+		stack string
+		plan  func(t *testing.T) *plan.Plan
+		want  [][]string // the distinctive parts of each guard warning, in order; nil: none
+	}{
+		{"prod, protected by default", "prod", func(t *testing.T) *plan.Plan { return planOf(t, stackConfig(t, "prod")) },
+			[][]string{{"protect is on: `pulumi destroy` of this stack deletes nothing", remove, noUnprot}, {targeted, lateGuard}}},
+		{"qa with protect on", "qa", func(t *testing.T) *plan.Plan {
+			return planOf(t, withValues(stackConfig(t, "qa"), map[string]string{ns + "protect": "true"}))
+		}, [][]string{{remove, noUnprot}, {targeted}}},
+		{"qa while cutover is proxy, protect false: roll back first", "qa", func(t *testing.T) *plan.Plan {
+			p, err := cutoverPlan(t, &fakeAWS{secret: appSecret}, map[string]string{ns + "cutover": "proxy", ns + "protect": "false"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return p
+		}, [][]string{{"cutover is proxy, so this stack is protected whatever rds-proxy:protect says", rollBack, noUnprot}, {targeted}}},
+		{"prod with protect off", "prod", func(t *testing.T) *plan.Plan {
+			return planOf(t, withValues(stackConfig(t, "prod"), map[string]string{ns + "protect": "false"}))
+		}, nil},
+		{"qa, unprotected by default", "qa", func(t *testing.T) *plan.Plan { return planOf(t, stackConfig(t, "qa")) }, nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			p := tc.plan(t)
+			guards := p.OfType(typeGuard)
+			if len(guards) != 1 {
+				t.Fatalf("%d destroy guards, want 1", len(guards))
+			}
+			urn := "'urn:pulumi:" + tc.stack + "::rds-proxy::" + typeGuard + "::" + guards[0].Name + "'"
+			var got []string
+			for _, w := range p.Warnings {
+				if strings.Contains(w, "guard") {
+					got = append(got, w)
+				}
+			}
+			if len(got) != len(tc.want) {
+				t.Fatalf("guard warnings %q, want %d", got, len(tc.want))
+			}
+			for i, parts := range tc.want {
+				for _, part := range append(parts, urn) {
+					if !strings.Contains(got[i], part) {
+						t.Errorf("warning %d does not say %q:\n%s", i, part, got[i])
+					}
+				}
 			}
 		})
 	}

@@ -118,17 +118,22 @@ func TestOfflineCutoverSaysItsLookupsAreUnchecked(t *testing.T) {
 }
 
 func TestWarningsGoToStderr(t *testing.T) {
+	prod, err := os.ReadFile(filepath.Join("..", "..", "Pulumi.prod.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	cases := []struct {
-		name, stack string
-		want        string // a part of stderr; "" means no warning at all
+		name, dir, stack string
+		want             string // a part of stderr; "" means no warning at all
 	}{
-		{"qa has no alarm topics", "qa", "warning: alarms.topicArns is empty"},
-		{"prod has nothing to warn about", "prod", ""},
+		{"qa has no alarm topics", "../..", "qa", "warning: alarms.topicArns is empty"},
+		{"prod, protected, says how to remove it", "../..", "prod", "warning: protect is on: `pulumi destroy` of this stack deletes nothing"},
+		{"prod's settings, unprotected, have nothing to warn about", project(t, strings.Replace(string(prod), "rds-proxy:protect: true", "rds-proxy:protect: false", 1)), "qa", ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			var out, errOut bytes.Buffer
-			if err := run([]string{"-dir", "../..", "-stack", tc.stack}, &out, &errOut); err != nil {
+			if err := run([]string{"-dir", tc.dir, "-stack", tc.stack}, &out, &errOut); err != nil {
 				t.Fatal(err)
 			}
 			if tc.want == "" && strings.Contains(errOut.String(), "warning:") || !strings.Contains(errOut.String(), tc.want) {
