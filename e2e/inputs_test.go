@@ -38,9 +38,9 @@ type input struct {
 	want   []string
 }
 
-// refusal is one configuration key whose change alone protected prod must
+// refusedInput is one configuration key whose change alone protected prod must
 // refuse, and what the preview's error must say.
-type refusal struct {
+type refusedInput struct {
 	key    string
 	change func(t *testing.T, sf *stackFile, fx fixture)
 	says   []string
@@ -242,11 +242,11 @@ func inputGroups(fx fixture) [][]input {
 // renaming every resource (org) or moving the subnets replaces the
 // protected proxy, and subnets outside a new vpcId are refused by the
 // program. Each is previewed on its own.
-func refusals() []refusal {
+func refusedInputs() []refusedInput {
 	set := func(key string, v any) func(t *testing.T, sf *stackFile, fx fixture) {
 		return func(t *testing.T, sf *stackFile, _ fixture) { sf.set(t, "rds-proxy:"+key, v) }
 	}
-	return []refusal{
+	return []refusedInput{
 		{"org", set("org", "acmecorp2"), []string{"marked for protection"}},
 		{"vpcId", set("vpcId", "vpc-0aaaaaaaaaaaaaaa0"), []string{"rds-proxy:subnetIds", "not in vpcId vpc-0aaaaaaaaaaaaaaa0"}},
 		{"subnetIds", func(t *testing.T, sf *stackFile, fx fixture) { sf.set(t, "rds-proxy:subnetIds", fx.SubnetIDs[1:]) },
@@ -291,7 +291,7 @@ func testInputsReachAWS(ctx context.Context, t *testing.T, st *stack, base *stac
 			check(t, steps)
 		}
 	}
-	for _, r := range refusals() {
+	for _, r := range refusedInputs() {
 		sf := base.clone()
 		r.change(t, sf, fx)
 		st.configure(ctx, t, sf)
@@ -388,7 +388,7 @@ func TestInputTableNamesEveryKey(t *testing.T) {
 			got = append(got, in.key)
 		}
 	}
-	for _, r := range refusals() {
+	for _, r := range refusedInputs() {
 		got = append(got, r.key)
 	}
 	seen := map[string]bool{}
