@@ -238,7 +238,7 @@ func inputGroups(fx fixture) [][]input {
 	}
 }
 
-// refusals are the keys whose change alone protected prod refuses:
+// refusedInputs are the keys whose change alone protected prod refuses:
 // renaming every resource (org) or moving the subnets replaces the
 // protected proxy, and subnets outside a new vpcId are refused by the
 // program. Each is previewed on its own.
