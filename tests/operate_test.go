@@ -406,8 +406,9 @@ func TestTheGuardDependsOnEveryResource(t *testing.T) {
 		{"qa", "qa", nil},
 		{"prod, with the reader endpoint and alarms", "prod", nil},
 		{"qa with an existing role and additional endpoints", "qa", map[string]string{
-			ns + "roleArn":   "arn:aws:iam::000000000000:role/platform/existing-proxy-role",
-			ns + "endpoints": `[{"name":"reporting","targetRole":"READ_ONLY"}]`,
+			ns + "roleArn":                    "arn:aws:iam::000000000000:role/platform/existing-proxy-role",
+			ns + "rolePermissionsBoundaryArn": "",
+			ns + "endpoints":                  `[{"name":"reporting","targetRole":"READ_ONLY"}]`,
 		}},
 	}
 	for _, tc := range cases {
