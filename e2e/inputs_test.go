@@ -96,7 +96,7 @@ func inputGroups(fx fixture) [][]input {
 			{"logRetentionDays", set("logRetentionDays", 30), []string{"update " + typeLogGroup + " " + p + "-logs [retentionInDays]"}},
 			{"pool.maxIdleConnectionsPercent", pool("maxIdleConnectionsPercent", 30), []string{"update " + typeTargetGroup + " " + p + " [connectionPoolConfig]"}},
 			// The shipped stack sets the boundary (the fixture's): unset.
-			{"rolePermissionsBoundaryArn", func(t *testing.T, sf *stackFile, fx fixture) {
+			{"rolePermissionsBoundaryArn", func(t *testing.T, sf *stackFile, _ fixture) {
 				sf.unset(t, "rds-proxy:rolePermissionsBoundaryArn")
 			}, []string{"update " + typeRole + " " + p + "-role [permissionsBoundary]"}},
 			{"endpointParameterName", set("endpointParameterName", "/acmecorp/prod/rds-proxy/endpoint-v2"), []string{"replace " + typeParameter + " " + p + "-endpoint [name]"}},

@@ -405,7 +405,7 @@ func TestPreviousRemovesBoundary(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var out bytes.Buffer
-			args := append(tc.args, "-stacks", "qa", "-account", "123456789012", "-bucket", "acmecorp-pulumi-state",
+			args := append(slices.Clone(tc.args), "-stacks", "qa", "-account", "123456789012", "-bucket", "acmecorp-pulumi-state",
 				"-repo", "acmecorp/rds-proxy", "-accept-unbounded-proxy-role")
 			if err := run(args, &out, io.Discard); err != nil {
 				t.Fatal(err)
