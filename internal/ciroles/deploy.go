@@ -94,7 +94,7 @@ func deployPermissions(p Params, a arns, r resources) Document {
 	add(allow(SidProxyTargetGroup, []string{
 		"rds:ModifyDBProxyTargetGroup", "rds:RegisterDBProxyTargets", "rds:DeregisterDBProxyTargets",
 	}, append([]string{a.rds("target-group:*"), a.rds("db:*")}, r.clusters...)))
-	add(readProxy(a))
+	add(readProxy(a, r.stack)...)
 	add(allow(SidDescribeCluster, []string{"rds:DescribeDBClusters"}, r.clusters))
 	add(allow(SidDescribeInstances, []string{"rds:DescribeDBInstances"}, []string{a.rds("db:*")}))
 
@@ -191,14 +191,18 @@ func roleStatements(r resources) []Statement {
 }
 
 // readProxy allows the reads of proxies, endpoints and target groups. AWS
-// names them by generated IDs, and a read of a proxy that does not exist
-// yet (a first preview) carries no tags a condition could test: the reads
-// are the account's.
-func readProxy(a arns) Statement {
-	return allow(SidReadProxy, []string{
-		"rds:DescribeDBProxies", "rds:DescribeDBProxyTargetGroups", "rds:DescribeDBProxyTargets",
-		"rds:DescribeDBProxyEndpoints", "rds:ListTagsForResource",
-	}, []string{a.rds("db-proxy:*"), a.rds("db-proxy-endpoint:*"), a.rds("target-group:*")})
+// names them by generated IDs, and a description of a proxy that does not
+// exist yet (a first preview) carries no tags a condition could test: the
+// descriptions are the account's. Their tags the role may list on the
+// stack's own only.
+func readProxy(a arns, stack string) []Statement {
+	return []Statement{
+		allow(SidReadProxy, []string{
+			"rds:DescribeDBProxies", "rds:DescribeDBProxyTargetGroups", "rds:DescribeDBProxyTargets", "rds:DescribeDBProxyEndpoints",
+		}, []string{a.rds("db-proxy:*"), a.rds("db-proxy-endpoint:*"), a.rds("target-group:*")}),
+		allow(SidReadProxyTags, []string{"rds:ListTagsForResource"}, []string{a.rds("db-proxy:*"), a.rds("db-proxy-endpoint:*")}).
+			tagged(stack),
+	}
 }
 
 // secretKeyStatements allows actions on the customer-managed keys of the

@@ -19,7 +19,7 @@ func readPermissions(p Params, a arns, r resources, withSecret bool) Document {
 			"iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "iam:ListRoleTags",
 		}, r.createdRoles))
 	}
-	add(readProxy(a))
+	add(readProxy(a, r.stack)...)
 	add(allow(SidDescribeCluster, []string{"rds:DescribeDBClusters"}, r.clusters))
 	add(allow(SidReadEndpointParameters, []string{"ssm:GetParameter", "ssm:GetParameters", "ssm:ListTagsForResource"}, r.parameters))
 	add(allow(SidReadStackParameters, []string{"ssm:GetParametersByPath"}, r.parameterDirs))

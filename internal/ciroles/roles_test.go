@@ -516,6 +516,8 @@ func TestQARolesReachNothingOfProd(t *testing.T) {
 		{Deploy, "rds:AddTagsToResource", "arn:aws:rds:us-east-1:123456789012:db-proxy:prx-0123456789abcdef0",
 			map[string]string{"aws:ResourceTag/Project": "rds-proxy", "aws:ResourceTag/Environment": "prod", "aws:RequestTag/Environment": "qa", "aws:RequestTag/Project": "rds-proxy"}, false},
 		{Deploy, "rds:CreateDBProxy", "*", prodRequest, false},
+		{Deploy, "rds:ListTagsForResource", "arn:aws:rds:us-east-1:123456789012:db-proxy:prx-0123456789abcdef0", prodTags, false},
+		{Preview, "rds:ListTagsForResource", "arn:aws:rds:us-east-1:123456789012:db-proxy:prx-0123456789abcdef0", prodTags, false},
 		{Deploy, "rds:DeleteDBProxy", "arn:aws:rds:us-east-1:123456789012:db-proxy:prx-0123456789abcdef0",
 			map[string]string{"aws:ResourceTag/Project": "rds-proxy", "aws:ResourceTag/Environment": "qa"}, true},
 		{Deploy, "ec2:CreateSecurityGroup", "arn:aws:ec2:us-east-1:123456789012:vpc/vpc-0fedcba98765432a0", prodRequest, false},
@@ -861,14 +863,14 @@ func TestSids(t *testing.T) {
 	p := params(loadStack(t, "qa", ""), loadStack(t, "prod", ""))
 	want := map[string][]string{
 		Preview: {
-			SidListState, SidReadState, SidDescribeUnscoped, SidReadProxyRole, SidReadProxy, SidDescribeCluster,
+			SidListState, SidReadState, SidDescribeUnscoped, SidReadProxyRole, SidReadProxy, SidReadProxyTags, SidDescribeCluster,
 			SidReadEndpointParameters, SidReadStackParameters, SidReadAlarms, SidReadDashboard, SidReadLogGroup,
 		},
 		Deploy: {
 			SidListState, SidReadStateMetadata, SidReadWriteState, SidWriteHistory, SidDescribeUnscoped,
 			SidCreateSecurityGroup, SidTagOnCreate, SidStackSecurityGroup, SidClusterSecurityGroupIngress, SidCreateRules, SidChangeRules,
 			SidProxyRole, SidProxyRoleWithinBoundary, SidPassProxyRole,
-			SidCreateProxy, SidTagProxyOnCreate, SidManageProxy, SidCreateProxyEndpoint, SidProxyTargetGroup, SidReadProxy,
+			SidCreateProxy, SidTagProxyOnCreate, SidManageProxy, SidCreateProxyEndpoint, SidProxyTargetGroup, SidReadProxy, SidReadProxyTags,
 			SidDescribeCluster, SidDescribeInstances, SidEndpointParameters, SidReadStackParameters,
 		},
 	}

@@ -94,8 +94,11 @@ const (
 	// generated IDs and the program cannot tag them.
 	SidProxyTargetGroup = "ProxyTargetGroup"
 	// SidReadProxy: describe proxies, their target groups, targets and
-	// endpoints, and list their tags.
+	// endpoints.
 	SidReadProxy = "ReadProxy"
+	// SidReadProxyTags: list the tags of the proxy and endpoints tagged as
+	// the stack's.
+	SidReadProxyTags = "ReadStackProxyTags"
 	// SidDescribeCluster: describe the stack's cluster (a cutover reads
 	// the writer endpoint, a reader endpoint the cluster's members).
 	SidDescribeCluster = "DescribeCluster"
