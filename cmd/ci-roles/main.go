@@ -26,10 +26,12 @@
 //
 // Without -out it prints the documents to stdout, each under a header
 // naming its file; with -out it writes <kind>-<stack>-trust.json and
-// <kind>-<stack>-permissions.json for each role, and the deploy role's
-// managed policy deploy-<stack>-monitoring.json, into that directory, ready
-// for `aws iam create-role`, `aws iam put-role-policy` and `aws iam
-// create-policy` (docs/ci-setup.md). An invalid stack configuration, or invalid parameters,
+// <kind>-<stack>-permissions.json for each role, the deploy role's managed
+// policy deploy-<stack>-monitoring.json, and, for a stack that creates its
+// proxy role, that role's permissions boundary
+// proxy-role-boundary-<stack>.json, into that directory, ready for `aws iam
+// create-role`, `aws iam put-role-policy` and `aws iam create-policy`
+// (docs/ci-setup.md). An invalid stack configuration, or invalid parameters,
 // exit with status 1 and every problem, and print no policy.
 package main
 
@@ -121,10 +123,14 @@ func run(args []string, stdout, stderr io.Writer) error {
 			}
 		}
 	}
-	if *out != "" {
-		return writeDocs(*out, roles, stdout)
+	docs, err := documents(roles, configs)
+	if err != nil {
+		return err
 	}
-	return printDocs(roles, stdout)
+	if *out != "" {
+		return writeDocs(*out, docs, stdout)
+	}
+	return printDocs(docs, stdout)
 }
 
 // stackNames splits a comma-separated list of stacks, without repeats.
@@ -174,7 +180,9 @@ type document struct {
 	doc          ciroles.Document
 }
 
-func documents(roles []ciroles.Role) []document {
+// documents are the files of roles, then the proxy-role boundary of each
+// stack of configs that creates its role.
+func documents(roles []ciroles.Role, configs []*settings.Config) ([]document, error) {
 	var out []document
 	for _, r := range roles {
 		trust, permissions := r.FileNames()
@@ -185,12 +193,24 @@ func documents(roles []ciroles.Role) []document {
 			out = append(out, document{m.File, fmt.Sprintf("the managed policy %s, attached to %s: what else it may do", m.Name, r.RoleName), m.Document})
 		}
 	}
-	return out
+	for _, c := range configs {
+		if c.RoleArn != "" {
+			continue
+		}
+		doc, err := ciroles.ProxyRoleBoundary(c)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, document{ciroles.BoundaryFile(c.Env), fmt.Sprintf(
+			"the permissions boundary of %s's proxy role, the managed policy %s: the most %s can make of that role",
+			c.Env, ciroles.BoundaryPolicyName(c.Env), ciroles.RoleName(ciroles.Deploy, c.Env)), doc})
+	}
+	return out, nil
 }
 
 // printDocs writes every document to w, each under a header naming its file.
-func printDocs(roles []ciroles.Role, w io.Writer) error {
-	for i, d := range documents(roles) {
+func printDocs(docs []document, w io.Writer) error {
+	for i, d := range docs {
 		b, err := ciroles.Render(d.doc)
 		if err != nil {
 			return fmt.Errorf("%s: %w", d.file, err)
@@ -208,11 +228,11 @@ func printDocs(roles []ciroles.Role, w io.Writer) error {
 
 // writeDocs writes every document into dir, creating it, and names each file
 // written on w.
-func writeDocs(dir string, roles []ciroles.Role, w io.Writer) error {
+func writeDocs(dir string, docs []document, w io.Writer) error {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return fmt.Errorf("create %s: %w", dir, err)
 	}
-	for _, d := range documents(roles) {
+	for _, d := range docs {
 		b, err := ciroles.Render(d.doc)
 		if err != nil {
 			return fmt.Errorf("%s: %w", d.file, err)

@@ -176,7 +176,7 @@ func TestOutWritesEveryDocument(t *testing.T) {
 	}
 	var want []string
 	for _, stack := range []string{"prod", "qa"} {
-		want = append(want, "deploy-"+stack+"-monitoring.json")
+		want = append(want, "deploy-"+stack+"-monitoring.json", "proxy-role-boundary-"+stack+".json")
 		for _, kind := range []string{"deploy", "drift", "preview"} {
 			want = append(want, kind+"-"+stack+"-permissions.json", kind+"-"+stack+"-trust.json")
 		}
@@ -200,6 +200,22 @@ func TestOutWritesEveryDocument(t *testing.T) {
 		if !strings.Contains(out.String(), "wrote "+filepath.Join(dir, name)) {
 			t.Errorf("stdout does not name %s:\n%s", name, out.String())
 		}
+	}
+}
+
+// TestNoBoundaryFileWithRoleArn: a stack that names its proxy role
+// (roleArn) gets no boundary file; one that creates its role does.
+func TestNoBoundaryFileWithRoleArn(t *testing.T) {
+	dir := project(t, map[string]string{
+		"qa":   withoutBoundary(t, "qa") + "\n  rds-proxy:roleArn: arn:aws:iam::000000000000:role/platform/existing\n",
+		"prod": shipped(t, "prod"),
+	})
+	var out bytes.Buffer
+	if err := run([]string{"-dir", dir, "-account", "123456789012", "-bucket", "acmecorp-pulumi-state", "-repo", "acmecorp/rds-proxy"}, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(out.String(), "proxy-role-boundary-qa.json") || !strings.Contains(out.String(), "# proxy-role-boundary-prod.json") {
+		t.Errorf("boundary files printed:\n%s", out.String())
 	}
 }
 

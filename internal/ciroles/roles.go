@@ -195,12 +195,12 @@ func Roles(p Params) ([]Role, error) {
 // without a permissions boundary, with both ways out.
 func unboundedProblem(c *settings.Config, roles []string) string {
 	return fmt.Sprintf("stack %q creates its proxy role %s without a permissions boundary: its deploy role "+
-		"could then give that role any permission and trust any principal (iam:PutRolePolicy, "+
-		"iam:UpdateAssumeRolePolicy), and so do anything. Either set rds-proxy:%s to a boundary policy "+
-		"(docs/ci-setup.md, \"The proxy role's permissions boundary\"), or set rds-proxy:%s to a role an "+
-		"administrator created once (recommended for prod); or accept the risk (AcceptUnboundedProxyRole, "+
-		"ci-roles -accept-unbounded-proxy-role)",
-		c.Env, strings.Join(roles, ", "), settings.KeyRoleBoundaryArn, settings.KeyRoleArn)
+		"could then recreate that role trusting any principal with any policy (iam:DeleteRole, "+
+		"iam:CreateRole, iam:PutRolePolicy), and so do anything. Either set rds-proxy:%s to a boundary "+
+		"policy (%s, rendered as %s; docs/ci-setup.md, \"The proxy role's permissions boundary\"), or set "+
+		"rds-proxy:%s to a role an administrator created once (recommended for prod); or accept the risk "+
+		"(AcceptUnboundedProxyRole, ci-roles -accept-unbounded-proxy-role)",
+		c.Env, strings.Join(roles, ", "), settings.KeyRoleBoundaryArn, BoundaryPolicyName(c.Env), BoundaryFile(c.Env), settings.KeyRoleArn)
 }
 
 // IAM's quotas on the documents, in characters without whitespace.

@@ -100,7 +100,7 @@ func TestRequirements(t *testing.T) {
 				role: Deploy, sid: SidProxyRoleWithinBoundary,
 				actions: []string{
 					"iam:CreateRole", "iam:DeleteRole", "iam:DeleteRolePolicy", "iam:PutRolePermissionsBoundary", "iam:PutRolePolicy",
-					"iam:UpdateAssumeRolePolicy", "iam:UpdateRole", "iam:UpdateRoleDescription",
+					"iam:UpdateRole", "iam:UpdateRoleDescription",
 				},
 				resources: []string{qaRole},
 				condition: Condition{"StringEquals": {"iam:PermissionsBoundary": {boundary}}},
@@ -774,6 +774,22 @@ func TestPermissionsBoundaryCondition(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestNoRoleMayChangeTheProxyRolesTrust: no role of any configuration
+// allows iam:UpdateAssumeRolePolicy; the program's trust of the proxy role
+// never changes.
+func TestNoRoleMayChangeTheProxyRolesTrust(t *testing.T) {
+	for _, extra := range []string{"", noBoundary, "  rds-proxy:rolePath: /platform/\n"} {
+		p := params(loadStack(t, "qa", extra), loadStack(t, "prod", ""))
+		p.Previous = []*settings.Config{loadStack(t, "qa", noBoundary)}
+		p.AcceptUnboundedProxyRole = true
+		for _, r := range rolesOrFail(t, p) {
+			if slices.Contains(actions(merge(r)), "iam:UpdateAssumeRolePolicy") {
+				t.Errorf("%s %s allows iam:UpdateAssumeRolePolicy (extra %q)", r.Name, r.Stack, extra)
+			}
+		}
 	}
 }
 
