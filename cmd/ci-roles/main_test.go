@@ -429,7 +429,7 @@ func TestPreviousRemovesBoundary(t *testing.T) {
 			if got := strings.Contains(out.String(), "iam:DeleteRolePermissionsBoundary"); got != tc.want {
 				t.Errorf("iam:DeleteRolePermissionsBoundary rendered: %v, want %v", got, tc.want)
 			}
-			if tc.want && !strings.Contains(out.String(), `"iam:PermissionsBoundary": "arn:aws:iam::000000000000:policy/rds-proxy-boundary"`) {
+			if tc.want && !strings.Contains(out.String(), `"iam:PermissionsBoundary": "arn:aws:iam::000000000000:policy/rds-proxy-boundary-qa"`) {
 				t.Errorf("the boundary's removal is not held to the boundary removed:\n%s", out.String())
 			}
 		})

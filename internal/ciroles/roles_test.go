@@ -19,7 +19,7 @@ const (
 	qaPathRole    = "arn:aws:iam::123456789012:role/platform/acmecorp-qa-rds-proxy-role"
 	prodRole      = "arn:aws:iam::123456789012:role/acmecorp-prod-rds-proxy-role"
 	existingRole  = "arn:aws:iam::000000000000:role/platform/existing-proxy-role"
-	boundary      = "arn:aws:iam::000000000000:policy/rds-proxy-boundary" // the shipped stacks' placeholder
+	boundary      = "arn:aws:iam::000000000000:policy/rds-proxy-boundary-qa" // the shipped qa stack's placeholder
 	otherBoundary = "arn:aws:iam::000000000000:policy/rds-proxy-boundary-v2"
 	qaLogGroup    = "arn:aws:logs:us-east-1:123456789012:log-group:/aws/rds/proxy/acmecorp-qa-rds-proxy"
 	qaSecret      = "arn:aws:secretsmanager:us-east-1:000000000000:secret:acmecorp/qa/aurora-AbCdEf"
