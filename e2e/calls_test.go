@@ -77,16 +77,54 @@ type callReport struct {
 	Unused map[string][]string `json:"unused"`
 }
 
-// checkedPhase is a phase as calls.py takes it.
+// checkedPhase is a phase as calls.py takes it: its span of the recording,
+// the role to check its calls against, every statement of that role's
+// policies, and what calls.py needs of the phase's configuration to give
+// each call the request context AWS would (testdata/calls.py).
 type checkedPhase struct {
-	Name       string            `json:"name"`
-	From       int64             `json:"from"`
-	To         int64             `json:"to"`
-	Role       string            `json:"role"`
-	Policy     any               `json:"policy"`
-	RolePath   string            `json:"rolePath"`
-	SecretKeys map[string]string `json:"secretKeys"`
-	VpcArn     string            `json:"vpcArn"`
+	Name               string            `json:"name"`
+	From               int64             `json:"from"`
+	To                 int64             `json:"to"`
+	Role               string            `json:"role"`
+	Policy             any               `json:"policy"`
+	RolePath           string            `json:"rolePath"`
+	SecretKeys         map[string]string `json:"secretKeys"`
+	VpcArn             string            `json:"vpcArn"`
+	Tags               map[string]string `json:"tags"`
+	UntaggedGroups     []string          `json:"untaggedGroups"`
+	BoundaryKeyActions []string          `json:"boundaryKeyActions"`
+}
+
+// checkedPhaseOf is phase ph (named name) of configuration cfg, to check
+// against the role named role whose policies are policy (nil: none).
+func checkedPhaseOf(name string, ph phase, cfg *settings.Config, role string, policy *ciroles.Document) checkedPhase {
+	keys := map[string]string{}
+	for _, s := range cfg.ProxySecrets() {
+		if s.KmsKeyArn != "" {
+			keys[s.Arn] = s.KmsKeyArn
+		}
+	}
+	c := checkedPhase{
+		Name: name, From: ph.From, To: ph.To, Role: role, RolePath: cfg.RolePath, SecretKeys: keys,
+		VpcArn:             "arn:aws:ec2:" + region + ":" + motoAccount + ":vpc/" + cfg.VpcID,
+		Tags:               cfg.Tags(),
+		UntaggedGroups:     append([]string{cfg.ClusterSecurityGroupID}, cfg.AppSecurityGroupIDs...),
+		BoundaryKeyActions: ciroles.PermissionsBoundaryKeyActions(),
+	}
+	if policy != nil {
+		c.Policy = *policy
+	}
+	return c
+}
+
+// allPolicies is one document of every statement of role's policies:
+// what the role may do.
+func allPolicies(role ciroles.Role) *ciroles.Document {
+	doc := ciroles.Document{Version: ciroles.PolicyVersion}
+	for _, d := range role.Policies() {
+		doc.Statement = append(doc.Statement, d.Statement...)
+	}
+	return &doc
 }
 
 // keepCalls keeps the recording and the phases where callsDirEnvVar says,
@@ -134,6 +172,9 @@ func TestCIRolesOfAKeptRecording(t *testing.T) {
 		t.Skip(strings.Join(missing, "; "))
 	}
 	checkCIRoles(context.Background(), t, python.python, filepath.Join(dir, "recording.jsonl"), phases)
+	t.Run("qa's deploy role is denied on prod's resources", func(t *testing.T) {
+		checkQADeniedOnProd(context.Background(), t, python.python, filepath.Join(dir, "recording.jsonl"), phases)
+	})
 }
 
 // checkCIRoles fails for every call of every phase that the CI role of the
@@ -149,21 +190,19 @@ func checkCIRoles(ctx context.Context, t *testing.T, python, recording string, p
 			in = append(in, checkedPhase{Name: name, From: ph.From, To: ph.To})
 			continue
 		}
-		keys := map[string]string{}
-		for _, s := range cfg.ProxySecrets() {
-			if s.KmsKeyArn != "" {
-				keys[s.Arn] = s.KmsKeyArn
-			}
-		}
+		// The stack's own roles only: each stack's phases against its
+		// roles (rolesFor renders that stack's alone).
 		for _, want := range ciRolesOf[ph.Op] {
-			c := checkedPhase{Name: name, From: ph.From, To: ph.To, Role: want, RolePath: cfg.RolePath, SecretKeys: keys,
-				VpcArn: "arn:aws:ec2:" + region + ":" + motoAccount + ":vpc/" + cfg.VpcID}
+			var policy *ciroles.Document
 			for _, r := range roles {
-				if r.Name == want {
-					c.Policy = r.Permissions
+				if r.Name == want && r.Stack == ph.Stack {
+					policy = allPolicies(r)
 				}
 			}
-			in = append(in, c)
+			if policy == nil {
+				t.Fatalf("%s: no %s role of %s among %d", name, want, ph.Stack, len(roles))
+			}
+			in = append(in, checkedPhaseOf(name, ph, cfg, want+" of "+ph.Stack, policy))
 		}
 	}
 	r := evaluateCalls(ctx, t, python, recording, in)
@@ -204,40 +243,167 @@ func checkCIRoles(ctx context.Context, t *testing.T, python, recording string, p
 	t.Logf("%d phases, %d calls checked against their roles, %d denied", len(phases), calls, denied)
 }
 
-// rolesFor renders the CI roles for the configurations the i-th phase runs
-// with: its own and, for an up or a destroy, the configuration of the
-// stack's last up (a deploy that changes a stack deletes what only the old
-// configuration names; docs/ci-setup.md has the roles rendered with
-// -previous for that). It reports false for a configuration the
-// program refuses (the refusals' phases): the program makes no call there
-// that a role must allow.
+// rolesFor renders the CI roles of the i-th phase's stack for the
+// configurations it runs with: its own and, for an up or a destroy, the
+// configuration of the stack's last up as the previous one (a deploy that
+// changes a stack deletes what only the old configuration names;
+// docs/ci-setup.md has the roles rendered with -previous for that). It
+// reports false for a configuration the program refuses (the refusals'
+// phases): the program makes no call there that a role must allow.
+//
+// A configuration that creates the proxy role without a boundary (the
+// input table previews one) is rendered with the risk accepted, as a user
+// who accepted it would: the check is about the calls, not the refusal
+// (internal/ciroles and cmd/ci-roles test that).
 func rolesFor(t *testing.T, phases []phase, i int) ([]ciroles.Role, *settings.Config, bool) {
 	t.Helper()
 	ph := phases[i]
-	values := []map[string]string{ph.Values}
+	c, err := plan.Settings(plan.Config{Project: "rds-proxy", Stack: ph.Stack, Values: ph.Values})
+	if err != nil {
+		return nil, nil, false
+	}
+	p := ciroles.Params{Account: motoAccount, Region: region, StateBucket: "acmecorp-pulumi-state",
+		Repo: "acmecorp/rds-proxy", Stacks: []*settings.Config{c}, AcceptUnboundedProxyRole: c.RoleArn == "" && c.RoleBoundaryArn == ""}
 	for j := i - 1; j >= 0 && (ph.Op == "up" || ph.Op == "destroy"); j-- {
 		if phases[j].Stack == ph.Stack && phases[j].Op == "up" {
-			values = append(values, phases[j].Values)
+			if prev, err := plan.Settings(plan.Config{Project: "rds-proxy", Stack: ph.Stack, Values: phases[j].Values}); err == nil {
+				p.Previous = []*settings.Config{prev}
+			}
 			break
 		}
 	}
-	var stacks []*settings.Config
-	for k, v := range values {
-		c, err := plan.Settings(plan.Config{Project: "rds-proxy", Stack: ph.Stack, Values: v})
-		if err != nil {
-			if k == 0 {
-				return nil, nil, false
-			}
-			continue
-		}
-		stacks = append(stacks, c)
-	}
-	roles, err := ciroles.Roles(ciroles.Params{Account: motoAccount, Region: region, StateBucket: "acmecorp-pulumi-state",
-		Repo: "acmecorp/rds-proxy", Stacks: stacks})
+	roles, err := ciroles.Roles(p)
 	if err != nil {
 		t.Fatalf("render the CI roles for %s %s: %v", ph.Stack, ph.Op, err)
 	}
-	return roles, stacks[0], true
+	return roles, c, true
+}
+
+// checkQADeniedOnProd evaluates prod's recorded up and destroy calls
+// against qa's deploy role, rendered from qa's first up (the shipped qa
+// stack file), with each call's request context as AWS would give it for
+// prod (prod's tags on prod's resources, its VPC, its role's boundary). It
+// fails for every call on one of prod's resources that qa's role allows.
+// A call is on one of prod's resources unless qa's configuration names
+// that resource too (the fixture gives both stacks one VPC, cluster, Aurora
+// security group and secret), or it reads what AWS authorizes only
+// account-wide or on "*", or it acts on the proxy's target group (named by
+// a generated ID and without tags; docs/ci-setup.md, "What a job can
+// reach"). Each allowed call is logged with its reason; the check also
+// requires that it saw prod's calls of each kind denied.
+func checkQADeniedOnProd(ctx context.Context, t *testing.T, python, recording string, phases []phase) {
+	t.Helper()
+	var qaRole *ciroles.Document
+	var qa *settings.Config
+	for i, ph := range phases {
+		if ph.Stack != "qa" || ph.Op != "up" {
+			continue
+		}
+		roles, cfg, ok := rolesFor(t, phases[:i+1], i)
+		if !ok {
+			continue
+		}
+		for _, r := range roles {
+			if r.Name == ciroles.Deploy && r.Stack == "qa" {
+				qaRole, qa = allPolicies(r), cfg
+			}
+		}
+		break
+	}
+	if qaRole == nil {
+		t.Fatal("no qa up in the recording: nothing to render qa's deploy role from")
+	}
+	shared := qaOwnResources(qa)
+	var in []checkedPhase
+	for i, ph := range phases {
+		if ph.Stack != "prod" || (ph.Op != "up" && ph.Op != "destroy") {
+			continue
+		}
+		cfg, err := plan.Settings(plan.Config{Project: "rds-proxy", Stack: ph.Stack, Values: ph.Values})
+		if err != nil {
+			continue
+		}
+		in = append(in, checkedPhaseOf(fmt.Sprintf("%02d prod %s", i, ph.Op), ph, cfg, "qa's deploy role", qaRole))
+	}
+	if len(in) == 0 {
+		t.Fatal("no prod up or destroy in the recording")
+	}
+	r := evaluateCalls(ctx, t, python, recording, in)
+	denied := map[string]int{}
+	reasons := map[string]int{}
+	for _, ph := range r.Phases {
+		for _, c := range ph.Calls {
+			if c.AllowedBy == nil {
+				denied[strings.SplitN(c.Action, ":", 2)[0]]++
+				continue
+			}
+			if reason := notProds(c, shared); reason != "" {
+				reasons[reason+": "+c.Action+" on "+c.Resource+" ("+*c.AllowedBy+")"]++
+				continue
+			}
+			t.Errorf("%s: qa's deploy role allows prod's %s on %s (statement %s)", ph.Name, c.Action, c.Resource, *c.AllowedBy)
+		}
+	}
+	for _, service := range []string{"iam", "ssm", "cloudwatch", "logs", "rds", "ec2"} {
+		if denied[service] == 0 {
+			t.Errorf("no call of prod's on %s was denied to qa's role: the check saw none of prod's %s calls", service, service)
+		}
+	}
+	t.Logf("prod's calls denied to qa's deploy role, by service: %v", denied)
+	t.Logf("prod's calls qa's deploy role allows, none on a resource of prod's:\n%s", formatCounts(reasons))
+}
+
+// qaOwnResources are the exact ARNs qa's configuration names, which the
+// fixture shares with prod: qa's role reaching them is not reaching prod.
+func qaOwnResources(qa *settings.Config) map[string]bool {
+	a := func(service, resource string) string {
+		return "arn:aws:" + service + ":" + region + ":" + motoAccount + ":" + resource
+	}
+	out := map[string]bool{
+		a("ec2", "vpc/"+qa.VpcID):                             true,
+		a("ec2", "security-group/"+qa.ClusterSecurityGroupID): true,
+		a("rds", "cluster:"+qa.ClusterIdentifier):             true,
+		qa.AppSecretArn: true,
+	}
+	for _, s := range qa.ProxySecrets() {
+		out[s.Arn] = true
+		if s.KmsKeyArn != "" {
+			out[s.KmsKeyArn] = true
+		}
+	}
+	return out
+}
+
+// notProds says why a call qa's role allows is not on one of prod's
+// resources, or "".
+func notProds(c recordedCall, shared map[string]bool) string {
+	verb := strings.SplitN(c.Action, ":", 2)[1]
+	read := strings.HasPrefix(verb, "Describe") || strings.HasPrefix(verb, "List") || strings.HasPrefix(verb, "Get")
+	switch {
+	case shared[c.Resource]:
+		return "a resource qa's configuration names too (the fixture's)"
+	case read && (c.Resource == "*" || strings.HasSuffix(c.Resource, ":*") || strings.HasSuffix(c.Resource, "/*")):
+		return "a read AWS authorizes only account-wide"
+	case strings.Contains(c.Resource, ":target-group:") || strings.HasSuffix(c.Resource, ":db:*"):
+		return "the proxy's target group, named by a generated ID and untagged"
+	case c.Action == "sts:GetCallerIdentity":
+		return "allowed to every caller"
+	}
+	return ""
+}
+
+// formatCounts is one line a key, sorted, with its count.
+func formatCounts(counts map[string]int) string {
+	keys := make([]string, 0, len(counts))
+	for k := range counts {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	for _, k := range keys {
+		fmt.Fprintf(&b, "%s (%d)\n", k, counts[k])
+	}
+	return b.String()
 }
 
 // evaluateCalls runs testdata/calls.py over the phases of the recording.

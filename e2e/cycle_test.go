@@ -79,6 +79,9 @@ func TestEngineCycle(t *testing.T) {
 	}
 	e.x.checkUsed(t)
 	t.Run("the CI roles allow every call", func(t *testing.T) { checkCIRoles(ctx, t, tl.python, e.moto.recording, e.phases) })
+	t.Run("qa's deploy role is denied on prod's resources", func(t *testing.T) {
+		checkQADeniedOnProd(ctx, t, tl.python, e.moto.recording, e.phases)
+	})
 }
 
 // testRefusals: a value of the wrong type for a declared key (the CLI
@@ -468,6 +471,7 @@ func expectFrom(t *testing.T, sf *stackFile) *expected {
 	}
 	get("rds-proxy:idleClientTimeout", &w.idle)
 	get("rds-proxy:logRetentionDays", &w.retention)
+	w.boundary = sf.get(t, "rds-proxy:rolePermissionsBoundaryArn")
 	return w
 }
 

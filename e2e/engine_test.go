@@ -202,8 +202,14 @@ func (e *engine) loadStackFile(t *testing.T, name string, fx fixture) *stackFile
 		{"rds-proxy:secretArn", fx.SecretArn},
 		{"rds-proxy:appSecurityGroupIds", fx.AppSGIDs[:len(shippedSGs)]},
 		{"rds-proxy:instanceClass", fx.InstanceClass},
+		// The placeholder boundary policy, made the fixture's.
+		{"rds-proxy:rolePermissionsBoundaryArn", fx.BoundaryPolicyArn},
 	} {
-		pairs = append(pairs, replacements(t, s.get(t, kv.key), kv.v)...)
+		old := s.get(t, kv.key)
+		if old == "" && kv.key == "rds-proxy:rolePermissionsBoundaryArn" {
+			continue // the stack file sets none
+		}
+		pairs = append(pairs, replacements(t, old, kv.v)...)
 		s.set(t, kv.key, kv.v)
 	}
 	s.replaced = strings.NewReplacer(pairs...)

@@ -108,8 +108,9 @@ func inputGroups(fx fixture) [][]input {
 			{"idleClientTimeout", set("idleClientTimeout", 600), []string{"update " + typeProxy + " " + p + " [idleClientTimeout]"}},
 			{"logRetentionDays", set("logRetentionDays", 30), []string{"update " + typeLogGroup + " " + p + "-logs [retentionInDays]"}},
 			{"pool.maxIdleConnectionsPercent", pool("maxIdleConnectionsPercent", 30), []string{"update " + typeTargetGroup + " " + p + " [connectionPoolConfig]"}},
-			{"rolePermissionsBoundaryArn", func(t *testing.T, sf *stackFile, fx fixture) {
-				sf.set(t, "rds-proxy:rolePermissionsBoundaryArn", fx.BoundaryPolicyArn)
+			// The shipped stack sets the boundary (the fixture's): unset.
+			{"rolePermissionsBoundaryArn", func(t *testing.T, sf *stackFile, _ fixture) {
+				sf.unset(t, "rds-proxy:rolePermissionsBoundaryArn")
 			}, []string{"update " + typeRole + " " + p + "-role [permissionsBoundary]"}},
 			{"endpointParameterName", set("endpointParameterName", "/acmecorp/prod/rds-proxy/endpoint-v2"), []string{"replace " + typeParameter + " " + p + "-endpoint [name]"}},
 			{"dbPort", set("dbPort", 5433), []string{
@@ -166,7 +167,11 @@ func inputGroups(fx fixture) [][]input {
 			"replace " + typeRolePolicy + " " + p + "-role-read-secret []",
 			"update " + typeProxy + " " + p + " [roleArn]",
 		}}},
-		{{"roleArn", set("roleArn", "arn:aws:iam::123456789012:role/platform/existing-proxy-role"), []string{
+		// roleArn and a boundary exclude each other: the boundary goes.
+		{{"roleArn", func(t *testing.T, sf *stackFile, _ fixture) {
+			sf.unset(t, "rds-proxy:rolePermissionsBoundaryArn")
+			sf.set(t, "rds-proxy:roleArn", "arn:aws:iam::123456789012:role/platform/existing-proxy-role")
+		}, []string{
 			"delete " + typeProxyAccess + " acmecorp-prod []",
 			"delete " + typeRole + " " + p + "-role []",
 			"delete " + typeRolePolicy + " " + p + "-role-read-secret []",

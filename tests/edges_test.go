@@ -98,9 +98,10 @@ func TestValidEdgeConfigurationsAreAccepted(t *testing.T) {
 			}
 		}},
 		{"GovCloud: the KMS condition names Secrets Manager in that region", map[string]string{
-			"aws:region":           "us-gov-west-1",
-			ns + "secretArn":       "arn:aws-us-gov:secretsmanager:us-gov-west-1:000000000000:secret:acmecorp/qa/aurora-AbCdEf",
-			ns + "secretKmsKeyArn": "arn:aws-us-gov:kms:us-gov-west-1:000000000000:key/00000000-0000-4000-8000-000000000000",
+			"aws:region":                      "us-gov-west-1",
+			ns + "secretArn":                  "arn:aws-us-gov:secretsmanager:us-gov-west-1:000000000000:secret:acmecorp/qa/aurora-AbCdEf",
+			ns + "secretKmsKeyArn":            "arn:aws-us-gov:kms:us-gov-west-1:000000000000:key/00000000-0000-4000-8000-000000000000",
+			ns + "rolePermissionsBoundaryArn": "arn:aws-us-gov:iam::000000000000:policy/rds-proxy-boundary",
 		}, func(t *testing.T, p *plan.Plan) {
 			policy, _ := get(t, p, typeRolePolicy, "acmecorp-qa-rds-proxy-role-read-secret").Inputs["policy"].(string)
 			if !strings.Contains(policy, `"kms:ViaService":"secretsmanager.us-gov-west-1.amazonaws.com"`) {
@@ -139,7 +140,7 @@ func TestValidEdgeConfigurationsAreAccepted(t *testing.T) {
 			}
 		}},
 		{"two hundred secrets, read with an existing role, fill the proxy's quota exactly", map[string]string{
-			ns + "secretArn": "", ns + "secrets": mustJSON(t, secretEntries(200)), ns + "roleArn": "arn:aws:iam::000000000000:role/platform/rds-proxy-users",
+			ns + "secretArn": "", ns + "secrets": mustJSON(t, secretEntries(200)), ns + "roleArn": "arn:aws:iam::000000000000:role/platform/rds-proxy-users", ns + "rolePermissionsBoundaryArn": "",
 		}, func(t *testing.T, p *plan.Plan) {
 			if n := len(get(t, p, typeProxy, "acmecorp-qa-rds-proxy").Inputs["auths"].([]any)); n != 200 {
 				t.Errorf("%d auths, want 200", n)
@@ -216,7 +217,7 @@ func TestValidEdgeConfigurationsAreAccepted(t *testing.T) {
 				t.Errorf("%d proxy endpoints, want 20", n)
 			}
 		}},
-		{"an existing role: the proxy assumes it, and the program creates no role and no policy", map[string]string{ns + "roleArn": "arn:aws:iam::000000000000:role/platform/rds-proxy"}, func(t *testing.T, p *plan.Plan) {
+		{"an existing role: the proxy assumes it, and the program creates no role and no policy", map[string]string{ns + "roleArn": "arn:aws:iam::000000000000:role/platform/rds-proxy", ns + "rolePermissionsBoundaryArn": ""}, func(t *testing.T, p *plan.Plan) {
 			if n := len(p.OfType(typeRole)) + len(p.OfType(typeRolePolicy)); n != 0 {
 				t.Errorf("%d roles and policies created", n)
 			}

@@ -414,8 +414,9 @@ func TestTheGuardDependsOnEveryResource(t *testing.T) {
 			[]string{plan.Ref(typeProxyEndpoint, "acmecorp-prod-rds-proxy-reader"), plan.Ref(typeAlarm, "acmecorp-prod-rds-proxy-reader-availability")}},
 		{"qa with an existing role and additional endpoints", "qa", func(t *testing.T) *plan.Plan {
 			return planOf(t, withValues(stackConfig(t, "qa"), map[string]string{
-				ns + "roleArn":   "arn:aws:iam::000000000000:role/platform/existing-proxy-role",
-				ns + "endpoints": `[{"name":"reporting","targetRole":"READ_ONLY"}]`,
+				ns + "roleArn":                    "arn:aws:iam::000000000000:role/platform/existing-proxy-role",
+				ns + "rolePermissionsBoundaryArn": "",
+				ns + "endpoints":                  `[{"name":"reporting","targetRole":"READ_ONLY"}]`,
 			}))
 		}, []string{plan.Ref(typeProxyEndpoint, "reporting")}},
 		{"qa with cutover proxy: the secret version and the record parameter", "qa", func(t *testing.T) *plan.Plan {

@@ -1,27 +1,38 @@
-// Command ci-roles renders the trust and permission policies of the three
-// IAM roles the CI workflows assume (preview, deploy, drift) for the given
-// stacks: it loads Pulumi.yaml and each Pulumi.<stack>.yaml with the Pulumi
-// SDK's workspace loader, validates each stack's configuration exactly as
-// the program does (plan.Settings), and renders the roles with package
-// ciroles.
+// Command ci-roles renders, for each of the given stacks, the trust and
+// permission policies of the three IAM roles its CI jobs assume (preview,
+// deploy, drift): it loads Pulumi.yaml and each Pulumi.<stack>.yaml with the
+// Pulumi SDK's workspace loader, validates each stack's configuration
+// exactly as the program does (plan.Settings), and renders the roles with
+// package ciroles. Each role serves one stack: its trust admits only that
+// stack's GitHub environment, its permissions name only that stack's
+// resources and state objects.
 //
 // Usage:
 //
 //	go run ./cmd/ci-roles -account 123456789012 -bucket my-state -repo owner/name \
-//	    [-stacks qa,prod] [-region us-east-1] [-dir .] [-previous dir] [-out dir] [-no-secret-in-preview]
+//	    [-stacks qa,prod] [-region us-east-1] [-dir .] [-previous dir] [-out dir] \
+//	    [-no-secret-in-preview] [-accept-unbounded-proxy-role]
 //
 // -previous names a second project directory, typically a checkout of main
-// before a change to the stack files: the roles then cover both
-// configurations of each stack, as the deploy that applies the change
-// needs (it deletes what only the old configuration names, such as the
-// role at an old rolePath).
+// before a change to the stack files: each stack's roles then cover both of
+// its configurations, as the deploy that applies the change needs (it
+// deletes what only the old configuration names, such as the role at an old
+// rolePath, or the boundary a change unsets).
 //
-// Without -out it prints the six documents to stdout, each under a header
-// naming its file; with -out it writes <role>-trust.json and
-// <role>-permissions.json for each role into that directory, ready for
-// `aws iam create-role` and `aws iam put-role-policy` (docs/ci-setup.md).
-// An invalid stack configuration, or invalid parameters, exit with status 1
-// and every problem, and print no policy.
+// A stack that creates its proxy role without rolePermissionsBoundaryArn
+// (and without roleArn) is refused: its deploy role could make that role an
+// administrator. -accept-unbounded-proxy-role renders it anyway; the
+// statement's Sid and stderr say so.
+//
+// Without -out it prints the documents to stdout, each under a header
+// naming its file; with -out it writes <kind>-<stack>-trust.json and
+// <kind>-<stack>-permissions.json for each role, the deploy role's managed
+// policy deploy-<stack>-monitoring.json, and, for a stack that creates its
+// proxy role, that role's permissions boundary
+// proxy-role-boundary-<stack>.json, into that directory, ready for `aws iam
+// create-role`, `aws iam put-role-policy` and `aws iam create-policy`
+// (docs/ci-setup.md). An invalid stack configuration, or invalid parameters,
+// exit with status 1 and every problem, and print no policy.
 package main
 
 import (
@@ -32,6 +43,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/acmecorp/rds-proxy/internal/ciroles"
@@ -40,7 +52,7 @@ import (
 )
 
 func main() {
-	if err := run(os.Args[1:], os.Stdout); err != nil {
+	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "ci-roles:", err)
 		os.Exit(1)
 	}
@@ -49,7 +61,7 @@ func main() {
 // defaultStacks are the stacks the workflows' matrices run.
 const defaultStacks = "qa,prod"
 
-func run(args []string, stdout io.Writer) error {
+func run(args []string, stdout, stderr io.Writer) error {
 	flags := flag.NewFlagSet("ci-roles", flag.ContinueOnError)
 	account := flags.String("account", "", "the 12-digit AWS account of the stacks, the state bucket and the roles (required)")
 	bucket := flags.String("bucket", "", "the S3 bucket of the Pulumi state, as in PULUMI_BACKEND_URL (required)")
@@ -62,6 +74,10 @@ func run(args []string, stdout io.Writer) error {
 	out := flags.String("out", "", "directory to write <role>-trust.json and <role>-permissions.json into (default: print them)")
 	noSecret := flags.Bool("no-secret-in-preview", false,
 		"leave the application secret of stacks with a cutover out of the preview role (their pull-request previews then fail)")
+	acceptUnbounded := flags.Bool("accept-unbounded-proxy-role", false,
+		"render the deploy role of a stack whose proxy role has no permissions boundary (and no roleArn) instead of refusing it: "+
+			"that deploy role can then make the proxy role an administrator")
+	flags.SetOutput(stderr)
 	if err := flags.Parse(args); err != nil {
 		return err
 	}
@@ -77,20 +93,21 @@ func run(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	var before []*settings.Config
 	if *previous != "" {
-		before, err := load(*previous, names, true)
-		if err != nil {
+		if before, err = load(*previous, names, true); err != nil {
 			return fmt.Errorf("-previous %s: %w", *previous, err)
 		}
-		configs = append(configs, before...)
 	}
 	p := ciroles.Params{
-		Account:           *account,
-		Region:            *region,
-		StateBucket:       *bucket,
-		Repo:              *repo,
-		Stacks:            configs,
-		NoSecretInPreview: *noSecret,
+		Account:                  *account,
+		Region:                   *region,
+		StateBucket:              *bucket,
+		Repo:                     *repo,
+		Stacks:                   configs,
+		Previous:                 before,
+		NoSecretInPreview:        *noSecret,
+		AcceptUnboundedProxyRole: *acceptUnbounded,
 	}
 	if p.Region == "" {
 		p.Region = configs[0].Region
@@ -99,17 +116,28 @@ func run(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if *out != "" {
-		return writeDocs(*out, roles, stdout)
+	for _, r := range roles {
+		for _, risk := range r.AcceptedRisks {
+			if _, err := fmt.Fprintf(stderr, "ci-roles: risk accepted (-accept-unbounded-proxy-role): %s\n", risk); err != nil {
+				return fmt.Errorf("write: %w", err)
+			}
+		}
 	}
-	return printDocs(roles, stdout)
+	docs, err := documents(roles, configs)
+	if err != nil {
+		return err
+	}
+	if *out != "" {
+		return writeDocs(*out, docs, stdout)
+	}
+	return printDocs(docs, stdout)
 }
 
-// stackNames splits a comma-separated list of stacks.
+// stackNames splits a comma-separated list of stacks, without repeats.
 func stackNames(list string) []string {
 	var names []string
 	for _, s := range strings.Split(list, ",") {
-		if s = strings.TrimSpace(s); s != "" {
+		if s = strings.TrimSpace(s); s != "" && !slices.Contains(names, s) {
 			names = append(names, s)
 		}
 	}
@@ -152,20 +180,37 @@ type document struct {
 	doc          ciroles.Document
 }
 
-func documents(roles []ciroles.Role) []document {
+// documents are the files of roles, then the proxy-role boundary of each
+// stack of configs that creates its role.
+func documents(roles []ciroles.Role, configs []*settings.Config) ([]document, error) {
 	var out []document
 	for _, r := range roles {
 		trust, permissions := r.FileNames()
 		out = append(out,
 			document{trust, fmt.Sprintf("the trust policy of %s: which jobs may assume it", r.RoleName), r.Trust},
-			document{permissions, fmt.Sprintf("the permission policy of %s: what it may do", r.RoleName), r.Permissions})
+			document{permissions, fmt.Sprintf("the inline permission policy of %s: what it may do", r.RoleName), r.Permissions})
+		for _, m := range r.Managed {
+			out = append(out, document{m.File, fmt.Sprintf("the managed policy %s, attached to %s: what else it may do", m.Name, r.RoleName), m.Document})
+		}
 	}
-	return out
+	for _, c := range configs {
+		if c.RoleArn != "" {
+			continue
+		}
+		doc, err := ciroles.ProxyRoleBoundary(c)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, document{ciroles.BoundaryFile(c.Env), fmt.Sprintf(
+			"the permissions boundary of %s's proxy role, the managed policy %s: the most %s can make of that role",
+			c.Env, ciroles.BoundaryPolicyName(c.Env), ciroles.RoleName(ciroles.Deploy, c.Env)), doc})
+	}
+	return out, nil
 }
 
 // printDocs writes every document to w, each under a header naming its file.
-func printDocs(roles []ciroles.Role, w io.Writer) error {
-	for i, d := range documents(roles) {
+func printDocs(docs []document, w io.Writer) error {
+	for i, d := range docs {
 		b, err := ciroles.Render(d.doc)
 		if err != nil {
 			return fmt.Errorf("%s: %w", d.file, err)
@@ -183,11 +228,11 @@ func printDocs(roles []ciroles.Role, w io.Writer) error {
 
 // writeDocs writes every document into dir, creating it, and names each file
 // written on w.
-func writeDocs(dir string, roles []ciroles.Role, w io.Writer) error {
+func writeDocs(dir string, docs []document, w io.Writer) error {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return fmt.Errorf("create %s: %w", dir, err)
 	}
-	for _, d := range documents(roles) {
+	for _, d := range docs {
 		b, err := ciroles.Render(d.doc)
 		if err != nil {
 			return fmt.Errorf("%s: %w", d.file, err)

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -47,19 +48,23 @@ func shipped(t *testing.T, stack string) string {
 
 func TestRun(t *testing.T) {
 	cases := []struct {
-		name    string
-		args    []string
-		wantOut []string // parts of stdout
-		wantErr []string // parts of the error; nil means success
+		name       string
+		args       []string
+		wantOut    []string // parts of stdout
+		notWantOut []string // what stdout must not hold
+		wantErr    []string // parts of the error; nil means success
 	}{
 		{
-			name: "the shipped stacks, printed",
+			name: "the shipped stacks, printed, three roles each",
 			args: append(slices.Clone(required), "-stacks", "qa,prod"),
 			wantOut: []string{
-				"# preview-trust.json: the trust policy of rds-proxy-github-preview",
-				"# deploy-permissions.json: the permission policy of rds-proxy-github-deploy",
-				"# drift-permissions.json:",
+				"# preview-qa-trust.json: the trust policy of rds-proxy-github-preview-qa",
+				"# deploy-qa-permissions.json: the inline permission policy of rds-proxy-github-deploy-qa",
+				"# deploy-qa-monitoring.json: the managed policy rds-proxy-github-deploy-qa-monitoring, attached to rds-proxy-github-deploy-qa",
+				"# drift-prod-permissions.json:",
 				`"repo:acmecorp/rds-proxy:environment:prod"`,
+				`"repo:acmecorp/rds-proxy:environment:qa-preview"`,
+				`"repo:acmecorp/rds-proxy:environment:prod-drift"`,
 				`"arn:aws:iam::123456789012:role/acmecorp-prod-rds-proxy-role"`,
 				`"Sid": "ReadStackParameters"`,
 			},
@@ -70,9 +75,15 @@ func TestRun(t *testing.T) {
 			wantOut: []string{"acmecorp-qa-rds-proxy-role", "acmecorp-prod-rds-proxy-role"},
 		},
 		{
-			name:    "one stack",
-			args:    append(slices.Clone(required), "-stacks", " qa "),
-			wantOut: []string{`"repo:acmecorp/rds-proxy:environment:qa"`},
+			name:       "one stack: its roles only",
+			args:       append(slices.Clone(required), "-stacks", " qa "),
+			wantOut:    []string{`"repo:acmecorp/rds-proxy:environment:qa"`},
+			notWantOut: []string{"prod"},
+		},
+		{
+			name:    "a stack named twice is rendered once",
+			args:    append(slices.Clone(required), "-stacks", "qa,qa"),
+			wantOut: []string{"# deploy-qa-trust.json"},
 		},
 		{
 			name:    "every required flag missing, reported together",
@@ -107,8 +118,8 @@ func TestRun(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			var out bytes.Buffer
-			err := run(tc.args, &out)
+			var out, stderr bytes.Buffer
+			err := run(tc.args, &out, &stderr)
 			if tc.wantErr != nil {
 				if err == nil {
 					t.Fatalf("no error; printed:\n%s", out.String())
@@ -131,16 +142,28 @@ func TestRun(t *testing.T) {
 					t.Errorf("stdout lacks %q:\n%s", w, out.String())
 				}
 			}
+			for _, w := range tc.notWantOut {
+				if strings.Contains(out.String(), w) {
+					t.Errorf("stdout holds %q", w)
+				}
+			}
+			if n := strings.Count(out.String(), "# deploy-qa-trust.json"); n != 1 {
+				t.Errorf("deploy-qa-trust.json printed %d times", n)
+			}
+			if stderr.Len() > 0 {
+				t.Errorf("stderr: %s", stderr.String())
+			}
 		})
 	}
 }
 
-// TestOutWritesSixFiles: -out writes each role's two documents, each the
-// rendered policy, and names them.
-func TestOutWritesSixFiles(t *testing.T) {
+// TestOutWritesEveryDocument: -out writes each role's two documents and
+// each deploy role's managed policy, each the rendered policy, and names
+// them.
+func TestOutWritesEveryDocument(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "policies")
 	var out bytes.Buffer
-	if err := run(append(slices.Clone(required), "-out", dir), &out); err != nil {
+	if err := run(append(slices.Clone(required), "-out", dir), &out, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	entries, err := os.ReadDir(dir)
@@ -151,10 +174,14 @@ func TestOutWritesSixFiles(t *testing.T) {
 	for _, e := range entries {
 		names = append(names, e.Name())
 	}
-	want := []string{
-		"deploy-permissions.json", "deploy-trust.json", "drift-permissions.json", "drift-trust.json",
-		"preview-permissions.json", "preview-trust.json",
+	var want []string
+	for _, stack := range []string{"prod", "qa"} {
+		want = append(want, "deploy-"+stack+"-monitoring.json", "proxy-role-boundary-"+stack+".json")
+		for _, kind := range []string{"deploy", "drift", "preview"} {
+			want = append(want, kind+"-"+stack+"-permissions.json", kind+"-"+stack+"-trust.json")
+		}
 	}
+	slices.Sort(want)
 	if !slices.Equal(names, want) {
 		t.Fatalf("files = %v, want %v", names, want)
 	}
@@ -176,6 +203,22 @@ func TestOutWritesSixFiles(t *testing.T) {
 	}
 }
 
+// TestNoBoundaryFileWithRoleArn: a stack that names its proxy role
+// (roleArn) gets no boundary file; one that creates its role does.
+func TestNoBoundaryFileWithRoleArn(t *testing.T) {
+	dir := project(t, map[string]string{
+		"qa":   withoutBoundary(t, "qa") + "\n  rds-proxy:roleArn: arn:aws:iam::000000000000:role/platform/existing\n",
+		"prod": shipped(t, "prod"),
+	})
+	var out bytes.Buffer
+	if err := run([]string{"-dir", dir, "-account", "123456789012", "-bucket", "acmecorp-pulumi-state", "-repo", "acmecorp/rds-proxy"}, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(out.String(), "proxy-role-boundary-qa.json") || !strings.Contains(out.String(), "# proxy-role-boundary-prod.json") {
+		t.Errorf("boundary files printed:\n%s", out.String())
+	}
+}
+
 // TestInvalidStacksPrintNoPolicy: the problems of every stack, as the
 // program reports them, and no policy.
 func TestInvalidStacksPrintNoPolicy(t *testing.T) {
@@ -184,7 +227,7 @@ func TestInvalidStacksPrintNoPolicy(t *testing.T) {
 		"prod": "config:\n  aws:region: us-east-1\n  rds-proxy:allowedCidrs: [0.0.0.0/0]\n",
 	})
 	var out bytes.Buffer
-	err := run([]string{"-dir", dir, "-account", "123456789012", "-bucket", "acmecorp-pulumi-state", "-repo", "acmecorp/rds-proxy"}, &out)
+	err := run([]string{"-dir", dir, "-account", "123456789012", "-bucket", "acmecorp-pulumi-state", "-repo", "acmecorp/rds-proxy"}, &out, io.Discard)
 	if err == nil {
 		t.Fatal("accepted invalid stacks")
 	}
@@ -214,12 +257,12 @@ func TestNoSecretInPreview(t *testing.T) {
 		if tc.flag {
 			args = append(args, "-no-secret-in-preview")
 		}
-		if err := run(args, &bytes.Buffer{}); err != nil {
+		if err := run(args, &bytes.Buffer{}, io.Discard); err != nil {
 			t.Fatal(err)
 		}
 		n := 0
 		for _, role := range []string{"preview", "deploy", "drift"} {
-			b, err := os.ReadFile(filepath.Join(out, role+"-permissions.json"))
+			b, err := os.ReadFile(filepath.Join(out, role+"-prod-permissions.json"))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -245,26 +288,150 @@ func TestPrevious(t *testing.T) {
 	before := project(t, map[string]string{"qa": shipped(t, "qa")})
 	out := t.TempDir()
 	args := []string{"-dir", now, "-previous", before, "-account", "123456789012", "-bucket", "acmecorp-pulumi-state", "-repo", "acmecorp/rds-proxy", "-out", out}
-	if err := run(args, &bytes.Buffer{}); err != nil {
+	if err := run(args, &bytes.Buffer{}, io.Discard); err != nil {
 		t.Fatal(err)
 	}
-	b, err := os.ReadFile(filepath.Join(out, "deploy-permissions.json"))
-	if err != nil {
-		t.Fatal(err)
+	read := func(name string) []byte {
+		b, err := os.ReadFile(filepath.Join(out, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
 	}
+	qa, prod := read("deploy-qa-permissions.json"), read("deploy-prod-permissions.json")
 	for _, want := range []string{
 		`"arn:aws:iam::123456789012:role/acmecorp-qa-rds-proxy-role"`,
 		`"arn:aws:iam::123456789012:role/platform/acmecorp-qa-rds-proxy-role"`,
-		`"arn:aws:iam::123456789012:role/acmecorp-prod-rds-proxy-role"`,
 	} {
-		if !bytes.Contains(b, []byte(want)) {
-			t.Errorf("deploy policy lacks %s", want)
+		if !bytes.Contains(qa, []byte(want)) {
+			t.Errorf("qa's deploy policy lacks %s", want)
 		}
+		if bytes.Contains(prod, []byte(want)) {
+			t.Errorf("prod's deploy policy holds qa's %s", want)
+		}
+	}
+	if !bytes.Contains(prod, []byte(`"arn:aws:iam::123456789012:role/acmecorp-prod-rds-proxy-role"`)) || bytes.Contains(prod, []byte("platform")) {
+		t.Errorf("prod's deploy policy is not prod's alone:\n%s", prod)
 	}
 
 	broken := project(t, map[string]string{"qa": shipped(t, "qa") + "  rds-proxy:cutover: sideways\n"})
 	args = []string{"-dir", now, "-previous", broken, "-account", "123456789012", "-bucket", "acmecorp-pulumi-state", "-repo", "acmecorp/rds-proxy"}
-	if err := run(args, &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "-previous "+broken) {
+	if err := run(args, &bytes.Buffer{}, io.Discard); err == nil || !strings.Contains(err.Error(), "-previous "+broken) {
 		t.Errorf("err = %v, want one naming -previous", err)
+	}
+}
+
+// withoutBoundary is a shipped stack file without its permissions
+// boundary.
+func withoutBoundary(t *testing.T, stack string) string {
+	t.Helper()
+	var out []string
+	for _, line := range strings.Split(shipped(t, stack), "\n") {
+		if !strings.HasPrefix(line, "  rds-proxy:rolePermissionsBoundaryArn:") {
+			out = append(out, line)
+		}
+	}
+	if len(out) == len(strings.Split(shipped(t, stack), "\n")) {
+		t.Fatalf("Pulumi.%s.yaml sets no rolePermissionsBoundaryArn", stack)
+	}
+	return strings.Join(out, "\n")
+}
+
+// TestUnboundedProxyRole: a stack that creates its proxy role without a
+// boundary (and without roleArn) is refused, naming both ways out and the
+// flag; with -accept-unbounded-proxy-role it is rendered, the statement's
+// Sid says so, and stderr names the risk.
+func TestUnboundedProxyRole(t *testing.T) {
+	dir := project(t, map[string]string{"qa": withoutBoundary(t, "qa"), "prod": shipped(t, "prod")})
+	args := []string{"-dir", dir, "-account", "123456789012", "-bucket", "acmecorp-pulumi-state", "-repo", "acmecorp/rds-proxy"}
+	cases := []struct {
+		name      string
+		flag      bool
+		wantErr   []string
+		wantOut   []string
+		wantError []string // parts of stderr
+	}{
+		{
+			name:    "refused, with both ways out",
+			wantErr: []string{`stack "qa"`, "rds-proxy:rolePermissionsBoundaryArn", "rds-proxy:roleArn", "-accept-unbounded-proxy-role"},
+		},
+		{
+			name:      "accepted: rendered, and said so in the Sid and on stderr",
+			flag:      true,
+			wantOut:   []string{`"Sid": "` + ciroles.SidUnboundedProxyRole + `"`},
+			wantError: []string{"risk accepted (-accept-unbounded-proxy-role)", "rds-proxy-github-deploy-qa", "acmecorp-qa-rds-proxy-role", ciroles.SidUnboundedProxyRole},
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			a := slices.Clone(args)
+			if tc.flag {
+				a = append(a, "-accept-unbounded-proxy-role")
+			}
+			var out, stderr bytes.Buffer
+			err := run(a, &out, &stderr)
+			if tc.wantErr != nil {
+				if err == nil {
+					t.Fatalf("no error; printed:\n%s", out.String())
+				}
+				for _, w := range tc.wantErr {
+					if !strings.Contains(err.Error(), w) {
+						t.Errorf("error lacks %q:\n%v", w, err)
+					}
+				}
+				if out.Len() > 0 || strings.Contains(err.Error(), `stack "prod"`) {
+					t.Errorf("printed policies, or refused prod too:\n%v\n%s", err, out.String())
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range tc.wantOut {
+				if !strings.Contains(out.String(), w) {
+					t.Errorf("stdout lacks %q", w)
+				}
+			}
+			if n := strings.Count(out.String(), ciroles.SidUnboundedProxyRole); n != 1 {
+				t.Errorf("%s appears %d times, want once (qa's deploy role)", ciroles.SidUnboundedProxyRole, n)
+			}
+			for _, w := range tc.wantError {
+				if !strings.Contains(stderr.String(), w) {
+					t.Errorf("stderr lacks %q:\n%s", w, stderr.String())
+				}
+			}
+		})
+	}
+}
+
+// TestPreviousRemovesBoundary: the transition that unsets the boundary is
+// the only render with iam:DeleteRolePermissionsBoundary, conditioned on
+// the boundary removed.
+func TestPreviousRemovesBoundary(t *testing.T) {
+	now := project(t, map[string]string{"qa": withoutBoundary(t, "qa")})
+	before := project(t, map[string]string{"qa": shipped(t, "qa")})
+	for _, tc := range []struct {
+		name string
+		args []string
+		want bool
+	}{
+		{"without -previous", []string{"-dir", now}, false},
+		{"from the bounded configuration", []string{"-dir", now, "-previous", before}, true},
+		{"to the bounded configuration", []string{"-dir", before, "-previous", now}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var out bytes.Buffer
+			args := append(slices.Clone(tc.args), "-stacks", "qa", "-account", "123456789012", "-bucket", "acmecorp-pulumi-state",
+				"-repo", "acmecorp/rds-proxy", "-accept-unbounded-proxy-role")
+			if err := run(args, &out, io.Discard); err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.Contains(out.String(), "iam:DeleteRolePermissionsBoundary"); got != tc.want {
+				t.Errorf("iam:DeleteRolePermissionsBoundary rendered: %v, want %v", got, tc.want)
+			}
+			if tc.want && !strings.Contains(out.String(), `"iam:PermissionsBoundary": "arn:aws:iam::000000000000:policy/rds-proxy-boundary-qa"`) {
+				t.Errorf("the boundary's removal is not held to the boundary removed:\n%s", out.String())
+			}
+		})
 	}
 }

@@ -23,9 +23,14 @@ const (
 	testOther   = "arn:aws:secretsmanager:us-east-1:000000000000:secret:acmecorp/qa/app-XyZabc"
 )
 
+// unset is a line of extra for stackDir that removes key (e.g.
+// "rds-proxy:rolePermissionsBoundaryArn") from the shipped stack file.
+func unset(key string) string { return "#unset " + key + "\n" }
+
 // stackDir copies the real Pulumi.yaml and Pulumi.<stack>.yaml into a
 // temporary project, the stack file followed by extra (YAML lines under
-// config:, each indented two spaces).
+// config:, each indented two spaces). A line of extra that sets a key the
+// shipped file sets replaces it; an unset line removes it.
 func stackDir(t *testing.T, stack, extra string) string {
 	t.Helper()
 	dir := t.TempDir()
@@ -39,13 +44,37 @@ func stackDir(t *testing.T, stack, extra string) string {
 	}
 	for name, b := range map[string][]byte{
 		"Pulumi.yaml":               proj,
-		"Pulumi." + stack + ".yaml": append(file, []byte(extra)...),
+		"Pulumi." + stack + ".yaml": []byte(merged(string(file), extra)),
 	} {
 		if err := os.WriteFile(filepath.Join(dir, name), b, 0o600); err != nil {
 			t.Fatal(err)
 		}
 	}
 	return dir
+}
+
+// merged is the stack file with extra's keys set (replacing the file's
+// scalar lines of the same keys) and its unset keys removed.
+func merged(file, extra string) string {
+	key := func(line string) string {
+		k, _, _ := strings.Cut(strings.TrimSpace(line), ": ")
+		return k
+	}
+	drop := map[string]bool{}
+	for _, line := range strings.Split(extra, "\n") {
+		if k, ok := strings.CutPrefix(line, "#unset "); ok {
+			drop[k] = true
+		} else if strings.HasPrefix(line, "  rds-proxy:") {
+			drop[key(line)] = true
+		}
+	}
+	var out []string
+	for _, line := range strings.Split(file, "\n") {
+		if !strings.HasPrefix(line, "  rds-proxy:") || !drop[key(line)] {
+			out = append(out, line)
+		}
+	}
+	return strings.Join(out, "\n") + extra
 }
 
 // loadStack is the validated configuration of a shipped stack with extra
@@ -68,37 +97,79 @@ func params(stacks ...*settings.Config) Params {
 	return Params{Account: testAccount, Region: testRegion, StateBucket: testBucket, Repo: testRepo, Stacks: stacks}
 }
 
-// roleNamed renders p's roles and returns the one named name.
-func roleNamed(t *testing.T, p Params, name string) Role {
+// roleFor renders p's roles and returns the one of kind for stack.
+func roleFor(t *testing.T, p Params, kind, stack string) Role {
 	t.Helper()
 	roles, err := Roles(p)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, r := range roles {
-		if r.Name == name {
+		if r.Name == kind && r.Stack == stack {
 			return r
 		}
 	}
-	t.Fatalf("no %s role among %v", name, roles)
+	t.Fatalf("no %s role of %s among %v", kind, stack, roles)
 	return Role{}
 }
 
+// merge is one document of every policy of role, for the tests that ask
+// what the role may do.
+func merge(role Role) Document {
+	out := Document{Version: PolicyVersion}
+	for _, d := range role.Policies() {
+		out.Statement = append(out.Statement, d.Statement...)
+	}
+	return out
+}
+
 // allows reports whether an Allow statement of doc names action and a
-// resource pattern that matches arn. Conditions are not evaluated: the
-// tests that need them check them by Sid.
+// resource pattern that matches arn, ignoring conditions: for the
+// statements without any, and for tests that check conditions by Sid.
 func allows(doc Document, action, arn string) bool {
+	return allowedBy(doc, action, arn, nil) != ""
+}
+
+// allowedBy is the Sid of the first Allow statement of doc that allows
+// action on arn in the request context ctx, or "". With a nil ctx the
+// conditions are not evaluated; otherwise strictly, as IAM does: a key ctx
+// does not carry fails every operator but Null.
+func allowedBy(doc Document, action, arn string, ctx map[string]string) string {
 	for _, s := range doc.Statement {
 		if s.Effect != "Allow" || !slices.Contains(s.Action, action) {
 			continue
 		}
+		matched := false
 		for _, pattern := range s.Resource {
-			if matches(pattern, arn) {
-				return true
+			matched = matched || matches(pattern, arn)
+		}
+		if matched && (ctx == nil || conditionsHold(s.Condition, ctx)) {
+			return s.Sid
+		}
+	}
+	return ""
+}
+
+// conditionsHold evaluates every condition of c against ctx.
+func conditionsHold(c Condition, ctx map[string]string) bool {
+	for op, keys := range c {
+		for key, want := range keys {
+			got, ok := ctx[key]
+			switch op {
+			case "Null":
+				if ok != (want[0] == "false") {
+					return false
+				}
+			case "StringEquals", "ArnEquals":
+				if !ok || !slices.Contains(want, got) {
+					return false
+				}
+			default:
+				panic("condition operator " + op + " is not evaluated here")
 			}
 		}
 	}
-	return false
+	return true
 }
 
 // matches reports whether an IAM resource pattern, with its * and ?

@@ -24,20 +24,39 @@ type Params struct {
 	// Repo is the GitHub repository, "owner/name", whose workflows assume
 	// the roles.
 	Repo string
-	// Stacks are the validated configurations of the stacks the roles
-	// cover, each from plan.Settings. Every role covers every stack: the
-	// preview and drift jobs run a matrix of stacks, and the deploy role
-	// admits each stack's GitHub environment (its Env). A stack may appear
-	// more than once, configured differently: the roles then cover every
-	// configuration, as the deploy that moves a stack from one to the
-	// other needs (it deletes what only the old one names).
+	// Stacks are the validated configurations of the stacks, each from
+	// plan.Settings, one per stack (its Env): each gets its own three
+	// roles, which name only its resources.
 	Stacks []*settings.Config
+	// Previous are configurations the stacks had before (cmd/ci-roles
+	// -previous: a checkout of main before a change), at most one per
+	// stack of Stacks. A stack's roles then cover both configurations, as
+	// the deploy that moves the stack from one to the other needs: it
+	// deletes what only the old one names (the role at an old rolePath, a
+	// removed boundary).
+	Previous []*settings.Config
 	// NoSecretInPreview leaves the application secret of the stacks whose
 	// cutover is not off out of the preview role: their pull-request
 	// previews then fail at the secret's read (docs/ci-setup.md, "The
 	// application secret and pull-request previews"). The drift role,
 	// which only workflows on main can assume, keeps it.
 	NoSecretInPreview bool
+	// AcceptUnboundedProxyRole renders the deploy role of a stack that
+	// creates its proxy role without rolePermissionsBoundaryArn (and
+	// without roleArn), instead of refusing it: that deploy role may then
+	// make the proxy role an administrator. The statement says so in its
+	// Sid (SidUnboundedProxyRole) and the role in its AcceptedRisks.
+	AcceptUnboundedProxyRole bool
+}
+
+// previousOf is the previous configuration of stack, or nil.
+func (p Params) previousOf(stack string) *settings.Config {
+	for _, c := range p.Previous {
+		if c != nil && c.Env == stack {
+			return c
+		}
+	}
+	return nil
 }
 
 // Partition is the partition of p.Region: aws, or aws-us-gov for a
@@ -104,13 +123,34 @@ func (p Params) validate() error {
 	if len(p.Stacks) == 0 {
 		add("stacks: none given; the roles cover at least one stack")
 	}
+	seen := map[string]bool{}
 	for i, c := range p.Stacks {
 		if c == nil {
 			add("stacks[%d] is nil; give each stack's configuration from plan.Settings", i)
 			continue
 		}
+		if seen[c.Env] {
+			add("stack %s is given twice: give each stack once, and its configuration before a change as Previous", show(c.Env))
+		}
+		seen[c.Env] = true
 		if c.Region != p.Region && region.MatchString(p.Region) {
 			add("stack %s deploys to %s (aws:region), not %s: the workflows give every job one AWS_REGION", show(c.Env), show(c.Region), p.Region)
+		}
+	}
+	previous := map[string]bool{}
+	for i, c := range p.Previous {
+		switch {
+		case c == nil:
+			add("previous[%d] is nil; give each configuration from plan.Settings", i)
+		case !seen[c.Env]:
+			add("previous configuration of stack %s: no such stack among the stacks given", show(c.Env))
+		case previous[c.Env]:
+			add("previous configuration of stack %s is given twice", show(c.Env))
+		case c.Region != p.Region && region.MatchString(p.Region):
+			add("previous configuration of stack %s deploys to %s (aws:region), not %s", show(c.Env), show(c.Region), p.Region)
+		}
+		if c != nil {
+			previous[c.Env] = true
 		}
 	}
 	if len(problems) > 0 {

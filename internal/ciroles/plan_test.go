@@ -100,7 +100,7 @@ func TestRolesCoverThePlan(t *testing.T) {
 				"  rds-proxy:rolePermissionsBoundaryArn: " + boundary + "\n  rds-proxy:logKmsKeyArn: " + testKey + "\n" +
 				"  rds-proxy:endpointParameterName: /platform/db/proxy-host\n",
 		},
-		{"prod with an existing role and a cutover back", "prod", "  rds-proxy:roleArn: " + existingRole + "\n  rds-proxy:cutover: direct\n"},
+		{"prod with an existing role and a cutover back", "prod", noBoundary + "  rds-proxy:roleArn: " + existingRole + "\n  rds-proxy:cutover: direct\n"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -152,7 +152,7 @@ func TestRolesCoverThePlan(t *testing.T) {
 					list = write
 				}
 				for _, n := range list {
-					if !allows(r.Permissions, n.action, n.arn) {
+					if !allows(merge(r), n.action, n.arn) {
 						t.Errorf("%s role: %s on %s is not allowed (%s)", r.Name, n.action, n.arn, n.why)
 					}
 				}

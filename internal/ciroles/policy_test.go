@@ -46,7 +46,7 @@ func TestRenderRoundTrips(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, r := range roles {
-		for _, doc := range []Document{r.Trust, r.Permissions} {
+		for _, doc := range append([]Document{r.Trust}, r.Policies()...) {
 			b, err := Render(doc)
 			if err != nil {
 				t.Fatal(err)

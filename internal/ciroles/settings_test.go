@@ -48,7 +48,7 @@ func TestPlanSettings(t *testing.T) {
 		},
 		{
 			name: "every problem of an invalid configuration", stack: "qa",
-			extra:   "  rds-proxy:roleArn: not-an-arn\n  rds-proxy:cutover: sideways\n",
+			extra:   noBoundary + "  rds-proxy:roleArn: not-an-arn\n  rds-proxy:cutover: sideways\n",
 			wantErr: []string{`invalid configuration for stack "qa" (2 problems)`, "rds-proxy:cutover", "rds-proxy:roleArn"},
 		},
 	}
