@@ -252,7 +252,7 @@ func refusedInputs() []refusedInput {
 		return func(t *testing.T, sf *stackFile, _ fixture) { sf.set(t, "rds-proxy:"+key, v) }
 	}
 	return []refusedInput{
-		{"org", set("org", "acmecorp2"), []string{"marked for protection"}},
+		{"org", set("org", "acmecorp2"), []string{"cannot be deleted because it is protected"}},
 		{"vpcId", set("vpcId", "vpc-0aaaaaaaaaaaaaaa0"), []string{"rds-proxy:subnetIds", "not in vpcId vpc-0aaaaaaaaaaaaaaa0"}},
 		{"subnetIds", func(t *testing.T, sf *stackFile, fx fixture) { sf.set(t, "rds-proxy:subnetIds", fx.SubnetIDs[1:]) },
 			[]string{"marked for protection"}},
