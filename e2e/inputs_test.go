@@ -244,15 +244,16 @@ func inputGroups(fx fixture) [][]input {
 }
 
 // refusedInputs are the keys whose change alone protected prod refuses:
-// renaming every resource (org) or moving the subnets replaces the
-// protected proxy, and subnets outside a new vpcId are refused by the
-// program. Each is previewed on its own.
+// renaming every resource (org) deletes the protected destroy guard (the
+// first delete the engine plans, since it depends on everything), moving
+// the subnets replaces the protected proxy, and subnets outside a new
+// vpcId are refused by the program. Each is previewed on its own.
 func refusedInputs() []refusedInput {
 	set := func(key string, v any) func(t *testing.T, sf *stackFile, fx fixture) {
 		return func(t *testing.T, sf *stackFile, _ fixture) { sf.set(t, "rds-proxy:"+key, v) }
 	}
 	return []refusedInput{
-		{"org", set("org", "acmecorp2"), []string{"cannot be deleted because it is protected"}},
+		{"org", set("org", "acmecorp2"), []string{"cannot be deleted", "acmecorp-prod-to-destroy-set-protect-false-and-up-first"}},
 		{"vpcId", set("vpcId", "vpc-0aaaaaaaaaaaaaaa0"), []string{"rds-proxy:subnetIds", "not in vpcId vpc-0aaaaaaaaaaaaaaa0"}},
 		{"subnetIds", func(t *testing.T, sf *stackFile, fx fixture) { sf.set(t, "rds-proxy:subnetIds", fx.SubnetIDs[1:]) },
 			[]string{"marked for protection"}},
