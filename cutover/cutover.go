@@ -1,9 +1,9 @@
 // Package cutover moves the application's database secret between the Aurora
-// cluster and the proxy: it reads the secret's current value at deploy time
-// (so that a password rotated since the last deploy is never overwritten
-// with an old one), refuses a cutover that would break the services or the
-// rotation, and registers the secret's new version and the record of where
-// it pointed before. The rewrite itself, which changes the secret's "host"
+// cluster and the proxy: from the secret's current value, read at deploy
+// time (Facts, which package lookup reads, so that a password rotated
+// since the last deploy is never overwritten with an old one), it refuses a
+// cutover that would break the services or the rotation, and registers
+// the secret's new version and the record of where it pointed before. The rewrite itself, which changes the secret's "host"
 // and "port" and nothing else, is secrets.Rewrite.
 package cutover
 
@@ -14,11 +14,11 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/rds"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/secretsmanager"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ssm"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/acmecorp/rds-proxy/internal/outputs"
 	"github.com/acmecorp/rds-proxy/proxy"
 	"github.com/acmecorp/rds-proxy/secrets"
 )
@@ -59,49 +59,6 @@ type Facts struct {
 	// AWSPENDING without AWSCURRENT (secrets.PendingVersion): a rotation in
 	// progress. It is "" in the common case.
 	PendingVersionID string
-}
-
-// Read looks up the application secret's current value, its rotation and
-// the staging labels of its versions, the cluster's writer endpoint, and
-// the direct-host parameter's current value when it exists. It runs at every preview and update, so the rewrite always
-// starts from the secret as it is now, and the rollback from what was
-// recorded at the first cutover.
-//
-// A missing parameter reads as "" (proxy.ParameterValue).
-func Read(ctx *pulumi.Context, secretArn, clusterIdentifier, recordParameterName string) (Facts, error) {
-	version, err := secretsmanager.LookupSecretVersion(ctx, &secretsmanager.LookupSecretVersionArgs{SecretId: secretArn})
-	if err != nil {
-		return Facts{}, fmt.Errorf("read the current value of %s: %w", secretArn, err)
-	}
-	rotation, err := secretsmanager.LookupSecretRotation(ctx, &secretsmanager.LookupSecretRotationArgs{SecretId: secretArn})
-	if err != nil {
-		return Facts{}, fmt.Errorf("read the rotation of %s: %w", secretArn, err)
-	}
-	// ListSecretVersionIds: the IDs and staging labels of the versions,
-	// never their values.
-	listed, err := secretsmanager.GetSecretVersions(ctx, &secretsmanager.GetSecretVersionsArgs{SecretId: secretArn})
-	if err != nil {
-		return Facts{}, fmt.Errorf("read the versions of %s: %w", secretArn, err)
-	}
-	versions := make([]secrets.Version, 0, len(listed.Versions))
-	for _, v := range listed.Versions {
-		versions = append(versions, secrets.Version{ID: v.VersionId, Stages: v.VersionStages})
-	}
-	cluster, err := rds.LookupCluster(ctx, &rds.LookupClusterArgs{ClusterIdentifier: clusterIdentifier})
-	if err != nil {
-		return Facts{}, fmt.Errorf("read the writer endpoint of cluster %s: %w", clusterIdentifier, err)
-	}
-	record, _, err := proxy.ParameterValue(ctx, recordParameterName)
-	if err != nil {
-		return Facts{}, err
-	}
-	return Facts{
-		SecretString:     version.SecretString,
-		RotationEnabled:  rotation.RotationEnabled,
-		DirectHost:       cluster.Endpoint,
-		Record:           record,
-		PendingVersionID: secrets.PendingVersion(versions),
-	}, nil
 }
 
 // Request is what a deployment asks of the cutover, for Check.
@@ -287,9 +244,9 @@ type Cutover struct {
 	pulumi.ResourceState
 
 	// Host is where the application secret's host now points.
-	Host pulumi.StringOutput
+	Host pulumi.StringOutput `pulumi:"host"`
 	// DirectHostParameterName is the SSM parameter holding the record.
-	DirectHostParameterName pulumi.StringOutput
+	DirectHostParameterName pulumi.StringOutput `pulumi:"directHostParameterName"`
 }
 
 // New registers the cutover. Call Check first: its Resolved is the input.
@@ -302,6 +259,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if err := ctx.RegisterComponentResource(ComponentType, name, c, opts...); err != nil {
 		return nil, fmt.Errorf("register cutover %s: %w", name, err)
 	}
+	outputs.Clear(c)
 	parent := pulumi.Parent(c)
 
 	// The record is read back at every deployment (Read), so it keeps the
@@ -353,11 +311,8 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 
 	c.Host = host
 	c.DirectHostParameterName = param.Name
-	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
-		"host":                    host,
-		"directHostParameterName": param.Name,
-	}); err != nil {
-		return nil, fmt.Errorf("register cutover outputs: %w", err)
+	if err := outputs.Register(ctx, c); err != nil {
+		return nil, err
 	}
 	return c, nil
 }

@@ -2,7 +2,6 @@ package cutover
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -287,50 +286,6 @@ func (m *mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 
 func run(m *mocks, program func(*pulumi.Context) error) error {
 	return pulumi.RunErr(program, pulumi.WithMocks("rds-proxy", "qa", m))
-}
-
-// TestReadTellsARotationInProgress: Read lists the application secret's
-// versions and reports the one that carries AWSPENDING without
-// AWSCURRENT, and only that.
-func TestReadTellsARotationInProgress(t *testing.T) {
-	version := func(id string, stages ...any) any { return map[string]any{"versionId": id, "versionStages": stages} }
-	cases := []struct {
-		name     string
-		versions []any
-		want     string
-	}{
-		{"no rotation", []any{version("v1", "AWSCURRENT")}, ""},
-		{"a rotation in progress", []any{version("v1", "AWSCURRENT"), version("v2", "AWSPENDING")}, "v2"},
-		{"a finished rotation", []any{version("v1", "AWSPREVIOUS"), version("v2", "AWSCURRENT", "AWSPENDING")}, ""},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			m := &mocks{versions: tc.versions}
-			var got Facts
-			err := run(m, func(ctx *pulumi.Context) error {
-				var err error
-				got, err = Read(ctx, appArn, "acme-qa", recordParam)
-				return err
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got.PendingVersionID != tc.want {
-				t.Errorf("PendingVersionID = %q, want %q", got.PendingVersionID, tc.want)
-			}
-			for _, c := range m.calls {
-				if !strings.HasPrefix(c.token, "aws:secretsmanager/") {
-					continue
-				}
-				if id := c.args["secretId"]; !id.IsString() || id.StringValue() != appArn {
-					t.Errorf("%s read %v, want the application secret %s", c.token, id, appArn)
-				}
-			}
-			if !slices.ContainsFunc(m.calls, func(c call) bool { return c.token == "aws:secretsmanager/getSecretVersions:getSecretVersions" }) {
-				t.Error("the versions of the secret were not listed")
-			}
-		})
-	}
 }
 
 // TestTheSecretWaitsForTheRecordToReadBack: the application secret's new

@@ -16,9 +16,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/acmecorp/rds-proxy/auroraproxy"
 	"github.com/acmecorp/rds-proxy/internal/ciroles"
 	"github.com/acmecorp/rds-proxy/internal/plan"
-	"github.com/acmecorp/rds-proxy/settings"
 )
 
 const (
@@ -97,7 +97,7 @@ type checkedPhase struct {
 
 // checkedPhaseOf is phase ph (named name) of configuration cfg, to check
 // against the role named role whose policies are policy (nil: none).
-func checkedPhaseOf(name string, ph phase, cfg *settings.Config, role string, policy *ciroles.Document) checkedPhase {
+func checkedPhaseOf(name string, ph phase, cfg *auroraproxy.Config, role string, policy *ciroles.Document) checkedPhase {
 	keys := map[string]string{}
 	for _, s := range cfg.ProxySecrets() {
 		if s.KmsKeyArn != "" {
@@ -255,7 +255,7 @@ func checkCIRoles(ctx context.Context, t *testing.T, python, recording string, p
 // input table previews one) is rendered with the risk accepted, as a user
 // who accepted it would: the check is about the calls, not the refusal
 // (internal/ciroles and cmd/ci-roles test that).
-func rolesFor(t *testing.T, phases []phase, i int) ([]ciroles.Role, *settings.Config, bool) {
+func rolesFor(t *testing.T, phases []phase, i int) ([]ciroles.Role, *auroraproxy.Config, bool) {
 	t.Helper()
 	ph := phases[i]
 	c, err := plan.Settings(plan.Config{Project: "rds-proxy", Stack: ph.Stack, Values: ph.Values})
@@ -263,11 +263,11 @@ func rolesFor(t *testing.T, phases []phase, i int) ([]ciroles.Role, *settings.Co
 		return nil, nil, false
 	}
 	p := ciroles.Params{Account: motoAccount, Region: region, StateBucket: "acmecorp-pulumi-state",
-		Repo: "acmecorp/rds-proxy", Stacks: []*settings.Config{c}, AcceptUnboundedProxyRole: c.RoleArn == "" && c.RoleBoundaryArn == ""}
+		Repo: "acmecorp/rds-proxy", Stacks: []*auroraproxy.Config{c}, AcceptUnboundedProxyRole: c.RoleArn == "" && c.RoleBoundaryArn == ""}
 	for j := i - 1; j >= 0 && (ph.Op == "up" || ph.Op == "destroy"); j-- {
 		if phases[j].Stack == ph.Stack && phases[j].Op == "up" {
 			if prev, err := plan.Settings(plan.Config{Project: "rds-proxy", Stack: ph.Stack, Values: phases[j].Values}); err == nil {
-				p.Previous = []*settings.Config{prev}
+				p.Previous = []*auroraproxy.Config{prev}
 			}
 			break
 		}
@@ -294,7 +294,7 @@ func rolesFor(t *testing.T, phases []phase, i int) ([]ciroles.Role, *settings.Co
 func checkQADeniedOnProd(ctx context.Context, t *testing.T, python, recording string, phases []phase) {
 	t.Helper()
 	var qaRole *ciroles.Document
-	var qa *settings.Config
+	var qa *auroraproxy.Config
 	for i, ph := range phases {
 		if ph.Stack != "qa" || ph.Op != "up" {
 			continue
@@ -355,7 +355,7 @@ func checkQADeniedOnProd(ctx context.Context, t *testing.T, python, recording st
 
 // qaOwnResources are the exact ARNs qa's configuration names, which the
 // fixture shares with prod: qa's role reaching them is not reaching prod.
-func qaOwnResources(qa *settings.Config) map[string]bool {
+func qaOwnResources(qa *auroraproxy.Config) map[string]bool {
 	a := func(service, resource string) string {
 		return "arn:aws:" + service + ":" + region + ":" + motoAccount + ":" + resource
 	}

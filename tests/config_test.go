@@ -87,7 +87,7 @@ func TestInvalidConfigurationIsRefusedBeforeAnyResource(t *testing.T) {
 		{"aws:region missing", "", map[string]string{"aws:region": ""}, "aws:region", "(not set)", "must name the AWS region"},
 		{"a region in the China partition, whose service domain is amazonaws.com.cn", "", map[string]string{
 			"aws:region": "cn-north-1", ns + "secretArn": "arn:aws-cn:secretsmanager:cn-north-1:000000000000:secret:acmecorp/qa/aurora-AbCdEf",
-		}, "aws:region", `"cn-north-1"`, "is in partition aws-cn; the program supports the aws and aws-us-gov partitions only"},
+		}, "aws:region", `"cn-north-1"`, "is in partition aws-cn; the component supports the aws and aws-us-gov partitions only"},
 		{"a secret in the China partition", "", map[string]string{ns + "secretArn": "arn:aws-cn:secretsmanager:us-east-1:000000000000:secret:acmecorp/qa/aurora-AbCdEf"},
 			ns + "secretArn", `"arn:aws-cn:secretsmanager:us-east-1:000000000000:secret:acmecorp/qa/aurora-AbCdEf"`, "is in partition aws-cn"},
 		{"a GovCloud key for a stack outside GovCloud", "", map[string]string{ns + "secretKmsKeyArn": "arn:aws-us-gov:kms:us-east-1:000000000000:key/00000000-0000-4000-8000-000000000000"},
@@ -141,7 +141,7 @@ func TestInvalidConfigurationIsRefusedBeforeAnyResource(t *testing.T) {
 		{"protect not a boolean", "", map[string]string{ns + "protect": "prod"}, ns + "protect", `"prod"`, "must be true or false"},
 		{"logRetentionDays not a CloudWatch value", "", map[string]string{ns + "logRetentionDays": "10"}, ns + "logRetentionDays", "10", "must be a retention CloudWatch Logs accepts"},
 		{"logRetentionDays zero (never expire) refused", "", map[string]string{ns + "logRetentionDays": "0"}, ns + "logRetentionDays", "0", "must be a retention CloudWatch Logs accepts"},
-		{"adopt naming something the program cannot adopt", "", map[string]string{ns + "adopt": `["proxy"]`}, ns + "adopt", `"proxy"`, "must name a resource the program can adopt: endpointParameter, logGroup"},
+		{"adopt naming something the program cannot adopt", "", map[string]string{ns + "adopt": `["proxy"]`}, ns + "adopt", `"proxy"`, "must name a resource the component can adopt: endpointParameter, logGroup"},
 		{"adopt listing a resource twice", "", map[string]string{ns + "adopt": `["logGroup","logGroup"]`}, ns + "adopt", `"logGroup"`, "must not be listed twice"},
 		{"adopt listing a resource twice, not next to each other", "", map[string]string{ns + "adopt": `["logGroup","endpointParameter","logGroup"]`}, ns + "adopt", `"logGroup"`, "must not be listed twice"},
 		{"adopt not a list", "", map[string]string{ns + "adopt": `"logGroup"`}, ns + "adopt", `"logGroup"`, "must be a list of strings"},

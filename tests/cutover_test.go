@@ -15,9 +15,6 @@ import (
 )
 
 const (
-	typeCutover       = "rds-proxy:cutover:Cutover"
-	typeSecretVersion = "aws:secretsmanager/secretVersion:SecretVersion"
-
 	clusterEndpoint = "acmecorp-qa-aurora.cluster-c1a2b3c4d5e6.us-east-1.rds.amazonaws.com"
 	// appSecret is the services' secret as it is in AWS at deploy time: the
 	// password has been rotated since it was created, and it holds a key the

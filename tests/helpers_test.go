@@ -8,33 +8,44 @@ import (
 	"maps"
 	"testing"
 
+	"github.com/acmecorp/rds-proxy/auroraproxy"
+	"github.com/acmecorp/rds-proxy/cutover"
+	"github.com/acmecorp/rds-proxy/guard"
+	"github.com/acmecorp/rds-proxy/internal/awstoken"
 	"github.com/acmecorp/rds-proxy/internal/plan"
+	"github.com/acmecorp/rds-proxy/monitoring"
+	"github.com/acmecorp/rds-proxy/network"
 	"github.com/acmecorp/rds-proxy/program"
+	"github.com/acmecorp/rds-proxy/proxy"
+	"github.com/acmecorp/rds-proxy/secrets"
 )
 
 // projectDir is where Pulumi.yaml and the stack files live.
 const projectDir = ".."
 
-// Type tokens of the resources the program registers.
+// Type tokens of the resources the program registers, from their one home.
 const (
-	typeSecurityGroup = "aws:ec2/securityGroup:SecurityGroup"
-	typeIngressRule   = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
-	typeEgressRule    = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
-	typeRole          = "aws:iam/role:Role"
-	typeRolePolicy    = "aws:iam/rolePolicy:RolePolicy"
-	typeProxy         = "aws:rds/proxy:Proxy"
-	typeTargetGroup   = "aws:rds/proxyDefaultTargetGroup:ProxyDefaultTargetGroup"
-	typeTarget        = "aws:rds/proxyTarget:ProxyTarget"
-	typeParameter     = "aws:ssm/parameter:Parameter"
-	typeChain         = "rds-proxy:network:SecurityChain"
-	typeAccess        = "rds-proxy:secrets:ProxyAccess"
-	typeProxyComp     = "rds-proxy:proxy:Proxy"
-	typeLogGroup      = "aws:cloudwatch/logGroup:LogGroup"
-	typeAlarm         = "aws:cloudwatch/metricAlarm:MetricAlarm"
-	typeDashboard     = "aws:cloudwatch/dashboard:Dashboard"
-	typeProxyEndpoint = "aws:rds/proxyEndpoint:ProxyEndpoint"
-	typeMonitoring    = "rds-proxy:monitoring:Monitoring"
-	typeGuard         = "rds-proxy:guard:DestroyGuard"
+	typeSecurityGroup = awstoken.SecurityGroup
+	typeIngressRule   = awstoken.IngressRule
+	typeEgressRule    = awstoken.EgressRule
+	typeRole          = awstoken.Role
+	typeRolePolicy    = awstoken.RolePolicy
+	typeProxy         = awstoken.Proxy
+	typeTargetGroup   = awstoken.ProxyDefaultTargetGroup
+	typeTarget        = awstoken.ProxyTarget
+	typeParameter     = awstoken.Parameter
+	typeLogGroup      = awstoken.LogGroup
+	typeAlarm         = awstoken.MetricAlarm
+	typeDashboard     = awstoken.Dashboard
+	typeProxyEndpoint = awstoken.ProxyEndpoint
+	typeSecretVersion = awstoken.SecretVersion
+	typeAuroraProxy   = auroraproxy.Type
+	typeChain         = network.ComponentType
+	typeAccess        = secrets.ComponentType
+	typeProxyComp     = proxy.ComponentType
+	typeMonitoring    = monitoring.ComponentType
+	typeCutover       = cutover.ComponentType
+	typeGuard         = guard.ComponentType
 )
 
 // resourceTypes says, for each AWS resource type the program creates, the

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/acmecorp/rds-proxy/auroraproxy"
 	"github.com/acmecorp/rds-proxy/guard"
 	"github.com/acmecorp/rds-proxy/internal/plan"
 	"github.com/acmecorp/rds-proxy/program"
@@ -159,7 +160,7 @@ func TestAlarmThresholdsFollowTheBudget(t *testing.T) {
 		t.Run(stack, func(t *testing.T) {
 			cfg := stackConfig(t, stack)
 			// The stack file's alarms over the defaults, as the program reads them.
-			var a settings.Alarms
+			var a auroraproxy.Alarms
 			for _, raw := range []string{mustJSON(t, settings.Default("alarms")), cfg.Values[ns+"alarms"]} {
 				if err := json.Unmarshal([]byte(raw), &a); err != nil {
 					t.Fatal(err)

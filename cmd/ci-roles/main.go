@@ -46,9 +46,9 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/acmecorp/rds-proxy/auroraproxy"
 	"github.com/acmecorp/rds-proxy/internal/ciroles"
 	"github.com/acmecorp/rds-proxy/internal/plan"
-	"github.com/acmecorp/rds-proxy/settings"
 )
 
 func main() {
@@ -93,7 +93,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	var before []*settings.Config
+	var before []*auroraproxy.Config
 	if *previous != "" {
 		if before, err = load(*previous, names, true); err != nil {
 			return fmt.Errorf("-previous %s: %w", *previous, err)
@@ -147,9 +147,9 @@ func stackNames(list string) []string {
 // load reads and validates the configuration of each stack in dir, and
 // reports the problems of every stack together. With skipMissing, a stack
 // without a stack file in dir is left out (a stack added since).
-func load(dir string, names []string, skipMissing bool) ([]*settings.Config, error) {
+func load(dir string, names []string, skipMissing bool) ([]*auroraproxy.Config, error) {
 	var (
-		configs []*settings.Config
+		configs []*auroraproxy.Config
 		errs    []error
 	)
 	for _, name := range names {
@@ -182,7 +182,7 @@ type document struct {
 
 // documents are the files of roles, then the proxy-role boundary of each
 // stack of configs that creates its role.
-func documents(roles []ciroles.Role, configs []*settings.Config) ([]document, error) {
+func documents(roles []ciroles.Role, configs []*auroraproxy.Config) ([]document, error) {
 	var out []document
 	for _, r := range roles {
 		trust, permissions := r.FileNames()

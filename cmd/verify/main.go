@@ -51,11 +51,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 
+	"github.com/acmecorp/rds-proxy/auroraproxy"
 	"github.com/acmecorp/rds-proxy/cutover"
 	"github.com/acmecorp/rds-proxy/internal/plan"
 	"github.com/acmecorp/rds-proxy/internal/verify"
 	"github.com/acmecorp/rds-proxy/monitoring"
-	"github.com/acmecorp/rds-proxy/program"
 )
 
 // errFailed is returned when the report has a failed check.
@@ -106,7 +106,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if err != nil {
 		return err
 	}
-	want, err := verify.ExpectedOf(*stack, cfg, outputs, monitoring.Alarms(program.MonitoringArgs(cfg)))
+	want, err := verify.ExpectedOf(*stack, cfg, outputs, monitoring.Alarms(auroraproxy.MonitoringArgs(cfg)))
 	if err != nil {
 		return err
 	}

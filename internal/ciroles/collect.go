@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"path"
 
+	"github.com/acmecorp/rds-proxy/auroraproxy"
 	"github.com/acmecorp/rds-proxy/cutover"
 	"github.com/acmecorp/rds-proxy/monitoring"
-	"github.com/acmecorp/rds-proxy/settings"
 )
 
 // resources are the ARNs and values the statements of one stack's roles
@@ -53,7 +53,7 @@ type resources struct {
 }
 
 // roleOf is the ARN of the role c creates, or "" with roleArn.
-func roleOf(a arns, c *settings.Config) string {
+func roleOf(a arns, c *auroraproxy.Config) string {
 	if c.RoleArn != "" {
 		return ""
 	}
@@ -62,9 +62,9 @@ func roleOf(a arns, c *settings.Config) string {
 
 // collect gathers what the statements of stack c's roles name, from c and
 // its previous configuration in p.
-func collect(p Params, a arns, c *settings.Config) resources {
+func collect(p Params, a arns, c *auroraproxy.Config) resources {
 	r := resources{stack: c.Env}
-	configs := []*settings.Config{c}
+	configs := []*auroraproxy.Config{c}
 	prev := p.previousOf(c.Env)
 	if prev != nil {
 		configs = append(configs, prev)
@@ -155,7 +155,7 @@ func collect(p Params, a arns, c *settings.Config) resources {
 // appSecretKey returns the customer-managed key of c's application secret
 // ("" for the AWS managed key), and whether c names it at all: it does
 // when the application secret is one of the proxy's secrets.
-func appSecretKey(c *settings.Config) (string, bool) {
+func appSecretKey(c *auroraproxy.Config) (string, bool) {
 	for _, s := range c.ProxySecrets() {
 		if s.Arn == c.AppSecretArn {
 			return s.KmsKeyArn, true
@@ -188,15 +188,15 @@ func (a arns) bucket(name string) string { return "arn:" + a.partition + ":s3:::
 
 // tagged returns s with conditions that hold it to resources tagged as
 // stack's (aws:ResourceTag), the tags the program puts on every resource
-// (settings.Config.Tags).
+// (auroraproxy.Config.Tags).
 func (s Statement) tagged(stack string) Statement {
-	return s.when("StringEquals", "aws:ResourceTag/"+settings.TagProject, settings.Namespace).
-		when("StringEquals", "aws:ResourceTag/"+settings.TagEnvironment, stack)
+	return s.when("StringEquals", "aws:ResourceTag/"+auroraproxy.TagProject, auroraproxy.PackageName).
+		when("StringEquals", "aws:ResourceTag/"+auroraproxy.TagEnvironment, stack)
 }
 
 // requestTagged returns s with conditions that hold it to requests that
 // tag what they create as stack's (aws:RequestTag).
 func (s Statement) requestTagged(stack string) Statement {
-	return s.when("StringEquals", "aws:RequestTag/"+settings.TagProject, settings.Namespace).
-		when("StringEquals", "aws:RequestTag/"+settings.TagEnvironment, stack)
+	return s.when("StringEquals", "aws:RequestTag/"+auroraproxy.TagProject, auroraproxy.PackageName).
+		when("StringEquals", "aws:RequestTag/"+auroraproxy.TagEnvironment, stack)
 }

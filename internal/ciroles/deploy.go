@@ -1,8 +1,6 @@
 package ciroles
 
-import (
-	"github.com/acmecorp/rds-proxy/settings"
-)
+import "github.com/acmecorp/rds-proxy/auroraproxy"
 
 // EC2 actions that create something the program tags at creation; EC2
 // authorizes the tags as ec2:CreateTags with ec2:CreateAction set to the
@@ -78,7 +76,7 @@ func deployPermissions(p Params, a arns, r resources) Document {
 	add(allow(SidCreateProxy, []string{"rds:CreateDBProxy"}, []string{"*"}).
 		when("StringEquals", "aws:RequestedRegion", p.Region).requestTagged(r.stack))
 	add(allow(SidTagProxyOnCreate, []string{"rds:AddTagsToResource"}, proxies).
-		requestTagged(r.stack).when("Null", "aws:ResourceTag/"+settings.TagEnvironment, "true"))
+		requestTagged(r.stack).when("Null", "aws:ResourceTag/"+auroraproxy.TagEnvironment, "true"))
 	add(allow(SidManageProxy, []string{
 		"rds:ModifyDBProxy", "rds:DeleteDBProxy",
 		"rds:CreateDBProxyEndpoint", "rds:ModifyDBProxyEndpoint", "rds:DeleteDBProxyEndpoint",

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/acmecorp/rds-proxy/auroraproxy"
 	"github.com/acmecorp/rds-proxy/internal/plan"
-	"github.com/acmecorp/rds-proxy/settings"
 )
 
 // The parameters every test starts from; the shipped stack files' ARNs are
@@ -79,7 +79,7 @@ func merged(file, extra string) string {
 
 // loadStack is the validated configuration of a shipped stack with extra
 // keys, as cmd/ci-roles loads it.
-func loadStack(t *testing.T, stack, extra string) *settings.Config {
+func loadStack(t *testing.T, stack, extra string) *auroraproxy.Config {
 	t.Helper()
 	cfg, err := plan.LoadStack(stackDir(t, stack, extra), stack)
 	if err != nil {
@@ -93,7 +93,7 @@ func loadStack(t *testing.T, stack, extra string) *settings.Config {
 }
 
 // params are the test parameters for the given stacks.
-func params(stacks ...*settings.Config) Params {
+func params(stacks ...*auroraproxy.Config) Params {
 	return Params{Account: testAccount, Region: testRegion, StateBucket: testBucket, Repo: testRepo, Stacks: stacks}
 }
 

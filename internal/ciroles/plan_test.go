@@ -123,10 +123,10 @@ func TestRolesCoverThePlan(t *testing.T) {
 			// The lookups of a preview: the parameters beside the endpoint
 			// parameter (a protected stack, a cutover), a cutover's secret
 			// and cluster, and a reader endpoint's cluster.
-			endpoint, _ := planned.Outputs[program.OutputEndpointParameterName].(string)
+			endpoint, _ := planned.Outputs["endpointParameterName"].(string)
 			dir := a.regional("ssm", "parameter"+path.Dir(endpoint))
 			read = append(read, need{"ssm:GetParametersByPath", dir, "the program's lookup of " + dir})
-			if secret, ok := planned.Outputs[program.OutputSecretHost]; ok && secret != nil {
+			if secret, ok := planned.Outputs["secretHost"]; ok && secret != nil {
 				why := "the cutover's lookups"
 				read = append(read,
 					need{"secretsmanager:GetSecretValue", c.AppSecretArn, why},
@@ -134,7 +134,7 @@ func TestRolesCoverThePlan(t *testing.T) {
 					need{"secretsmanager:ListSecretVersionIds", c.AppSecretArn, why},
 					need{"rds:DescribeDBClusters", a.rds("cluster:" + c.ClusterIdentifier), why})
 			}
-			if reader, ok := planned.Outputs[program.OutputReaderEndpoint]; ok && reader != nil {
+			if reader, ok := planned.Outputs["readerEndpoint"]; ok && reader != nil {
 				read = append(read, need{"rds:DescribeDBClusters", a.rds("cluster:" + c.ClusterIdentifier), "the reader endpoint's lookup of the cluster's members"})
 			}
 			write = append(write, read...)

@@ -6,7 +6,7 @@
 // Every role serves one stack. Its trust admits only the jobs of that
 // stack's GitHub environment (<stack>, <stack>-preview, <stack>-drift), and
 // its permissions name only that stack's resources and state objects: the
-// names it derives from the stack's configuration (settings.Config) make
+// names it derives from the stack's configuration (auroraproxy.Config) make
 // every resource as exact as AWS allows. Where AWS names a resource by an
 // ID it generates (a proxy, a security group), the ARN is the account's
 // and region's of that type, held to the stack by the tags the program
@@ -30,7 +30,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/acmecorp/rds-proxy/settings"
+	"github.com/acmecorp/rds-proxy/auroraproxy"
 )
 
 // The three kinds of role, by what they are for.
@@ -193,14 +193,14 @@ func Roles(p Params) ([]Role, error) {
 
 // unboundedProblem is the refusal of a stack that creates its proxy role
 // without a permissions boundary, with both ways out.
-func unboundedProblem(c *settings.Config, roles []string) string {
+func unboundedProblem(c *auroraproxy.Config, roles []string) string {
 	return fmt.Sprintf("stack %q creates its proxy role %s without a permissions boundary: its deploy role "+
 		"could then recreate that role trusting any principal with any policy (iam:DeleteRole, "+
 		"iam:CreateRole, iam:PutRolePolicy), and so do anything. Either set rds-proxy:%s to a boundary "+
 		"policy (%s, rendered as %s; docs/ci-setup.md, \"The proxy role's permissions boundary\"), or set "+
 		"rds-proxy:%s to a role an administrator created once (recommended for prod); or accept the risk "+
 		"(AcceptUnboundedProxyRole, ci-roles -accept-unbounded-proxy-role)",
-		c.Env, strings.Join(roles, ", "), settings.KeyRoleBoundaryArn, BoundaryPolicyName(c.Env), BoundaryFile(c.Env), settings.KeyRoleArn)
+		c.Env, strings.Join(roles, ", "), auroraproxy.KeyRoleBoundaryArn, BoundaryPolicyName(c.Env), BoundaryFile(c.Env), auroraproxy.KeyRoleArn)
 }
 
 // IAM's quotas on the documents, in characters without whitespace.

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/acmecorp/rds-proxy/auroraproxy"
 	"github.com/acmecorp/rds-proxy/monitoring"
-	"github.com/acmecorp/rds-proxy/settings"
 )
 
 // ARNs the cases expect.
@@ -32,7 +32,7 @@ const (
 )
 
 // noBoundary removes the shipped placeholder boundary.
-var noBoundary = unset("rds-proxy:" + settings.KeyRoleBoundaryArn)
+var noBoundary = unset("rds-proxy:" + auroraproxy.KeyRoleBoundaryArn)
 
 // want is a statement a role must hold. Nil fields are not checked; the
 // others must be exactly so.
@@ -330,7 +330,7 @@ func TestRequirements(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			p := params(loadStack(t, tc.stack, tc.extra))
 			if tc.previous != nil {
-				p.Previous = []*settings.Config{loadStack(t, tc.stack, *tc.previous)}
+				p.Previous = []*auroraproxy.Config{loadStack(t, tc.stack, *tc.previous)}
 			}
 			p.NoSecretInPreview = tc.noSecret
 			p.AcceptUnboundedProxyRole = tc.risky
@@ -751,7 +751,7 @@ func TestPermissionsBoundaryCondition(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			p := params(loadStack(t, "qa", tc.extra))
 			if tc.previous != "-" {
-				p.Previous = []*settings.Config{loadStack(t, "qa", tc.previous)}
+				p.Previous = []*auroraproxy.Config{loadStack(t, "qa", tc.previous)}
 			}
 			p.AcceptUnboundedProxyRole = tc.accept
 			for _, r := range rolesOrFail(t, p) {
@@ -786,7 +786,7 @@ func TestPermissionsBoundaryCondition(t *testing.T) {
 func TestNoRoleMayChangeTheProxyRolesTrust(t *testing.T) {
 	for _, extra := range []string{"", noBoundary, "  rds-proxy:rolePath: /platform/\n"} {
 		p := params(loadStack(t, "qa", extra), loadStack(t, "prod", ""))
-		p.Previous = []*settings.Config{loadStack(t, "qa", noBoundary)}
+		p.Previous = []*auroraproxy.Config{loadStack(t, "qa", noBoundary)}
 		p.AcceptUnboundedProxyRole = true
 		for _, r := range rolesOrFail(t, p) {
 			if slices.Contains(actions(merge(r)), "iam:UpdateAssumeRolePolicy") {
@@ -829,7 +829,7 @@ func TestDeleteBoundaryOnlyInTransition(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			p := params(loadStack(t, "qa", tc.extra))
 			if tc.previous != "-" {
-				p.Previous = []*settings.Config{loadStack(t, "qa", tc.previous)}
+				p.Previous = []*auroraproxy.Config{loadStack(t, "qa", tc.previous)}
 			}
 			p.AcceptUnboundedProxyRole = true
 			for _, r := range rolesOrFail(t, p) {
@@ -959,7 +959,7 @@ func TestPolicySizes(t *testing.T) {
 	all := "  rds-proxy:cutover: direct\n  rds-proxy:rolePath: /platform/\n  rds-proxy:logKmsKeyArn: " + testKey + "\n"
 	for _, stack := range []string{"qa", "prod"} {
 		p := params(loadStack(t, stack, all+"  rds-proxy:readerEndpoint: true\n  rds-proxy:endpointParameterName: /platform/db/"+stack+"-proxy\n"))
-		p.Previous = []*settings.Config{loadStack(t, stack, "  rds-proxy:rolePermissionsBoundaryArn: "+otherBoundary+"\n  rds-proxy:cutover: proxy\n")}
+		p.Previous = []*auroraproxy.Config{loadStack(t, stack, "  rds-proxy:rolePermissionsBoundaryArn: "+otherBoundary+"\n  rds-proxy:cutover: proxy\n")}
 		for _, r := range rolesOrFail(t, p) {
 			docs := []struct {
 				what  string
@@ -1010,7 +1010,7 @@ func TestSizeProblems(t *testing.T) {
 // new one names and deletes what only the old one does.
 func TestTwoConfigurationsOfAStack(t *testing.T) {
 	p := params(loadStack(t, "qa", "  rds-proxy:rolePath: /platform/\n"))
-	p.Previous = []*settings.Config{loadStack(t, "qa", "  rds-proxy:logKmsKeyArn: "+testKey+"\n")}
+	p.Previous = []*auroraproxy.Config{loadStack(t, "qa", "  rds-proxy:logKmsKeyArn: "+testKey+"\n")}
 	deploy := merge(roleFor(t, p, Deploy, "qa"))
 	within := map[string]string{"iam:PermissionsBoundary": boundary}
 	for _, tc := range []struct {
@@ -1042,7 +1042,7 @@ func TestValidation(t *testing.T) {
 	}{
 		{"valid", func(*Params) {}, nil},
 		{"a repository name with dots and dashes", func(p *Params) { p.Repo = "acme-corp/rds.proxy_v2" }, nil},
-		{"a previous configuration of the stack", func(p *Params) { p.Previous = []*settings.Config{qa} }, nil},
+		{"a previous configuration of the stack", func(p *Params) { p.Previous = []*auroraproxy.Config{qa} }, nil},
 		{"account of 11 digits", func(p *Params) { p.Account = "12345678901" }, []string{`account "12345678901" must be the 12 digits`}},
 		{"account not set", func(p *Params) { p.Account = "" }, []string{"account (not set)"}},
 		{"repo without owner", func(p *Params) { p.Repo = "rds-proxy" }, []string{`repo "rds-proxy" must be a GitHub repository, owner/name`}},
@@ -1055,10 +1055,10 @@ func TestValidation(t *testing.T) {
 		{"region in China", func(p *Params) { p.Region = "cn-north-1" }, []string{"partition aws-cn", `stack "qa" deploys to "us-east-1"`}},
 		{"region of another stack", func(p *Params) { p.Region = "eu-west-1" }, []string{`stack "qa" deploys to "us-east-1" (aws:region), not eu-west-1`}},
 		{"no stacks", func(p *Params) { p.Stacks = nil }, []string{"stacks: none given"}},
-		{"a nil stack", func(p *Params) { p.Stacks = []*settings.Config{qa, nil} }, []string{"stacks[1] is nil"}},
-		{"a stack twice", func(p *Params) { p.Stacks = []*settings.Config{qa, qa} }, []string{`stack "qa" is given twice`}},
-		{"a previous configuration of no stack given", func(p *Params) { p.Previous = []*settings.Config{prod} }, []string{`previous configuration of stack "prod": no such stack`}},
-		{"two previous configurations", func(p *Params) { p.Previous = []*settings.Config{qa, qa} }, []string{`previous configuration of stack "qa" is given twice`}},
+		{"a nil stack", func(p *Params) { p.Stacks = []*auroraproxy.Config{qa, nil} }, []string{"stacks[1] is nil"}},
+		{"a stack twice", func(p *Params) { p.Stacks = []*auroraproxy.Config{qa, qa} }, []string{`stack "qa" is given twice`}},
+		{"a previous configuration of no stack given", func(p *Params) { p.Previous = []*auroraproxy.Config{prod} }, []string{`previous configuration of stack "prod": no such stack`}},
+		{"two previous configurations", func(p *Params) { p.Previous = []*auroraproxy.Config{qa, qa} }, []string{`previous configuration of stack "qa" is given twice`}},
 		{
 			"every problem at once",
 			func(p *Params) { p.Account, p.Repo, p.StateBucket = "x", "x", "X" },

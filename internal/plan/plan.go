@@ -13,7 +13,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"maps"
+	"reflect"
 	"regexp"
 	"sort"
 	"strings"
@@ -21,6 +21,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 )
 
 // Plan is the planned resource graph of one stack.
@@ -65,9 +66,27 @@ type Resource struct {
 	ImportID string `json:"importId,omitempty"`
 	// CustomTimeouts holds the create, update and delete timeouts that are set.
 	CustomTimeouts map[string]string `json:"customTimeouts,omitempty"`
+	// Aliases are the former identities the resource answers to, so that
+	// a stack that holds it under one of them sees no replacement.
+	Aliases []Alias `json:"aliases,omitempty"`
 	// Inputs are the resource's inputs as plain JSON values, keyed by the
 	// pulumi-aws input names (camelCase).
 	Inputs map[string]any `json:"inputs"`
+}
+
+// Alias is one former identity of a resource: what differs from its
+// present one (a name, a type, a parent or none), or a whole URN.
+type Alias struct {
+	// Name is the former name; "" means the present one.
+	Name string `json:"name,omitempty"`
+	// Type is the former type; "" means the present one.
+	Type string `json:"type,omitempty"`
+	// Parent is the Ref of the former parent; "" means the present one.
+	Parent string `json:"parent,omitempty"`
+	// NoParent is set when the resource was at the top of the stack.
+	NoParent bool `json:"noParent,omitempty"`
+	// URN is the former URN, when the alias gives it whole.
+	URN string `json:"urn,omitempty"`
 }
 
 // Ref is "<type>::<name>", how a plan refers to a resource.
@@ -135,7 +154,9 @@ func Run(cfg Config, program Program, opts ...Option) (*Plan, error) {
 			values, _ := vs[1].(map[string]any)
 			mu.Lock()
 			defer mu.Unlock()
-			maps.Copy(outputs, values)
+			for k, v := range values {
+				outputs[k] = deref(v)
+			}
 			return nil
 		})
 		return nil
@@ -151,6 +172,19 @@ func Run(cfg Config, program Program, opts ...Option) (*Plan, error) {
 		return p, err
 	}
 	return p, nil
+}
+
+// deref is what a pointer output (an optional output) holds: its value, or
+// nil; an output's value as the engine records it.
+func deref(v any) any {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Pointer {
+		return v
+	}
+	if rv.IsNil() {
+		return nil
+	}
+	return rv.Elem().Interface()
 }
 
 // WriteJSON writes the plan as indented JSON, the format of the golden files.
@@ -246,6 +280,7 @@ func (m *mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 			r.ReplaceWith = append(r.ReplaceWith, Ref(string(urn.Type()), urn.Name()))
 		}
 		sort.Strings(r.ReplaceWith)
+		r.Aliases = aliases(req.GetAliases())
 		if t := req.GetCustomTimeouts(); t != nil {
 			for k, v := range map[string]string{"create": t.GetCreate(), "update": t.GetUpdate(), "delete": t.GetDelete()} {
 				if v == "" {
@@ -275,6 +310,24 @@ func (m *mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 		state[resource.PropertyKey(a)] = resource.NewProperty(Placeholder(args.TypeToken, args.Name, a))
 	}
 	return Placeholder(args.TypeToken, args.Name, "id"), state, nil
+}
+
+// aliases are a registration's aliases as a plan records them.
+func aliases(in []*pulumirpc.Alias) []Alias {
+	var out []Alias
+	for _, a := range in {
+		if urn := a.GetUrn(); urn != "" {
+			out = append(out, Alias{URN: urn})
+			continue
+		}
+		spec := a.GetSpec()
+		al := Alias{Name: spec.GetName(), Type: spec.GetType(), NoParent: spec.GetNoParent()}
+		if p := resource.URN(spec.GetParentUrn()); p != "" {
+			al.Parent = Ref(string(p.Type()), p.Name())
+		}
+		out = append(out, al)
+	}
+	return out
 }
 
 func (m *mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {

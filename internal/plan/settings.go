@@ -6,6 +6,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/acmecorp/rds-proxy/auroraproxy"
 	"github.com/acmecorp/rds-proxy/settings"
 )
 
@@ -17,8 +18,8 @@ import (
 // An invalid configuration is returned as the *settings.Error that lists
 // every problem, not wrapped in the SDK's error list, so that callers can
 // print it as it is.
-func Settings(cfg Config) (*settings.Config, error) {
-	var loaded *settings.Config
+func Settings(cfg Config) (*auroraproxy.Config, error) {
+	var loaded *auroraproxy.Config
 	_, err := Run(cfg, func(ctx *pulumi.Context) (pulumi.Map, []string, error) {
 		c, err := settings.Load(ctx)
 		if err != nil {

@@ -19,9 +19,10 @@ import (
 	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
 	"github.com/aws/smithy-go"
 
+	"github.com/acmecorp/rds-proxy/auroraproxy"
 	"github.com/acmecorp/rds-proxy/cutover"
 	"github.com/acmecorp/rds-proxy/monitoring"
-	"github.com/acmecorp/rds-proxy/settings"
+	"github.com/acmecorp/rds-proxy/proxy"
 )
 
 // world is what the fake AWS holds: a healthy stack unless a test changes
@@ -154,12 +155,12 @@ func expected() Expected {
 		RequireTLS:              true,
 		IdleClientTimeout:       1800,
 		Auths:                   []Auth{{SecretArn: testSecret, IAMAuth: "DISABLED", ClientPasswordAuthType: "POSTGRES_SCRAM_SHA_256"}},
-		Pool:                    settings.Pool{MaxConnectionsPercent: 50, MaxIdleConnectionsPercent: 10, ConnectionBorrowTimeout: 120},
+		Pool:                    proxy.Pool{MaxConnectionsPercent: 50, MaxIdleConnectionsPercent: 10, ConnectionBorrowTimeout: 120},
 		Cutover:                 cutover.Off,
 		AppSecretArn:            testSecret,
 		DirectHostParameterName: testRecord,
 		SubnetIDs:               []string{"subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"},
-		UnsupportedZoneIDs:      settings.ProxyUnsupportedZoneIDs(),
+		UnsupportedZoneIDs:      auroraproxy.ProxyUnsupportedZoneIDs(),
 		Metrics: []MetricFilter{
 			{Alarm: testProxy + "-availability", Metric: "AvailabilityPercentage",
 				Dimensions: []Dimension{{"ProxyName", testProxy}, {"TargetGroup", "default"}, {"TargetRole", "READWRITE"}}},

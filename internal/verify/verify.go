@@ -23,7 +23,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 
 	"github.com/acmecorp/rds-proxy/cutover"
-	"github.com/acmecorp/rds-proxy/settings"
+	"github.com/acmecorp/rds-proxy/proxy"
 )
 
 // Status is the outcome of one check.
@@ -196,7 +196,7 @@ type Expected struct {
 	// Auths are the secrets the proxy reads, with their settings.
 	Auths []Auth
 	// Pool is the default target group's connection pool.
-	Pool settings.Pool
+	Pool proxy.Pool
 	// Cutover is where the application secret should point.
 	Cutover cutover.Mode
 	// AppSecretArn is the secret the services read.

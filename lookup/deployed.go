@@ -1,4 +1,4 @@
-package proxy
+package lookup
 
 import (
 	"fmt"
@@ -19,7 +19,7 @@ type Deployed struct {
 	VpcID string
 }
 
-// LookupDeployed reads the proxy name from AWS if this stack deployed it;
+// DeployedProxy reads the proxy name from AWS if this stack deployed it;
 // ok is false, without an error, if it did not.
 //
 // The stack deployed the proxy when the endpoint parameter holds that
@@ -28,7 +28,7 @@ type Deployed struct {
 // fails with an error whose text differs between provider versions when
 // the proxy does not exist; so a first deployment never reads the proxy,
 // and any error reading a proxy the parameter names is a real one.
-func LookupDeployed(ctx *pulumi.Context, name, endpointParameterName string) (d Deployed, ok bool, err error) {
+func DeployedProxy(ctx *pulumi.Context, name, endpointParameterName string) (d Deployed, ok bool, err error) {
 	value, found, err := ParameterValue(ctx, endpointParameterName)
 	if err != nil {
 		return Deployed{}, false, err

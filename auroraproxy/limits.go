@@ -1,4 +1,4 @@
-package settings
+package auroraproxy
 
 // Limits and accepted values from the RDS, EC2, IAM, CloudWatch and
 // PostgreSQL documentation; docs/aws-facts.md lists each with its source.

@@ -1,11 +1,15 @@
-package settings
+package auroraproxy
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 )
 
-// Partitions the program supports. In both, AWS service endpoints and the
+// region matches an AWS region name.
+var region = regexp.MustCompile(`^[a-z]{2}(?:-[a-z]+)+-\d$`)
+
+// Partitions the component supports. In both, AWS service endpoints and the
 // kms:ViaService values the proxy role's policy names end in amazonaws.com
 // (secretsmanager.<region>.amazonaws.com). In aws-cn they end in
 // amazonaws.com.cn ("Endpoints and ARNs for Amazon Web Services in China",
@@ -35,7 +39,7 @@ func PartitionOf(regionName string) string {
 	return PartitionAWS
 }
 
-// supportedPartition reports whether the program writes correct policies
+// supportedPartition reports whether the component writes correct policies
 // for partition.
 func supportedPartition(partition string) bool {
 	return partition == PartitionAWS || partition == PartitionGovCloud
@@ -47,17 +51,16 @@ func supportedRegion(regionName string) bool {
 	return region.MatchString(regionName) && supportedPartition(PartitionOf(regionName))
 }
 
-const unsupportedPartition = "the program supports the aws and aws-us-gov partitions only: in %s the service domain is " +
+const unsupportedPartition = "the component supports the aws and aws-us-gov partitions only: in %s the service domain is " +
 	"not amazonaws.com, and the proxy role's kms:ViaService condition would never match"
 
-// region checks aws:region once: a region name, in a supported partition.
+// region checks the region once: a region name, in a supported partition.
 func (v *validator) region(regionName string) {
 	switch {
 	case !region.MatchString(regionName):
-		v.problems = append(v.problems, Problem{Key: RegionKey, Value: show(regionName), Rule: "must name the AWS region to deploy to, e.g. us-east-1"})
+		v.add(KeyRegion, show(regionName), "must name the AWS region to deploy to, e.g. us-east-1")
 	case !supportedPartition(PartitionOf(regionName)):
-		v.problems = append(v.problems, Problem{Key: RegionKey, Value: show(regionName),
-			Rule: "is in partition " + PartitionOf(regionName) + "; " + fmt.Sprintf(unsupportedPartition, PartitionOf(regionName))})
+		v.add(KeyRegion, show(regionName), "is in partition "+PartitionOf(regionName)+"; "+fmt.Sprintf(unsupportedPartition, PartitionOf(regionName)))
 	}
 }
 

@@ -1,16 +1,18 @@
-package settings
+package auroraproxy
 
 import (
 	"cmp"
+	"net/netip"
 	"path"
 	"slices"
+	"sort"
 	"strings"
 
 	"github.com/acmecorp/rds-proxy/budget"
 	"github.com/acmecorp/rds-proxy/cutover"
 )
 
-// This file holds what the program derives from a loaded Config: the
+// This file holds what the component derives from a Config: the
 // physical names, the tags, the connection budget and protection.
 
 // DirectHostParameterName is the SSM parameter, beside the endpoint
@@ -31,12 +33,12 @@ func (c *Config) RoleName() string { return c.Prefix() + "-rds-proxy-role" }
 // SecurityGroupName is the name of the proxy's security group.
 func (c *Config) SecurityGroupName() string { return c.Prefix() + "-rds-proxy-sg" }
 
-// Tags returns the standard tags with the stack file's tags merged in.
-// Validation guarantees that the stack file's tags never redefine a
-// standard key.
+// Tags returns the standard tags with the caller's tags merged in.
+// Validation guarantees that the caller's tags never redefine a standard
+// key.
 func (c *Config) Tags() map[string]string {
 	tags := map[string]string{
-		TagProject:     Namespace,
+		TagProject:     PackageName,
 		TagEnvironment: c.Env,
 		TagManagedBy:   "pulumi",
 	}
@@ -48,6 +50,24 @@ func (c *Config) Tags() map[string]string {
 
 // SourceCount is the number of ingress rules the proxy security group gets.
 func (c *Config) SourceCount() int { return len(c.AppSecurityGroupIDs) + len(c.AllowedCidrs) }
+
+// Cidrs are AllowedCidrs that are CIDR blocks (Validate reports the
+// others), parsed, sorted by address, then by length.
+func (c *Config) Cidrs() []netip.Prefix {
+	out := make([]netip.Prefix, 0, len(c.AllowedCidrs))
+	for _, s := range c.AllowedCidrs {
+		if p, err := netip.ParsePrefix(s); err == nil {
+			out = append(out, p)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if c := out[i].Addr().Compare(out[j].Addr()); c != 0 {
+			return c < 0
+		}
+		return out[i].Bits() < out[j].Bits()
+	})
+	return out
+}
 
 // Protected reports whether the stack is protected: `pulumi destroy`
 // refuses before it deletes anything (package guard), and a change that
@@ -86,7 +106,8 @@ func (c *Config) EndpointParameterNameOf(name string) string {
 	return "/" + c.Org + "/" + c.Env + "/rds-proxy/endpoints/" + name
 }
 
-// LogGroupName is the log group RDS Proxy writes the proxy's logs to.
+// LogGroupName is the log group RDS Proxy writes the proxy's logs to:
+// AWS fixes it as /aws/rds/proxy/<proxy name>.
 func (c *Config) LogGroupName() string { return "/aws/rds/proxy/" + c.ProxyName() }
 
 // DashboardName is the name of the CloudWatch dashboard.

@@ -1,4 +1,4 @@
-package network
+package lookup
 
 import (
 	"fmt"
@@ -20,14 +20,13 @@ type Subnet struct {
 	AvailabilityZoneID string
 }
 
-// LookupSubnets reads the VPC and Availability Zone (name and ID) of each subnet, in the
-// order given. Subnets are checked, not passed through: AWS silently drops a
-// subnet it cannot use, and every later preview then wants to replace the
-// proxy.
-func LookupSubnets(ctx *pulumi.Context, ids []string) ([]Subnet, error) {
+// Subnets reads the VPC and Availability Zone (name and ID) of each
+// subnet, in the order given. Subnets are checked, not passed through: AWS
+// silently drops a subnet it cannot use, and every later preview then
+// wants to replace the proxy.
+func Subnets(ctx *pulumi.Context, ids []string) ([]Subnet, error) {
 	out := make([]Subnet, 0, len(ids))
 	for _, id := range ids {
-		id := id
 		s, err := ec2.LookupSubnet(ctx, &ec2.LookupSubnetArgs{Id: &id})
 		if err != nil {
 			return nil, fmt.Errorf("look up subnet %s: %w", id, err)

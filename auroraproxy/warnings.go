@@ -1,16 +1,14 @@
-package program
+package auroraproxy
 
 import (
 	"fmt"
 	"strings"
-
-	"github.com/acmecorp/rds-proxy/settings"
 )
 
 // Warnings says what is risky about a valid configuration, one sentence
-// each, in a fixed order. Run logs each with ctx.Log.Warn and returns them;
-// none stops the deployment.
-func Warnings(cfg *settings.Config) []string {
+// each, in a fixed order. New logs each with ctx.Log.Warn
+// (AuroraProxy.Warnings returns them); none stops the deployment.
+func Warnings(cfg *Config) []string {
 	var out []string
 	if cfg.DebugLogging {
 		// Debug logging writes SQL statements, parameters included, to
@@ -24,7 +22,7 @@ func Warnings(cfg *settings.Config) []string {
 	}
 	out = append(out, cfg.Budget().Warnings()...)
 	var v6 []string
-	for _, p := range cfg.AllowedCidrs {
+	for _, p := range cfg.Cidrs() {
 		if p.Addr().Is6() {
 			v6 = append(v6, p.String())
 		}
@@ -33,7 +31,7 @@ func Warnings(cfg *settings.Config) []string {
 		// The SDK's rds.Proxy has no input for the endpoint's network
 		// type, so the proxy gets AWS's default: IPv4 only.
 		out = append(out, "allowedCidrs lists IPv6 ranges ("+strings.Join(v6, ", ")+"): the proxy's endpoint has IPv4 addresses only "+
-			"(the pulumi-aws version this program uses cannot make it dual-stack), so these rules admit no client; "+
+			"(the pulumi-aws version this component uses cannot make it dual-stack), so these rules admit no client; "+
 			"list the clients' IPv4 ranges")
 	}
 	if cfg.Alarms.Enabled && len(cfg.Alarms.TopicArns) == 0 {
@@ -43,7 +41,7 @@ func Warnings(cfg *settings.Config) []string {
 }
 
 // readerEndpointName is the reader endpoint's name, or "" without one.
-func readerEndpointName(cfg *settings.Config) string {
+func readerEndpointName(cfg *Config) string {
 	if !cfg.ReaderEndpoint {
 		return ""
 	}
@@ -51,10 +49,10 @@ func readerEndpointName(cfg *settings.Config) string {
 }
 
 // ClusterWarnings says what is risky about the cluster AWS holds, given its
-// members (its writer and its readers, from proxy.LookupClusterMembers):
+// members (its writer and its readers, from lookup.ClusterMembers):
 // with readerEndpoint, a cluster with fewer than two members has no reader,
 // and the READ_ONLY endpoint fails every connection until it has one.
-func ClusterWarnings(cfg *settings.Config, members []string) []string {
+func ClusterWarnings(cfg *Config, members []string) []string {
 	if !cfg.ReaderEndpoint || len(members) >= 2 {
 		return nil
 	}

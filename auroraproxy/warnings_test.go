@@ -1,21 +1,20 @@
-package program
+package auroraproxy
 
 import (
-	"net/netip"
 	"strings"
 	"testing"
 
-	"github.com/acmecorp/rds-proxy/settings"
+	"github.com/acmecorp/rds-proxy/proxy"
 )
 
 func TestWarnings(t *testing.T) {
 	// sound is a valid configuration that warrants no warning.
-	sound := func() *settings.Config {
-		return &settings.Config{
+	sound := func() *Config {
+		return &Config{
 			Env:           "qa",
 			InstanceClass: "db.r6g.large",
-			Pool:          settings.Pool{MaxConnectionsPercent: 80},
-			Alarms: settings.Alarms{
+			Pool:          proxy.Pool{MaxConnectionsPercent: 80},
+			Alarms: Alarms{
 				Enabled:   true,
 				TopicArns: []string{"arn:aws:sns:us-east-1:000000000000:oncall"},
 			},
@@ -23,27 +22,27 @@ func TestWarnings(t *testing.T) {
 	}
 	cases := []struct {
 		name   string
-		change func(c *settings.Config)
+		change func(c *Config)
 		want   []string // a distinctive part of each warning, in order
 	}{
-		{"a sound configuration warns of nothing", func(*settings.Config) {}, nil},
-		{"debug logging, and that AWS turns it off after 24 hours", func(c *settings.Config) { c.DebugLogging = true },
+		{"a sound configuration warns of nothing", func(*Config) {}, nil},
+		{"debug logging, and that AWS turns it off after 24 hours", func(c *Config) { c.DebugLogging = true },
 			[]string{"debugLogging is on", "AWS turns debug logging off 24 hours after it is turned on; set debugLogging back to false"}},
-		{"alarms without topics notify no one", func(c *settings.Config) { c.Alarms.TopicArns = nil }, []string{"alarms.topicArns is empty"}},
-		{"disabled alarms need no topics", func(c *settings.Config) { c.Alarms.TopicArns, c.Alarms.Enabled = nil, false }, nil},
-		{"a proxy share above 90%", func(c *settings.Config) { c.Pool.MaxConnectionsPercent = 95 }, []string{"pool.maxConnectionsPercent is 95"}},
-		{"fewer than 20 direct connections", func(c *settings.Config) {
+		{"alarms without topics notify no one", func(c *Config) { c.Alarms.TopicArns = nil }, []string{"alarms.topicArns is empty"}},
+		{"disabled alarms need no topics", func(c *Config) { c.Alarms.TopicArns, c.Alarms.Enabled = nil, false }, nil},
+		{"a proxy share above 90%", func(c *Config) { c.Pool.MaxConnectionsPercent = 95 }, []string{"pool.maxConnectionsPercent is 95"}},
+		{"fewer than 20 direct connections", func(c *Config) {
 			c.InstanceClass, c.MaxConnections = "", 100
 			c.Pool.MaxConnectionsPercent = 85
 		},
 			[]string{"only 15 of the writer's 100 connections"}},
-		{"IPv6 client ranges, which an IPv4-only endpoint never serves", func(c *settings.Config) {
-			c.AllowedCidrs = []netip.Prefix{netip.MustParsePrefix("10.0.0.0/16"), netip.MustParsePrefix("2001:db8::/32")}
+		{"IPv6 client ranges, which an IPv4-only endpoint never serves", func(c *Config) {
+			c.AllowedCidrs = []string{"10.0.0.0/16", "2001:db8::/32"}
 		}, []string{"allowedCidrs lists IPv6 ranges (2001:db8::/32)"}},
-		{"IPv4 client ranges alone warrant no warning", func(c *settings.Config) {
-			c.AllowedCidrs = []netip.Prefix{netip.MustParsePrefix("10.0.0.0/16")}
+		{"IPv4 client ranges alone warrant no warning", func(c *Config) {
+			c.AllowedCidrs = []string{"10.0.0.0/16"}
 		}, nil},
-		{"every warning, in order", func(c *settings.Config) {
+		{"every warning, in order", func(c *Config) {
 			c.DebugLogging, c.Alarms.TopicArns = true, nil
 			c.Pool.MaxConnectionsPercent = 100
 		}, []string{"debugLogging is on", "AWS turns debug logging off 24 hours", "pool.maxConnectionsPercent is 100", "only 0 of the writer's 1722 connections", "alarms.topicArns is empty"}},
@@ -82,7 +81,7 @@ func TestClusterWarnings(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			cfg := &settings.Config{Org: "acmecorp", Env: "qa", ClusterIdentifier: "acmecorp-qa-aurora", ReaderEndpoint: tc.reader}
+			cfg := &Config{Org: "acmecorp", Env: "qa", ClusterIdentifier: "acmecorp-qa-aurora", ReaderEndpoint: tc.reader}
 			got := ClusterWarnings(cfg, tc.members)
 			if tc.want == nil {
 				if len(got) != 0 {
