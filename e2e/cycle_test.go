@@ -499,19 +499,24 @@ func goldenResources(t *testing.T, stack string) []goldenResource {
 	return p.Resources
 }
 
-// requireCreatesGolden fails unless the preview creates exactly the
-// resources of the stack's golden plan (the program under mocks), whose
-// names hold the stack file's placeholder IDs where the cycle's hold the
-// fixture's, less absent ("type name"): what the cycle's configuration
-// leaves out because the emulator cannot create it. Each is logged.
-func requireCreatesGolden(t *testing.T, sf *stackFile, steps []step, absent ...string) {
+// leftOut is a resource of a golden plan ("type name") that a step of the
+// cycle does not create, and why.
+type leftOut struct{ ref, why string }
+
+// requireCreatesGolden fails unless steps (of a first preview or up)
+// create exactly the resources of the stack's golden plan (the program
+// under mocks), whose names hold the stack file's placeholder IDs where the
+// cycle's hold the fixture's, less absent: what the cycle's configuration
+// leaves out because the emulator cannot create it, or what the program
+// that runs did not have. Each is logged.
+func requireCreatesGolden(t *testing.T, sf *stackFile, steps []step, absent ...leftOut) {
 	t.Helper()
 	var want, got []string
 	left := 0
 	for _, r := range goldenResources(t, sf.name) {
 		ref := r.Type + " " + sf.replaced.Replace(r.Name)
-		if slices.Contains(absent, ref) {
-			t.Logf("emulator gap: the golden plan's %s is left out of the cycle", ref)
+		if i := slices.IndexFunc(absent, func(a leftOut) bool { return a.ref == ref }); i >= 0 {
+			t.Logf("left out of this step: the golden plan's %s (%s)", ref, absent[i].why)
 			left++
 			continue
 		}
@@ -541,10 +546,10 @@ func requireCreatesGolden(t *testing.T, sf *stackFile, steps []step, absent ...s
 	sort.Strings(want)
 	sort.Strings(got)
 	if !reflect.DeepEqual(got, want) {
-		t.Errorf("preview creates %d resources:\n%s\nthe golden plan holds %d:\n%s", len(got), strings.Join(got, "\n"), len(want), strings.Join(want, "\n"))
+		t.Errorf("the step creates %d resources:\n%s\nthe golden plan holds %d:\n%s", len(got), strings.Join(got, "\n"), len(want), strings.Join(want, "\n"))
 		return
 	}
-	t.Logf("preview creates the golden plan's %d resources", len(got))
+	t.Logf("the step creates the golden plan's %d resources", len(got))
 }
 
 // requireClean runs a preview that must announce no change but those the

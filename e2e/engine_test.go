@@ -58,8 +58,9 @@ type engine struct {
 	// sit in moto's recording.
 	phases []phase
 	// binDir holds the commands the cycle builds, for the whole cycle;
-	// verifyBin is the verify command, built there at its first use.
-	binDir, verifyBin string
+	// verifyBin is the verify command, built there at its first use, and
+	// pinnedBin the program of pinnedCommit with its driver.
+	binDir, verifyBin, pinnedBin string
 }
 
 // phase is one engine operation, the configuration it ran with (its

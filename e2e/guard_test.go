@@ -167,18 +167,25 @@ func requireRefusedByTheGuard(ctx context.Context, t *testing.T, st *stack, pref
 }
 
 // testGuardAlias: a stack deployed before the guard got its present name
-// holds it as <prefix> (here, the state renamed back with `pulumi state
-// rename`, which is exactly what such a stack holds). Its `pulumi up`
-// plans nothing for the guard, neither a create nor a delete (which the
-// protected guard would refuse), and leaves it renamed and protected.
+// holds it as <prefix>, at the top of the stack, where the program then
+// registered every component (here, the state edited back to that, which
+// is exactly what such a stack holds). Its `pulumi up` plans nothing for
+// the guard, neither a create nor a delete (which the protected guard
+// would refuse), and leaves it renamed, under the AuroraProxy, protected.
 func testGuardAlias(ctx context.Context, t *testing.T, st *stack, prefix string) {
 	t.Helper()
 	g := st.guardState(ctx, t, prefix)
-	if _, err := st.cli(ctx, t, "state", "rename", "--stack", st.name, "--yes", string(g.URN), prefix); err != nil {
-		t.Fatal(err)
-	}
-	if old, ok := st.stateOf(ctx, t, typeGuard, prefix); !ok || !old.Protect {
-		t.Fatalf("after the rename the state holds no protected guard named %s (found %v)", prefix, ok)
+	old := resource.NewURN(g.URN.Stack(), g.URN.Project(), "", typeGuard, prefix)
+	st.editState(ctx, t, func(d *apitype.DeploymentV3) {
+		for i, r := range d.Resources {
+			if r.URN == g.URN {
+				d.Resources[i].URN = old
+				d.Resources[i].Parent = rootOf(t, d)
+			}
+		}
+	})
+	if old, ok := st.stateOf(ctx, t, typeGuard, prefix); !ok || !old.Protect || old.Parent.Type() != resource.RootStackType {
+		t.Fatalf("after the edit the state holds no protected guard named %s at the top (found %v)", prefix, ok)
 	}
 	steps, err := st.preview(ctx, t)
 	if err != nil {
@@ -187,15 +194,50 @@ func testGuardAlias(ctx context.Context, t *testing.T, st *stack, prefix string)
 	st.e.requireSteps(t, "preview with the guard's former name", steps, nil)
 	st.e.requireSteps(t, "up with the guard's former name", st.mustUp(ctx, t, st.name+": up with the guard's former name"), nil)
 	now := st.guardState(ctx, t, prefix)
-	if !now.Protect {
-		t.Errorf("after the up the guard %s is not protected", now.URN)
+	if !now.Protect || now.URN != g.URN {
+		t.Errorf("after the up the guard is %s, protected %v; want %s, protected", now.URN, now.Protect, g.URN)
 	}
 	if len(now.Dependencies) != len(g.Dependencies) {
-		t.Errorf("after the up the guard depends on %d resources, before the rename on %d", len(now.Dependencies), len(g.Dependencies))
+		t.Errorf("after the up the guard depends on %d resources, before the edit on %d", len(now.Dependencies), len(g.Dependencies))
 	}
 	if _, ok := st.stateOf(ctx, t, typeGuard, prefix); ok {
 		t.Errorf("after the up the state still holds a guard named %s", prefix)
 	}
+}
+
+// editState exports the stack's state, lets edit change it, and imports
+// it: how a test makes the state an older program left.
+func (st *stack) editState(ctx context.Context, t *testing.T, edit func(*apitype.DeploymentV3)) {
+	t.Helper()
+	exported, err := st.s.Export(ctx)
+	if err != nil {
+		t.Fatalf("export the state of %s: %v", st.name, err)
+	}
+	var d apitype.DeploymentV3
+	if err := json.Unmarshal(exported.Deployment, &d); err != nil {
+		t.Fatalf("read the state of %s: %v", st.name, err)
+	}
+	edit(&d)
+	b, err := json.Marshal(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	exported.Deployment = b
+	if err := st.s.Import(ctx, exported); err != nil {
+		t.Fatalf("import the edited state of %s: %v", st.name, err)
+	}
+}
+
+// rootOf is the URN of the stack resource of d.
+func rootOf(t *testing.T, d *apitype.DeploymentV3) resource.URN {
+	t.Helper()
+	for _, r := range d.Resources {
+		if r.Type == resource.RootStackType {
+			return r.URN
+		}
+	}
+	t.Fatal("the state holds no stack resource")
+	return ""
 }
 
 // inventoryChange is what is in after and not in before (added), and the

@@ -16,6 +16,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 
+	"github.com/acmecorp/rds-proxy/guard"
 	"github.com/acmecorp/rds-proxy/settings"
 )
 
@@ -244,15 +245,16 @@ func inputGroups(fx fixture) [][]input {
 }
 
 // refusedInputs are the keys whose change alone protected prod refuses:
-// renaming every resource (org) or moving the subnets replaces the
-// protected proxy, and subnets outside a new vpcId are refused by the
+// renaming every resource (org) deletes the old ones, and the protected
+// destroy guard, deleted first, refuses; moving the subnets replaces the
+// protected proxy; and subnets outside a new vpcId are refused by the
 // program. Each is previewed on its own.
 func refusedInputs() []refusedInput {
 	set := func(key string, v any) func(t *testing.T, sf *stackFile, fx fixture) {
 		return func(t *testing.T, sf *stackFile, _ fixture) { sf.set(t, "rds-proxy:"+key, v) }
 	}
 	return []refusedInput{
-		{"org", set("org", "acmecorp2"), []string{"marked for protection"}},
+		{"org", set("org", "acmecorp2"), []string{guard.Name(prodPrefix) + `" cannot be deleted`, "because it is protected"}},
 		{"vpcId", set("vpcId", "vpc-0aaaaaaaaaaaaaaa0"), []string{"rds-proxy:subnetIds", "not in vpcId vpc-0aaaaaaaaaaaaaaa0"}},
 		{"subnetIds", func(t *testing.T, sf *stackFile, fx fixture) { sf.set(t, "rds-proxy:subnetIds", fx.SubnetIDs[1:]) },
 			[]string{"marked for protection"}},
