@@ -9,6 +9,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/acmecorp/rds-proxy/internal/awstoken"
 	"github.com/acmecorp/rds-proxy/secrets"
 )
 
@@ -259,7 +260,7 @@ func (m *mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 	}
 	m.registered[args.TypeToken+"::"+args.Name] = args.Inputs
 	state := args.Inputs.Copy()
-	if args.TypeToken == "aws:ssm/parameter:Parameter" && m.readBack != "" {
+	if args.TypeToken == awstoken.Parameter && m.readBack != "" {
 		state["value"] = resource.NewProperty(m.readBack)
 	}
 	return args.Name + "-id", state, nil
@@ -270,15 +271,15 @@ func (m *mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 	m.calls = append(m.calls, call{args.Token, args.Args})
 	m.mu.Unlock()
 	switch args.Token {
-	case "aws:secretsmanager/getSecretVersion:getSecretVersion":
+	case awstoken.GetSecretVersion:
 		return resource.NewPropertyMapFromMap(map[string]any{"arn": appArn, "secretString": facts().SecretString}), nil
-	case "aws:secretsmanager/getSecretRotation:getSecretRotation":
+	case awstoken.GetSecretRotation:
 		return resource.NewPropertyMapFromMap(map[string]any{"secretId": appArn, "rotationEnabled": false}), nil
-	case "aws:secretsmanager/getSecretVersions:getSecretVersions":
+	case awstoken.GetSecretVersions:
 		return resource.NewPropertyMapFromMap(map[string]any{"arn": appArn, "secretId": appArn, "versions": m.versions}), nil
-	case "aws:rds/getCluster:getCluster":
+	case awstoken.GetCluster:
 		return resource.NewPropertyMapFromMap(map[string]any{"clusterIdentifier": "acme-qa", "endpoint": clusterHost}), nil
-	case "aws:ssm/getParametersByPath:getParametersByPath":
+	case awstoken.GetParametersByPath:
 		return resource.NewPropertyMapFromMap(map[string]any{"path": "/acme/qa/rds-proxy", "names": []any{}, "values": []any{}}), nil
 	}
 	return nil, fmt.Errorf("unexpected call %s", args.Token)

@@ -18,7 +18,9 @@ import (
 
 	"github.com/acmecorp/rds-proxy/auroraproxy"
 	"github.com/acmecorp/rds-proxy/internal/ciroles"
+	"github.com/acmecorp/rds-proxy/internal/iampolicy"
 	"github.com/acmecorp/rds-proxy/internal/plan"
+	"github.com/acmecorp/rds-proxy/internal/stackfile"
 )
 
 const (
@@ -97,7 +99,7 @@ type checkedPhase struct {
 
 // checkedPhaseOf is phase ph (named name) of configuration cfg, to check
 // against the role named role whose policies are policy (nil: none).
-func checkedPhaseOf(name string, ph phase, cfg *auroraproxy.Config, role string, policy *ciroles.Document) checkedPhase {
+func checkedPhaseOf(name string, ph phase, cfg *auroraproxy.Config, role string, policy *iampolicy.Document) checkedPhase {
 	keys := map[string]string{}
 	for _, s := range cfg.ProxySecrets() {
 		if s.KmsKeyArn != "" {
@@ -119,8 +121,8 @@ func checkedPhaseOf(name string, ph phase, cfg *auroraproxy.Config, role string,
 
 // allPolicies is one document of every statement of role's policies:
 // what the role may do.
-func allPolicies(role ciroles.Role) *ciroles.Document {
-	doc := ciroles.Document{Version: ciroles.PolicyVersion}
+func allPolicies(role ciroles.Role) *iampolicy.Document {
+	doc := iampolicy.Document{Version: iampolicy.Version}
 	for _, d := range role.Policies() {
 		doc.Statement = append(doc.Statement, d.Statement...)
 	}
@@ -193,7 +195,7 @@ func checkCIRoles(ctx context.Context, t *testing.T, python, recording string, p
 		// The stack's own roles only: each stack's phases against its
 		// roles (rolesFor renders that stack's alone).
 		for _, want := range ciRolesOf[ph.Op] {
-			var policy *ciroles.Document
+			var policy *iampolicy.Document
 			for _, r := range roles {
 				if r.Name == want && r.Stack == ph.Stack {
 					policy = allPolicies(r)
@@ -258,7 +260,7 @@ func checkCIRoles(ctx context.Context, t *testing.T, python, recording string, p
 func rolesFor(t *testing.T, phases []phase, i int) ([]ciroles.Role, *auroraproxy.Config, bool) {
 	t.Helper()
 	ph := phases[i]
-	c, err := plan.Settings(plan.Config{Project: "rds-proxy", Stack: ph.Stack, Values: ph.Values})
+	c, err := plan.Settings(stackfile.Config{Project: "rds-proxy", Stack: ph.Stack, Values: ph.Values})
 	if err != nil {
 		return nil, nil, false
 	}
@@ -266,7 +268,7 @@ func rolesFor(t *testing.T, phases []phase, i int) ([]ciroles.Role, *auroraproxy
 		Repo: "acmecorp/rds-proxy", Stacks: []*auroraproxy.Config{c}, AcceptUnboundedProxyRole: c.RoleArn == "" && c.RoleBoundaryArn == ""}
 	for j := i - 1; j >= 0 && (ph.Op == "up" || ph.Op == "destroy"); j-- {
 		if phases[j].Stack == ph.Stack && phases[j].Op == "up" {
-			if prev, err := plan.Settings(plan.Config{Project: "rds-proxy", Stack: ph.Stack, Values: phases[j].Values}); err == nil {
+			if prev, err := plan.Settings(stackfile.Config{Project: "rds-proxy", Stack: ph.Stack, Values: phases[j].Values}); err == nil {
 				p.Previous = []*auroraproxy.Config{prev}
 			}
 			break
@@ -293,7 +295,7 @@ func rolesFor(t *testing.T, phases []phase, i int) ([]ciroles.Role, *auroraproxy
 // requires that it saw prod's calls of each kind denied.
 func checkQADeniedOnProd(ctx context.Context, t *testing.T, python, recording string, phases []phase) {
 	t.Helper()
-	var qaRole *ciroles.Document
+	var qaRole *iampolicy.Document
 	var qa *auroraproxy.Config
 	for i, ph := range phases {
 		if ph.Stack != "qa" || ph.Op != "up" {
@@ -319,7 +321,7 @@ func checkQADeniedOnProd(ctx context.Context, t *testing.T, python, recording st
 		if ph.Stack != "prod" || (ph.Op != "up" && ph.Op != "destroy") {
 			continue
 		}
-		cfg, err := plan.Settings(plan.Config{Project: "rds-proxy", Stack: ph.Stack, Values: ph.Values})
+		cfg, err := plan.Settings(stackfile.Config{Project: "rds-proxy", Stack: ph.Stack, Values: ph.Values})
 		if err != nil {
 			continue
 		}

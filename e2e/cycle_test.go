@@ -32,16 +32,6 @@ const cycleTimeout = 28 * time.Minute
 // qaLogGroup is the qa proxy's log group.
 const qaLogGroup = "/aws/rds/proxy/acmecorp-qa-rds-proxy"
 
-// Resource types the checks name.
-const (
-	typeLogGroup    = "aws:cloudwatch/logGroup:LogGroup"
-	typeProxy       = "aws:rds/proxy:Proxy"
-	typeTargetGroup = "aws:rds/proxyDefaultTargetGroup:ProxyDefaultTargetGroup"
-	typeIngressRule = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
-	typeAlarm       = "aws:cloudwatch/metricAlarm:MetricAlarm"
-	typeDashboard   = "aws:cloudwatch/dashboard:Dashboard"
-)
-
 func TestEngineCycle(t *testing.T) {
 	tl := needTools(t, true)
 	id := runID(t)

@@ -32,6 +32,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/acmecorp/rds-proxy/internal/awstoken"
 	"github.com/acmecorp/rds-proxy/program"
 )
 
@@ -617,8 +618,8 @@ func motoGaps() []gap {
 	refersToGroup := func(s step) bool { return s.RefersToGroup && s.StateLacksDescription }
 	const why = "moto's DescribeSecurityGroupRules omits the description of a rule that references a security group, so refresh drops it"
 	return []gap{
-		{"aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "description", why, refersToGroup},
-		{"aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "description", why, refersToGroup},
+		{awstoken.IngressRule, "description", why, refersToGroup},
+		{awstoken.EgressRule, "description", why, refersToGroup},
 	}
 }
 

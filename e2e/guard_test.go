@@ -22,11 +22,6 @@ import (
 	"github.com/acmecorp/rds-proxy/guard"
 )
 
-// Resource types the guard's steps name.
-const (
-	typeGuard = guard.ComponentType
-)
-
 // upWith runs `pulumi up` with r recording its events, and opts (targets).
 func (st *stack) upWith(ctx context.Context, r *recorder, opts ...optup.Option) ([]step, error) {
 	err := st.track("up", func() error {

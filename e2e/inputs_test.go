@@ -20,16 +20,6 @@ import (
 	"github.com/acmecorp/rds-proxy/settings"
 )
 
-// Resource types the input table names besides the cycle's.
-const (
-	typeEgressRule  = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
-	typeRole        = "aws:iam/role:Role"
-	typeRolePolicy  = "aws:iam/rolePolicy:RolePolicy"
-	typeTarget      = "aws:rds/proxyTarget:ProxyTarget"
-	typeSG          = "aws:ec2/securityGroup:SecurityGroup"
-	typeProxyAccess = "rds-proxy:secrets:ProxyAccess"
-)
-
 // input is one configuration key changed alone, and the steps the engine
 // must plan for it: "op type name [properties]", replacements as their
 // "replace" step; none means the key changes no resource.

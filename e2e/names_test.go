@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
@@ -28,7 +29,9 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/vpc"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/acmecorp/rds-proxy/internal/awstoken"
 	"github.com/acmecorp/rds-proxy/internal/plan"
+	"github.com/acmecorp/rds-proxy/internal/stackfile"
 	"github.com/acmecorp/rds-proxy/program"
 )
 
@@ -38,33 +41,34 @@ var sdkResources = map[string]struct {
 	args     pulumi.Input
 	resource any
 }{
-	"aws:cloudwatch/dashboard:Dashboard":                        {cloudwatch.DashboardArgs{}, cloudwatch.Dashboard{}},
-	"aws:cloudwatch/logGroup:LogGroup":                          {cloudwatch.LogGroupArgs{}, cloudwatch.LogGroup{}},
-	"aws:cloudwatch/metricAlarm:MetricAlarm":                    {cloudwatch.MetricAlarmArgs{}, cloudwatch.MetricAlarm{}},
-	"aws:ec2/securityGroup:SecurityGroup":                       {ec2.SecurityGroupArgs{}, ec2.SecurityGroup{}},
-	"aws:iam/role:Role":                                         {iam.RoleArgs{}, iam.Role{}},
-	"aws:iam/rolePolicy:RolePolicy":                             {iam.RolePolicyArgs{}, iam.RolePolicy{}},
-	"aws:kms/key:Key":                                           {kms.KeyArgs{}, kms.Key{}},
-	"aws:rds/proxy:Proxy":                                       {rds.ProxyArgs{}, rds.Proxy{}},
-	"aws:rds/proxyDefaultTargetGroup:ProxyDefaultTargetGroup":   {rds.ProxyDefaultTargetGroupArgs{}, rds.ProxyDefaultTargetGroup{}},
-	"aws:rds/proxyEndpoint:ProxyEndpoint":                       {rds.ProxyEndpointArgs{}, rds.ProxyEndpoint{}},
-	"aws:rds/proxyTarget:ProxyTarget":                           {rds.ProxyTargetArgs{}, rds.ProxyTarget{}},
-	"aws:secretsmanager/secretVersion:SecretVersion":            {secretsmanager.SecretVersionArgs{}, secretsmanager.SecretVersion{}},
-	"aws:ssm/parameter:Parameter":                               {ssm.ParameterArgs{}, ssm.Parameter{}},
-	"aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule":   {vpc.SecurityGroupEgressRuleArgs{}, vpc.SecurityGroupEgressRule{}},
-	"aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": {vpc.SecurityGroupIngressRuleArgs{}, vpc.SecurityGroupIngressRule{}},
+	awstoken.Dashboard:               {cloudwatch.DashboardArgs{}, cloudwatch.Dashboard{}},
+	awstoken.LogGroup:                {cloudwatch.LogGroupArgs{}, cloudwatch.LogGroup{}},
+	awstoken.MetricAlarm:             {cloudwatch.MetricAlarmArgs{}, cloudwatch.MetricAlarm{}},
+	awstoken.SecurityGroup:           {ec2.SecurityGroupArgs{}, ec2.SecurityGroup{}},
+	awstoken.Role:                    {iam.RoleArgs{}, iam.Role{}},
+	awstoken.RolePolicy:              {iam.RolePolicyArgs{}, iam.RolePolicy{}},
+	"aws:kms/key:Key":                {kms.KeyArgs{}, kms.Key{}},
+	awstoken.Proxy:                   {rds.ProxyArgs{}, rds.Proxy{}},
+	awstoken.ProxyDefaultTargetGroup: {rds.ProxyDefaultTargetGroupArgs{}, rds.ProxyDefaultTargetGroup{}},
+	awstoken.ProxyEndpoint:           {rds.ProxyEndpointArgs{}, rds.ProxyEndpoint{}},
+	awstoken.ProxyTarget:             {rds.ProxyTargetArgs{}, rds.ProxyTarget{}},
+	awstoken.SecretVersion:           {secretsmanager.SecretVersionArgs{}, secretsmanager.SecretVersion{}},
+	awstoken.Parameter:               {ssm.ParameterArgs{}, ssm.Parameter{}},
+	awstoken.EgressRule:              {vpc.SecurityGroupEgressRuleArgs{}, vpc.SecurityGroupEgressRule{}},
+	awstoken.IngressRule:             {vpc.SecurityGroupIngressRuleArgs{}, vpc.SecurityGroupIngressRule{}},
 }
 
 // sdkFunctions maps each function token the program invokes to the SDK's
 // argument and result types.
 var sdkFunctions = map[string]struct{ args, result any }{
-	"aws:ec2/getSubnet:getSubnet":                            {ec2.LookupSubnetArgs{}, ec2.LookupSubnetResult{}},
-	"aws:rds/getCluster:getCluster":                          {rds.LookupClusterArgs{}, rds.LookupClusterResult{}},
-	"aws:rds/getProxy:getProxy":                              {rds.LookupProxyArgs{}, rds.LookupProxyResult{}},
-	"aws:secretsmanager/getSecretRotation:getSecretRotation": {secretsmanager.LookupSecretRotationArgs{}, secretsmanager.LookupSecretRotationResult{}},
-	"aws:secretsmanager/getSecretVersion:getSecretVersion":   {secretsmanager.LookupSecretVersionArgs{}, secretsmanager.LookupSecretVersionResult{}},
-	"aws:secretsmanager/getSecretVersions:getSecretVersions": {secretsmanager.GetSecretVersionsArgs{}, secretsmanager.GetSecretVersionsResult{}},
-	"aws:ssm/getParametersByPath:getParametersByPath":        {ssm.GetParametersByPathArgs{}, ssm.GetParametersByPathResult{}},
+	awstoken.GetRegion:           {aws.GetRegionArgs{}, aws.GetRegionResult{}},
+	awstoken.GetSubnet:           {ec2.LookupSubnetArgs{}, ec2.LookupSubnetResult{}},
+	awstoken.GetCluster:          {rds.LookupClusterArgs{}, rds.LookupClusterResult{}},
+	awstoken.GetProxy:            {rds.LookupProxyArgs{}, rds.LookupProxyResult{}},
+	awstoken.GetSecretRotation:   {secretsmanager.LookupSecretRotationArgs{}, secretsmanager.LookupSecretRotationResult{}},
+	awstoken.GetSecretVersion:    {secretsmanager.LookupSecretVersionArgs{}, secretsmanager.LookupSecretVersionResult{}},
+	awstoken.GetSecretVersions:   {secretsmanager.GetSecretVersionsArgs{}, secretsmanager.GetSecretVersionsResult{}},
+	awstoken.GetParametersByPath: {ssm.GetParametersByPathArgs{}, ssm.GetParametersByPathResult{}},
 }
 
 // schemaProp is a property of the plugin's package schema.
@@ -148,6 +152,18 @@ func TestBridgeNamesMatchTheSDK(t *testing.T) {
 			t.Errorf("the program invokes %s, which this test does not compare: add it to sdkFunctions", token)
 		}
 	}
+	// What the component may invoke besides (the region, when Args
+	// leave it out) and register in other configurations.
+	for _, token := range awstoken.Functions() {
+		if _, ok := sdkFunctions[token]; !ok {
+			t.Errorf("the component invokes %s, which this test does not compare: add it to sdkFunctions", token)
+		}
+	}
+	for _, typ := range awstoken.Resources() {
+		if _, ok := sdkResources[typ]; !ok {
+			t.Errorf("the component registers %s, which this test does not compare: add it to sdkResources", typ)
+		}
+	}
 	for token := range s.Resources {
 		if _, ok := sdkResources[token]; !ok {
 			t.Errorf("the plugin serves %s, which this test does not compare: add it to sdkResources", token)
@@ -202,7 +218,7 @@ func programTypes(t *testing.T) []string {
 // that makes every lookup.
 func programInvokes(t *testing.T) []string {
 	t.Helper()
-	cfg, err := plan.LoadStack("..", "prod")
+	cfg, err := stackfile.Load("..", "prod")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -214,7 +230,7 @@ func programInvokes(t *testing.T) []string {
 		mu.Lock()
 		seen[token] = true
 		mu.Unlock()
-		if token == plan.GetParametersByPath {
+		if token == awstoken.GetParametersByPath {
 			// The endpoint parameter publishes the proxy: deployed before.
 			return map[string]any{
 				"path": args["path"], "types": []any{"String"}, "arns": []any{"arn"},
@@ -232,7 +248,7 @@ func programInvokes(t *testing.T) []string {
 		out = append(out, token)
 	}
 	sort.Strings(out)
-	if !seen[plan.GetSecretVersion] || !seen[plan.GetProxy] {
+	if !seen[awstoken.GetSecretVersion] || !seen[awstoken.GetProxy] {
 		t.Fatalf("the program invoked only %v under mocks; the cutover's or the deployed proxy's lookups are missing", out)
 	}
 	return out

@@ -17,14 +17,6 @@ import (
 	"github.com/acmecorp/rds-proxy/internal/verify"
 )
 
-// Resource types the prod steps name.
-const (
-	typeParameter     = "aws:ssm/parameter:Parameter"
-	typeSecretVersion = "aws:secretsmanager/secretVersion:SecretVersion"
-	typeProxyEndpoint = "aws:rds/proxyEndpoint:ProxyEndpoint"
-	typeCutover       = "rds-proxy:cutover:Cutover"
-)
-
 // prodPrefix starts the names of prod's resources; prodProxy is its
 // proxy's name.
 const (

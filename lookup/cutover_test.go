@@ -11,6 +11,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/acmecorp/rds-proxy/cutover"
+	"github.com/acmecorp/rds-proxy/internal/awstoken"
 )
 
 const (
@@ -43,15 +44,15 @@ func (m *mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 	m.calls = append(m.calls, call{args.Token, args.Args})
 	m.mu.Unlock()
 	switch args.Token {
-	case "aws:secretsmanager/getSecretVersion:getSecretVersion":
+	case awstoken.GetSecretVersion:
 		return resource.NewPropertyMapFromMap(map[string]any{"arn": appArn, "secretString": `{"host":"` + clusterHost + `"}`}), nil
-	case "aws:secretsmanager/getSecretRotation:getSecretRotation":
+	case awstoken.GetSecretRotation:
 		return resource.NewPropertyMapFromMap(map[string]any{"secretId": appArn, "rotationEnabled": false}), nil
-	case "aws:secretsmanager/getSecretVersions:getSecretVersions":
+	case awstoken.GetSecretVersions:
 		return resource.NewPropertyMapFromMap(map[string]any{"arn": appArn, "secretId": appArn, "versions": m.versions}), nil
-	case "aws:rds/getCluster:getCluster":
+	case awstoken.GetCluster:
 		return resource.NewPropertyMapFromMap(map[string]any{"clusterIdentifier": "acme-qa", "endpoint": clusterHost}), nil
-	case "aws:ssm/getParametersByPath:getParametersByPath":
+	case awstoken.GetParametersByPath:
 		return resource.NewPropertyMapFromMap(map[string]any{"path": "/acme/qa/rds-proxy", "names": []any{}, "values": []any{}}), nil
 	}
 	return nil, fmt.Errorf("unexpected call %s", args.Token)
@@ -98,7 +99,7 @@ func TestCutoverFactsTellARotationInProgress(t *testing.T) {
 					t.Errorf("%s read %v, want the application secret %s", c.token, id, appArn)
 				}
 			}
-			if !slices.ContainsFunc(m.calls, func(c call) bool { return c.token == "aws:secretsmanager/getSecretVersions:getSecretVersions" }) {
+			if !slices.ContainsFunc(m.calls, func(c call) bool { return c.token == awstoken.GetSecretVersions }) {
 				t.Error("the versions of the secret were not listed")
 			}
 		})

@@ -11,12 +11,12 @@
 package secrets
 
 import (
-	"encoding/json"
 	"fmt"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/acmecorp/rds-proxy/internal/iampolicy"
 	"github.com/acmecorp/rds-proxy/internal/outputs"
 )
 
@@ -130,41 +130,15 @@ func optional(s string) pulumi.StringPtrInput {
 	return pulumi.String(s)
 }
 
-// Document is an IAM policy document.
-type Document struct {
-	// Version is always 2012-10-17.
-	Version string `json:"Version"`
-	// Statement lists the statements in order.
-	Statement []Statement `json:"Statement"`
-}
-
-// Statement is one statement of a Document.
-type Statement struct {
-	// Sid names the statement.
-	Sid string `json:"Sid,omitempty"`
-	// Effect is Allow.
-	Effect string `json:"Effect"`
-	// Principal is set in trust policies only.
-	Principal map[string]string `json:"Principal,omitempty"`
-	// Action lists the allowed actions; never a wildcard.
-	Action []string `json:"Action"`
-	// Resource lists exact ARNs; empty in trust policies.
-	Resource []string `json:"Resource,omitempty"`
-	// Condition narrows the statement.
-	Condition map[string]map[string]string `json:"Condition,omitempty"`
-}
-
-const policyVersion = "2012-10-17"
-
 // TrustPolicy is the trust policy AWS documents for RDS Proxy roles: only
 // the RDS service may assume the role.
 func TrustPolicy() (string, error) {
-	return render(Document{
-		Version: policyVersion,
-		Statement: []Statement{{
+	return iampolicy.Lists(iampolicy.Document{
+		Version: iampolicy.Version,
+		Statement: []iampolicy.Statement{{
 			Effect:    "Allow",
 			Principal: map[string]string{"Service": "rds.amazonaws.com"},
-			Action:    []string{"sts:AssumeRole"},
+			Action:    iampolicy.Values{"sts:AssumeRole"},
 		}},
 	})
 }
@@ -175,36 +149,28 @@ func TrustPolicy() (string, error) {
 // (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service).
 // The lists go into the policy in the order given: the caller sorts them.
 // The service's endpoint name ends in amazonaws.com in the aws and
-// aws-us-gov partitions, the only ones settings accepts; in aws-cn it would
-// end in amazonaws.com.cn.
+// aws-us-gov partitions, the only ones the component accepts; in aws-cn it
+// would end in amazonaws.com.cn.
 func SecretReadPolicy(secretArns, kmsKeyArns []string, region string) (string, error) {
-	doc := Document{
-		Version: policyVersion,
-		Statement: []Statement{{
+	doc := iampolicy.Document{
+		Version: iampolicy.Version,
+		Statement: []iampolicy.Statement{{
 			Sid:      "ReadDatabaseSecret",
 			Effect:   "Allow",
-			Action:   []string{"secretsmanager:GetSecretValue"},
-			Resource: secretArns,
+			Action:   iampolicy.Values{"secretsmanager:GetSecretValue"},
+			Resource: iampolicy.Values(secretArns),
 		}},
 	}
 	if len(kmsKeyArns) > 0 {
-		doc.Statement = append(doc.Statement, Statement{
+		doc.Statement = append(doc.Statement, iampolicy.Statement{
 			Sid:      "DecryptDatabaseSecret",
 			Effect:   "Allow",
-			Action:   []string{"kms:Decrypt"},
-			Resource: kmsKeyArns,
-			Condition: map[string]map[string]string{
-				"StringEquals": {"kms:ViaService": "secretsmanager." + region + ".amazonaws.com"},
+			Action:   iampolicy.Values{"kms:Decrypt"},
+			Resource: iampolicy.Values(kmsKeyArns),
+			Condition: iampolicy.Condition{
+				"StringEquals": {"kms:ViaService": iampolicy.Values{"secretsmanager." + region + ".amazonaws.com"}},
 			},
 		})
 	}
-	return render(doc)
-}
-
-func render(doc Document) (string, error) {
-	b, err := json.Marshal(doc)
-	if err != nil {
-		return "", fmt.Errorf("encode IAM policy: %w", err)
-	}
-	return string(b), nil
+	return iampolicy.Lists(doc)
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/acmecorp/rds-proxy/internal/plan"
+	"github.com/acmecorp/rds-proxy/internal/stackfile"
 	"github.com/acmecorp/rds-proxy/program"
 	"github.com/acmecorp/rds-proxy/settings"
 )
@@ -276,7 +277,7 @@ func TestEveryProblemIsReportedTogether(t *testing.T) {
 // resource it configures.
 func TestDefaultsApplyWhenKeysAreUnset(t *testing.T) {
 	cfg := stackConfig(t, "qa")
-	minimal := plan.Config{Project: cfg.Project, Stack: "qa", Values: map[string]string{}}
+	minimal := stackfile.Config{Project: cfg.Project, Stack: "qa", Values: map[string]string{}}
 	for _, k := range []string{"aws:region", ns + "vpcId", ns + "subnetIds", ns + "clusterIdentifier",
 		ns + "clusterSecurityGroupId", ns + "secretArn", ns + "allowedCidrs", ns + "instanceClass"} {
 		minimal.Values[k] = cfg.Values[k]

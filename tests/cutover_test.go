@@ -9,6 +9,7 @@ import (
 	"testing"
 	"unicode"
 
+	"github.com/acmecorp/rds-proxy/internal/awstoken"
 	"github.com/acmecorp/rds-proxy/internal/plan"
 	"github.com/acmecorp/rds-proxy/program"
 	"github.com/acmecorp/rds-proxy/settings"
@@ -47,7 +48,7 @@ type fakeAWS struct {
 }
 
 func (f *fakeAWS) answer(token string, args map[string]any) (map[string]any, error) {
-	if token == plan.GetSubnet || token == plan.GetProxy {
+	if token == awstoken.GetSubnet || token == awstoken.GetProxy {
 		return f.subnets(token, args)
 	}
 	// Only the cutover's own lookups are recorded.
@@ -57,11 +58,11 @@ func (f *fakeAWS) answer(token string, args map[string]any) (map[string]any, err
 		f.secretIDs = append(f.secretIDs, id)
 	}
 	switch token {
-	case "aws:secretsmanager/getSecretVersion:getSecretVersion":
+	case awstoken.GetSecretVersion:
 		return map[string]any{"arn": args["secretId"], "secretString": f.secret}, nil
-	case "aws:secretsmanager/getSecretRotation:getSecretRotation":
+	case awstoken.GetSecretRotation:
 		return map[string]any{"secretId": args["secretId"], "rotationEnabled": f.rotation}, nil
-	case "aws:secretsmanager/getSecretVersions:getSecretVersions":
+	case awstoken.GetSecretVersions:
 		// The current version; an earlier one, as after any rotation or
 		// rewrite; and the pending one, if any.
 		versions := []any{
@@ -72,9 +73,9 @@ func (f *fakeAWS) answer(token string, args map[string]any) (map[string]any, err
 			versions = append(versions, map[string]any{"versionId": f.pending, "versionStages": []any{"AWSPENDING"}})
 		}
 		return map[string]any{"arn": args["secretId"], "secretId": args["secretId"], "versions": versions}, nil
-	case "aws:rds/getCluster:getCluster":
+	case awstoken.GetCluster:
 		return map[string]any{"clusterIdentifier": args["clusterIdentifier"], "endpoint": clusterEndpoint}, nil
-	case "aws:ssm/getParametersByPath:getParametersByPath":
+	case awstoken.GetParametersByPath:
 		if args["path"] != "/acmecorp/qa/rds-proxy" || args["recursive"] != false || args["withDecryption"] != false {
 			return nil, fmt.Errorf("unexpected arguments %v", args)
 		}

@@ -13,6 +13,7 @@ import (
 	"github.com/acmecorp/rds-proxy/guard"
 	"github.com/acmecorp/rds-proxy/internal/awstoken"
 	"github.com/acmecorp/rds-proxy/internal/plan"
+	"github.com/acmecorp/rds-proxy/internal/stackfile"
 	"github.com/acmecorp/rds-proxy/monitoring"
 	"github.com/acmecorp/rds-proxy/network"
 	"github.com/acmecorp/rds-proxy/program"
@@ -76,9 +77,9 @@ type obj = map[string]any
 var stacks = []string{"qa", "prod"}
 
 // stackConfig loads a shipped stack file.
-func stackConfig(t *testing.T, stack string) plan.Config {
+func stackConfig(t *testing.T, stack string) stackfile.Config {
 	t.Helper()
-	cfg, err := plan.LoadStack(projectDir, stack)
+	cfg, err := stackfile.Load(projectDir, stack)
 	if err != nil {
 		t.Fatalf("load stack %s: %v", stack, err)
 	}
@@ -87,7 +88,7 @@ func stackConfig(t *testing.T, stack string) plan.Config {
 
 // planOf runs the program for cfg, its AWS lookups answered as cmd/plan
 // answers them offline, and fails the test on any error.
-func planOf(t *testing.T, cfg plan.Config) *plan.Plan {
+func planOf(t *testing.T, cfg stackfile.Config) *plan.Plan {
 	t.Helper()
 	p, err := plan.Run(cfg, program.Run, plan.WithCalls(plan.Offline(cfg)))
 	if err != nil {
@@ -97,7 +98,7 @@ func planOf(t *testing.T, cfg plan.Config) *plan.Plan {
 }
 
 // withValues returns a copy of cfg with keys set ("" deletes a key).
-func withValues(cfg plan.Config, set map[string]string) plan.Config {
+func withValues(cfg stackfile.Config, set map[string]string) stackfile.Config {
 	out := cfg
 	out.Values = maps.Clone(cfg.Values)
 	for k, v := range set {

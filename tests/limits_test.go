@@ -7,12 +7,13 @@ import (
 
 	"github.com/acmecorp/rds-proxy/auroraproxy"
 	"github.com/acmecorp/rds-proxy/internal/plan"
+	"github.com/acmecorp/rds-proxy/internal/stackfile"
 	"github.com/acmecorp/rds-proxy/monitoring"
 )
 
 // longestOrg is the longest org (all "a") that validation accepts for cfg's
 // stack: the names derived from it are the longest the program registers.
-func longestOrg(t *testing.T, cfg plan.Config) string {
+func longestOrg(t *testing.T, cfg stackfile.Config) string {
 	t.Helper()
 	best := ""
 	for n := 1; n <= auroraproxy.MaxRoleNameLength; n++ {

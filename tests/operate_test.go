@@ -11,6 +11,7 @@ import (
 
 	"github.com/acmecorp/rds-proxy/auroraproxy"
 	"github.com/acmecorp/rds-proxy/guard"
+	"github.com/acmecorp/rds-proxy/internal/awstoken"
 	"github.com/acmecorp/rds-proxy/internal/plan"
 	"github.com/acmecorp/rds-proxy/program"
 	"github.com/acmecorp/rds-proxy/settings"
@@ -535,7 +536,7 @@ func TestReaderEndpointWarnsWithoutAReader(t *testing.T) {
 			offline := plan.Offline(cfg)
 			var read []any
 			calls := func(token string, args map[string]any) (map[string]any, error) {
-				if token != plan.GetCluster {
+				if token != awstoken.GetCluster {
 					return offline(token, args)
 				}
 				read = append(read, args["clusterIdentifier"])

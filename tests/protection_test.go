@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/acmecorp/rds-proxy/internal/awstoken"
 	"github.com/acmecorp/rds-proxy/internal/plan"
 	"github.com/acmecorp/rds-proxy/program"
 )
@@ -22,14 +23,14 @@ type deployedAWS struct {
 func (d *deployedAWS) answer(token string, args map[string]any) (map[string]any, error) {
 	d.calls = append(d.calls, token)
 	switch token {
-	case plan.GetParametersByPath:
+	case awstoken.GetParametersByPath:
 		out := map[string]any{"path": args["path"], "names": []any{}, "values": []any{}}
 		if d.published {
 			out["names"] = []any{"/acmecorp/prod/rds-proxy/endpoint"}
 			out["values"] = []any{"acmecorp-prod-rds-proxy.proxy-c1a2b3c4d5e6.us-east-1.rds.amazonaws.com"}
 		}
 		return out, nil
-	case plan.GetProxy:
+	case awstoken.GetProxy:
 		return map[string]any{"name": args["name"], "vpcId": d.vpcID, "vpcSubnetIds": d.subnets}, nil
 	}
 	return d.offline(token, args)
@@ -95,7 +96,7 @@ func TestAReplacementOfTheProtectedProxyIsAnnounced(t *testing.T) {
 					}
 				}
 			}
-			if got := slices.Contains(aws.calls, plan.GetProxy); got != tc.readProxy {
+			if got := slices.Contains(aws.calls, awstoken.GetProxy); got != tc.readProxy {
 				t.Errorf("read the proxy: %v, want %v (calls %v)", got, tc.readProxy, aws.calls)
 			}
 		})

@@ -48,7 +48,9 @@ import (
 
 	"github.com/acmecorp/rds-proxy/auroraproxy"
 	"github.com/acmecorp/rds-proxy/internal/ciroles"
+	"github.com/acmecorp/rds-proxy/internal/iampolicy"
 	"github.com/acmecorp/rds-proxy/internal/plan"
+	"github.com/acmecorp/rds-proxy/internal/stackfile"
 )
 
 func main() {
@@ -156,7 +158,7 @@ func load(dir string, names []string, skipMissing bool) ([]*auroraproxy.Config, 
 		if _, err := os.Stat(filepath.Join(dir, "Pulumi."+name+".yaml")); skipMissing && errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
-		cfg, err := plan.LoadStack(dir, name)
+		cfg, err := stackfile.Load(dir, name)
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -177,7 +179,7 @@ func load(dir string, names []string, skipMissing bool) ([]*auroraproxy.Config, 
 // document is one file: a role's trust or permission policy.
 type document struct {
 	file, header string
-	doc          ciroles.Document
+	doc          iampolicy.Document
 }
 
 // documents are the files of roles, then the proxy-role boundary of each
@@ -211,7 +213,7 @@ func documents(roles []ciroles.Role, configs []*auroraproxy.Config) ([]document,
 // printDocs writes every document to w, each under a header naming its file.
 func printDocs(docs []document, w io.Writer) error {
 	for i, d := range docs {
-		b, err := ciroles.Render(d.doc)
+		b, err := iampolicy.Render(d.doc)
 		if err != nil {
 			return fmt.Errorf("%s: %w", d.file, err)
 		}
@@ -233,7 +235,7 @@ func writeDocs(dir string, docs []document, w io.Writer) error {
 		return fmt.Errorf("create %s: %w", dir, err)
 	}
 	for _, d := range docs {
-		b, err := ciroles.Render(d.doc)
+		b, err := iampolicy.Render(d.doc)
 		if err != nil {
 			return fmt.Errorf("%s: %w", d.file, err)
 		}

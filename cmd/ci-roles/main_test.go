@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/acmecorp/rds-proxy/internal/ciroles"
+	"github.com/acmecorp/rds-proxy/internal/iampolicy"
+	"github.com/acmecorp/rds-proxy/internal/testproject"
 )
 
 // required are the flags every run needs.
@@ -20,30 +22,12 @@ var required = []string{"-dir", "../..", "-account", "123456789012", "-bucket", 
 // temporary project.
 func project(t *testing.T, stacks map[string]string) string {
 	t.Helper()
-	dir := t.TempDir()
-	proj, err := os.ReadFile(filepath.Join("..", "..", "Pulumi.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	files := map[string][]byte{"Pulumi.yaml": proj}
-	for stack, text := range stacks {
-		files["Pulumi."+stack+".yaml"] = []byte(text)
-	}
-	for name, b := range files {
-		if err := os.WriteFile(filepath.Join(dir, name), b, 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
+	return testproject.Copy(t, "../..", stacks)
 }
 
 func shipped(t *testing.T, stack string) string {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "..", "Pulumi."+stack+".yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
+	return testproject.Shipped(t, "../..", "Pulumi."+stack+".yaml")
 }
 
 func TestRun(t *testing.T) {
@@ -190,11 +174,11 @@ func TestOutWritesEveryDocument(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var doc ciroles.Document
+		var doc iampolicy.Document
 		if err := json.Unmarshal(b, &doc); err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		if doc.Version != ciroles.PolicyVersion || len(doc.Statement) == 0 {
+		if doc.Version != iampolicy.Version || len(doc.Statement) == 0 {
 			t.Errorf("%s = %+v", name, doc)
 		}
 		if !strings.Contains(out.String(), "wrote "+filepath.Join(dir, name)) {

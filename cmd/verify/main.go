@@ -54,6 +54,7 @@ import (
 	"github.com/acmecorp/rds-proxy/auroraproxy"
 	"github.com/acmecorp/rds-proxy/cutover"
 	"github.com/acmecorp/rds-proxy/internal/plan"
+	"github.com/acmecorp/rds-proxy/internal/stackfile"
 	"github.com/acmecorp/rds-proxy/internal/verify"
 	"github.com/acmecorp/rds-proxy/monitoring"
 )
@@ -93,7 +94,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return errors.New("-outputs and -state cannot both read standard input")
 	}
 
-	loaded, err := plan.LoadStack(*dir, *stack)
+	loaded, err := stackfile.Load(*dir, *stack)
 	if err != nil {
 		return err
 	}

@@ -7,7 +7,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/acmecorp/rds-proxy/internal/awstoken"
+	"github.com/acmecorp/rds-proxy/internal/iampolicy"
 	"github.com/acmecorp/rds-proxy/internal/plan"
+	"github.com/acmecorp/rds-proxy/internal/stackfile"
 	"github.com/acmecorp/rds-proxy/program"
 )
 
@@ -29,7 +32,7 @@ func TestProxyRoleBoundary(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			cfg, err := plan.LoadStack(stackDir(t, tc.stack, tc.extra), tc.stack)
+			cfg, err := stackfile.Load(stackDir(t, tc.stack, tc.extra), tc.stack)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -45,9 +48,9 @@ func TestProxyRoleBoundary(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var rolePolicy Document
+			var rolePolicy iampolicy.Document
 			for _, r := range planned.Resources {
-				if r.Type == "aws:iam/rolePolicy:RolePolicy" {
+				if r.Type == awstoken.RolePolicy {
 					text, _ := r.Inputs["policy"].(string)
 					if err := json.Unmarshal([]byte(text), &rolePolicy); err != nil {
 						t.Fatal(err)
@@ -64,12 +67,12 @@ func TestProxyRoleBoundary(t *testing.T) {
 				}
 				if slices.Contains(s.Action, "kms:Decrypt") {
 					keys = append(keys, s.Resource...)
-					if via := s.Condition["StringEquals"]["kms:ViaService"]; !slices.Equal(via, Values{viaSecrets}) {
+					if via := s.Condition["StringEquals"]["kms:ViaService"]; !slices.Equal(via, iampolicy.Values{viaSecrets}) {
 						t.Errorf("kms:Decrypt not held to Secrets Manager: %v", s.Condition)
 					}
 				}
 			}
-			if !slices.Equal(set(secrets), set(tc.secrets)) || !slices.Equal(set(keys), set(tc.keys)) {
+			if !slices.Equal(iampolicy.Set(secrets), iampolicy.Set(tc.secrets)) || !slices.Equal(iampolicy.Set(keys), iampolicy.Set(tc.keys)) {
 				t.Errorf("secrets, keys = %v, %v; want %v, %v", secrets, keys, tc.secrets, tc.keys)
 			}
 			for _, r := range append(secrets, keys...) {

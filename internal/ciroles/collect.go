@@ -7,6 +7,7 @@ import (
 
 	"github.com/acmecorp/rds-proxy/auroraproxy"
 	"github.com/acmecorp/rds-proxy/cutover"
+	"github.com/acmecorp/rds-proxy/internal/iampolicy"
 	"github.com/acmecorp/rds-proxy/monitoring"
 )
 
@@ -189,14 +190,14 @@ func (a arns) bucket(name string) string { return "arn:" + a.partition + ":s3:::
 // tagged returns s with conditions that hold it to resources tagged as
 // stack's (aws:ResourceTag), the tags the program puts on every resource
 // (auroraproxy.Config.Tags).
-func (s Statement) tagged(stack string) Statement {
-	return s.when("StringEquals", "aws:ResourceTag/"+auroraproxy.TagProject, auroraproxy.PackageName).
-		when("StringEquals", "aws:ResourceTag/"+auroraproxy.TagEnvironment, stack)
+func tagged(s iampolicy.Statement, stack string) iampolicy.Statement {
+	return s.When("StringEquals", "aws:ResourceTag/"+auroraproxy.TagProject, auroraproxy.PackageName).
+		When("StringEquals", "aws:ResourceTag/"+auroraproxy.TagEnvironment, stack)
 }
 
 // requestTagged returns s with conditions that hold it to requests that
 // tag what they create as stack's (aws:RequestTag).
-func (s Statement) requestTagged(stack string) Statement {
-	return s.when("StringEquals", "aws:RequestTag/"+auroraproxy.TagProject, auroraproxy.PackageName).
-		when("StringEquals", "aws:RequestTag/"+auroraproxy.TagEnvironment, stack)
+func requestTagged(s iampolicy.Statement, stack string) iampolicy.Statement {
+	return s.When("StringEquals", "aws:RequestTag/"+auroraproxy.TagProject, auroraproxy.PackageName).
+		When("StringEquals", "aws:RequestTag/"+auroraproxy.TagEnvironment, stack)
 }

@@ -31,6 +31,7 @@ import (
 	"strings"
 
 	"github.com/acmecorp/rds-proxy/auroraproxy"
+	"github.com/acmecorp/rds-proxy/internal/iampolicy"
 )
 
 // The three kinds of role, by what they are for.
@@ -86,10 +87,10 @@ type Role struct {
 	RoleName string
 	// Trust is the trust policy: which GitHub Actions jobs may assume the
 	// role.
-	Trust Document
+	Trust iampolicy.Document
 	// Permissions is the permission policy, the role's inline policy
 	// (`aws iam put-role-policy`).
-	Permissions Document
+	Permissions iampolicy.Document
 	// Managed are the customer-managed policies the role needs besides,
 	// each to create once (`aws iam create-policy`) and attach to the role
 	// (`aws iam attach-role-policy`): the deploy role's monitoring policy.
@@ -107,7 +108,7 @@ type ManagedPolicy struct {
 	// File is the file it is rendered to.
 	File string
 	// Document is the policy.
-	Document Document
+	Document iampolicy.Document
 }
 
 // MonitoringPolicyName is the name of the managed policy that lets the
@@ -116,8 +117,8 @@ func MonitoringPolicyName(stack string) string { return RoleName(Deploy, stack) 
 
 // Policies are all of the role's permissions: the inline policy, then the
 // managed policies. What the role may do is what any of them allows.
-func (r Role) Policies() []Document {
-	out := []Document{r.Permissions}
+func (r Role) Policies() []iampolicy.Document {
+	out := []iampolicy.Document{r.Permissions}
 	for _, m := range r.Managed {
 		out = append(out, m.Document)
 	}
@@ -126,13 +127,13 @@ func (r Role) Policies() []Document {
 
 // Find returns the statement of any of the role's policies whose Sid is
 // sid.
-func (r Role) Find(sid string) (Statement, bool) {
+func (r Role) Find(sid string) (iampolicy.Statement, bool) {
 	for _, d := range r.Policies() {
 		if s, ok := d.Find(sid); ok {
 			return s, true
 		}
 	}
-	return Statement{}, false
+	return iampolicy.Statement{}, false
 }
 
 // FileNames are the file names of a role's two policies:
@@ -222,7 +223,7 @@ type quotas struct{ trust, permissions, managed int }
 func sizeProblems(role Role, q quotas) []string {
 	type doc struct {
 		what  string
-		doc   Document
+		doc   iampolicy.Document
 		limit int
 	}
 	var (
@@ -231,7 +232,7 @@ func sizeProblems(role Role, q quotas) []string {
 	)
 	for _, d := range []struct {
 		what  string
-		doc   Document
+		doc   iampolicy.Document
 		limit int
 	}{{"trust", role.Trust, q.trust}, {"permission", role.Permissions, q.permissions}} {
 		docs = append(docs, doc{d.what, d.doc, d.limit})
@@ -240,7 +241,7 @@ func sizeProblems(role Role, q quotas) []string {
 		docs = append(docs, doc{"managed " + m.Name, m.Document, q.managed})
 	}
 	for _, d := range docs {
-		n, err := Size(d.doc)
+		n, err := iampolicy.Size(d.doc)
 		if err != nil {
 			out = append(out, fmt.Sprintf("the %s role's %s policy cannot be encoded: %v", role.RoleName, d.what, err))
 			continue
@@ -256,17 +257,17 @@ func sizeProblems(role Role, q quotas) []string {
 
 // trust admits the GitHub Actions jobs of the environment of kind for
 // stack, with the audience aws-actions/configure-aws-credentials asks for.
-func trust(a arns, repo, kind, stack string) Document {
+func trust(a arns, repo, kind, stack string) iampolicy.Document {
 	sid := map[string]string{Preview: SidTrustPreview, Deploy: SidTrustDeploy, Drift: SidTrustDrift}[kind]
-	s := Statement{
+	s := iampolicy.Statement{
 		Sid:       sid,
 		Effect:    "Allow",
 		Principal: map[string]string{"Federated": a.global("iam", "oidc-provider/"+OIDCProvider)},
-		Action:    Values{"sts:AssumeRoleWithWebIdentity"},
+		Action:    iampolicy.Values{"sts:AssumeRoleWithWebIdentity"},
 	}
-	s = s.when("StringEquals", OIDCProvider+":aud", Audience)
-	s = s.when("StringEquals", OIDCProvider+":sub", "repo:"+repo+":environment:"+Environment(kind, stack))
-	return Document{Version: PolicyVersion, Statement: []Statement{s}}
+	s = s.When("StringEquals", OIDCProvider+":aud", Audience)
+	s = s.When("StringEquals", OIDCProvider+":sub", "repo:"+repo+":environment:"+Environment(kind, stack))
+	return iampolicy.Document{Version: iampolicy.Version, Statement: []iampolicy.Statement{s}}
 }
 
 // PermissionsBoundaryKeyActions are the IAM actions on a role that the IAM

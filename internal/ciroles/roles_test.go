@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/acmecorp/rds-proxy/auroraproxy"
+	"github.com/acmecorp/rds-proxy/internal/iampolicy"
 	"github.com/acmecorp/rds-proxy/monitoring"
 )
 
@@ -40,7 +41,7 @@ type want struct {
 	role, sid string
 	actions   []string
 	resources []string
-	condition Condition
+	condition iampolicy.Condition
 }
 
 // absent is a statement a role must not hold.
@@ -50,8 +51,8 @@ type absent struct{ role, sid string }
 // stack (with extra keys, and optionally a previous configuration) and the
 // statements its roles must and must not hold.
 func TestRequirements(t *testing.T) {
-	qaTags := Condition{"StringEquals": {"aws:ResourceTag/Project": {"rds-proxy"}, "aws:ResourceTag/Environment": {"qa"}}}
-	qaRequestTags := Condition{"StringEquals": {"aws:RequestTag/Project": {"rds-proxy"}, "aws:RequestTag/Environment": {"qa"}}}
+	qaTags := iampolicy.Condition{"StringEquals": {"aws:ResourceTag/Project": {"rds-proxy"}, "aws:ResourceTag/Environment": {"qa"}}}
+	qaRequestTags := iampolicy.Condition{"StringEquals": {"aws:RequestTag/Project": {"rds-proxy"}, "aws:RequestTag/Environment": {"qa"}}}
 	cases := []struct {
 		name            string
 		stack, extra    string
@@ -86,7 +87,7 @@ func TestRequirements(t *testing.T) {
 			stack: "qa", extra: noBoundary + "  rds-proxy:roleArn: " + existingRole + "\n",
 			want: []want{{
 				role: Deploy, sid: SidPassProxyRole, actions: []string{"iam:PassRole"}, resources: []string{existingRole},
-				condition: Condition{"StringEquals": {"iam:PassedToService": {"rds.amazonaws.com"}}},
+				condition: iampolicy.Condition{"StringEquals": {"iam:PassedToService": {"rds.amazonaws.com"}}},
 			}},
 			absent: []absent{
 				{Deploy, SidProxyRole}, {Deploy, SidProxyRoleWithinBoundary}, {Deploy, SidUnboundedProxyRole},
@@ -103,7 +104,7 @@ func TestRequirements(t *testing.T) {
 					"iam:UpdateRole", "iam:UpdateRoleDescription",
 				},
 				resources: []string{qaRole},
-				condition: Condition{"StringEquals": {"iam:PermissionsBoundary": {boundary}}},
+				condition: iampolicy.Condition{"StringEquals": {"iam:PermissionsBoundary": {boundary}}},
 			}},
 			absent: []absent{{Deploy, SidUnboundedProxyRole}, {Deploy, SidDeleteProxyRoleBoundary}, {Deploy, SidDeletePreviousProxyRole}},
 		},
@@ -129,7 +130,7 @@ func TestRequirements(t *testing.T) {
 			stack: "qa", extra: "  rds-proxy:rolePermissionsBoundaryArn: " + otherBoundary + "\n", previous: new(""),
 			want: []want{{
 				role: Deploy, sid: SidProxyRoleWithinBoundary,
-				condition: Condition{"StringEquals": {"iam:PermissionsBoundary": {boundary, otherBoundary}}},
+				condition: iampolicy.Condition{"StringEquals": {"iam:PermissionsBoundary": {boundary, otherBoundary}}},
 			}},
 		},
 		{
@@ -159,7 +160,7 @@ func TestRequirements(t *testing.T) {
 				},
 				{
 					role: Deploy, sid: SidCutoverSecretKey, actions: []string{"kms:Decrypt", "kms:GenerateDataKey"}, resources: []string{prodKey},
-					condition: Condition{"StringEquals": {"kms:ViaService": {viaSecrets}, "kms:EncryptionContext:SecretARN": {prodSecret}}},
+					condition: iampolicy.Condition{"StringEquals": {"kms:ViaService": {viaSecrets}, "kms:EncryptionContext:SecretARN": {prodSecret}}},
 				},
 			},
 			absent: []absent{{Deploy, SidCutoverSecretUnlistedKey}},
@@ -172,7 +173,7 @@ func TestRequirements(t *testing.T) {
 				{role: Deploy, sid: SidCutoverSecret, resources: []string{testOther}},
 				{
 					role: Deploy, sid: SidCutoverSecretKey, resources: []string{testKey},
-					condition: Condition{"StringEquals": {"kms:ViaService": {viaSecrets}, "kms:EncryptionContext:SecretARN": {testOther}}},
+					condition: iampolicy.Condition{"StringEquals": {"kms:ViaService": {viaSecrets}, "kms:EncryptionContext:SecretARN": {testOther}}},
 				},
 			},
 		},
@@ -193,7 +194,7 @@ func TestRequirements(t *testing.T) {
 				{
 					role: Deploy, sid: SidCutoverSecretUnlistedKey, actions: []string{"kms:Decrypt", "kms:GenerateDataKey"},
 					resources: []string{"arn:aws:kms:us-east-1:123456789012:key/*"},
-					condition: Condition{"StringEquals": {"kms:ViaService": {viaSecrets}, "kms:EncryptionContext:SecretARN": {testOther}}},
+					condition: iampolicy.Condition{"StringEquals": {"kms:ViaService": {viaSecrets}, "kms:EncryptionContext:SecretARN": {testOther}}},
 				},
 				{role: Preview, sid: SidDecryptAppSecretUnlistedKey, actions: []string{"kms:Decrypt"}},
 			},
@@ -213,7 +214,7 @@ func TestRequirements(t *testing.T) {
 				{role: Preview, sid: SidReadAppSecret, actions: []string{"secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue", "secretsmanager:ListSecretVersionIds"}, resources: []string{prodSecret}},
 				{
 					role: Preview, sid: SidDecryptAppSecret, actions: []string{"kms:Decrypt"}, resources: []string{prodKey},
-					condition: Condition{"StringEquals": {"kms:ViaService": {viaSecrets}, "kms:EncryptionContext:SecretARN": {prodSecret}}},
+					condition: iampolicy.Condition{"StringEquals": {"kms:ViaService": {viaSecrets}, "kms:EncryptionContext:SecretARN": {prodSecret}}},
 				},
 				{role: Drift, sid: SidReadAppSecret, resources: []string{prodSecret}},
 				{role: Drift, sid: SidDecryptAppSecret, resources: []string{prodKey}},
@@ -252,7 +253,7 @@ func TestRequirements(t *testing.T) {
 			stack: "qa",
 			want: []want{{
 				role: Deploy, sid: SidCreateProxy, actions: []string{"rds:CreateDBProxy"}, resources: []string{"*"},
-				condition: Condition{"StringEquals": {
+				condition: iampolicy.Condition{"StringEquals": {
 					"aws:RequestedRegion":        {testRegion},
 					"aws:RequestTag/Project":     {"rds-proxy"},
 					"aws:RequestTag/Environment": {"qa"},
@@ -280,7 +281,7 @@ func TestRequirements(t *testing.T) {
 			stack: "qa",
 			want: []want{{
 				role: Deploy, sid: SidTagProxyOnCreate, actions: []string{"rds:AddTagsToResource"},
-				condition: Condition{
+				condition: iampolicy.Condition{
 					"StringEquals": {"aws:RequestTag/Project": {"rds-proxy"}, "aws:RequestTag/Environment": {"qa"}},
 					"Null":         {"aws:ResourceTag/Environment": {"true"}},
 				},
@@ -293,7 +294,7 @@ func TestRequirements(t *testing.T) {
 				{role: Deploy, sid: SidCreateSecurityGroup, resources: []string{"arn:aws:ec2:us-east-1:123456789012:security-group/*", qaVpc}, condition: qaRequestTags},
 				{
 					role: Deploy, sid: SidStackSecurityGroup, resources: []string{"arn:aws:ec2:us-east-1:123456789012:security-group/*"},
-					condition: Condition{
+					condition: iampolicy.Condition{
 						"ArnEquals":    {"ec2:Vpc": {qaVpc}},
 						"StringEquals": {"aws:ResourceTag/Project": {"rds-proxy"}, "aws:ResourceTag/Environment": {"qa"}},
 					},
@@ -319,7 +320,7 @@ func TestRequirements(t *testing.T) {
 			stack: "qa",
 			want: []want{{
 				role: Deploy, sid: SidTagOnCreate, actions: []string{"ec2:CreateTags"},
-				condition: Condition{"StringEquals": {
+				condition: iampolicy.Condition{"StringEquals": {
 					"aws:RequestTag/Project": {"rds-proxy"}, "aws:RequestTag/Environment": {"qa"},
 					"ec2:CreateAction": {"AuthorizeSecurityGroupEgress", "AuthorizeSecurityGroupIngress", "CreateSecurityGroup"},
 				}},
@@ -348,11 +349,11 @@ func TestRequirements(t *testing.T) {
 					t.Errorf("%s role has no %s statement; it has %v", w.role, w.sid, byName[w.role].Permissions.Sids())
 					continue
 				}
-				if w.actions != nil && !slices.Equal(s.Action, set(w.actions)) {
-					t.Errorf("%s %s actions = %v, want %v", w.role, w.sid, s.Action, set(w.actions))
+				if w.actions != nil && !slices.Equal(s.Action, iampolicy.Set(w.actions)) {
+					t.Errorf("%s %s actions = %v, want %v", w.role, w.sid, s.Action, iampolicy.Set(w.actions))
 				}
-				if w.resources != nil && !slices.Equal(s.Resource, set(w.resources)) {
-					t.Errorf("%s %s resources = %v, want %v", w.role, w.sid, s.Resource, set(w.resources))
+				if w.resources != nil && !slices.Equal(s.Resource, iampolicy.Set(w.resources)) {
+					t.Errorf("%s %s resources = %v, want %v", w.role, w.sid, s.Resource, iampolicy.Set(w.resources))
 				}
 				if w.condition != nil && !reflect.DeepEqual(s.Condition, w.condition) {
 					t.Errorf("%s %s condition = %v, want %v", w.role, w.sid, s.Condition, w.condition)
@@ -422,12 +423,12 @@ func TestRolesPerStack(t *testing.T) {
 					r = x
 				}
 			}
-			want := Document{Version: PolicyVersion, Statement: []Statement{{
+			want := iampolicy.Document{Version: iampolicy.Version, Statement: []iampolicy.Statement{{
 				Sid:       tc.sid,
 				Effect:    "Allow",
 				Principal: map[string]string{"Federated": oidc},
-				Action:    Values{"sts:AssumeRoleWithWebIdentity"},
-				Condition: Condition{"StringEquals": {
+				Action:    iampolicy.Values{"sts:AssumeRoleWithWebIdentity"},
+				Condition: iampolicy.Condition{"StringEquals": {
 					"token.actions.githubusercontent.com:aud": {"sts.amazonaws.com"},
 					"token.actions.githubusercontent.com:sub": {tc.subject},
 				}},
@@ -456,9 +457,9 @@ func TestGovCloud(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, r := range roles {
-		for _, d := range append([]Document{r.Trust}, r.Policies()...) {
+		for _, d := range append([]iampolicy.Document{r.Trust}, r.Policies()...) {
 			for _, s := range d.Statement {
-				for _, arn := range append(append(Values{}, s.Resource...), s.Principal["Federated"]) {
+				for _, arn := range append(append(iampolicy.Values{}, s.Resource...), s.Principal["Federated"]) {
 					// The stack's own ARNs (secrets, keys) are as configured.
 					if arn == "" || arn == "*" || strings.Contains(arn, ":000000000000:") {
 						continue
@@ -471,7 +472,7 @@ func TestGovCloud(t *testing.T) {
 		}
 	}
 	s, ok := roleFor(t, p, Deploy, "prod").Find(SidCutoverSecretKey)
-	if !ok || !slices.Equal(s.Condition["StringEquals"]["kms:ViaService"], Values{"secretsmanager.us-gov-west-1.amazonaws.com"}) {
+	if !ok || !slices.Equal(s.Condition["StringEquals"]["kms:ViaService"], iampolicy.Values{"secretsmanager.us-gov-west-1.amazonaws.com"}) {
 		t.Errorf("key statement = %+v", s)
 	}
 }
@@ -575,12 +576,12 @@ func TestStateObjects(t *testing.T) {
 		kind, sid string
 		actions   []string
 		resources []string
-		condition Condition
+		condition iampolicy.Condition
 	}{
 		{
 			"the deploy role lists the checkpoint's and the locks' prefixes only", Deploy, SidListState,
 			[]string{"s3:ListBucket"}, []string{bucketArn},
-			Condition{"StringEquals": {"s3:prefix": {".pulumi/locks/organization/rds-proxy/qa/", ".pulumi/stacks/rds-proxy/qa.json"}}},
+			iampolicy.Condition{"StringEquals": {"s3:prefix": {".pulumi/locks/organization/rds-proxy/qa/", ".pulumi/stacks/rds-proxy/qa.json"}}},
 		},
 		{
 			"the deploy role reads meta.yaml and the stack's tags", Deploy, SidReadStateMetadata,
@@ -598,7 +599,7 @@ func TestStateObjects(t *testing.T) {
 		{
 			"the preview role lists the checkpoint's prefix only", Preview, SidListState,
 			[]string{"s3:ListBucket"}, []string{bucketArn},
-			Condition{"StringEquals": {"s3:prefix": {".pulumi/stacks/rds-proxy/qa.json"}}},
+			iampolicy.Condition{"StringEquals": {"s3:prefix": {".pulumi/stacks/rds-proxy/qa.json"}}},
 		},
 		{
 			"the preview role reads meta.yaml, the tags and the checkpoint in each form", Preview, SidReadState,
@@ -615,11 +616,11 @@ func TestStateObjects(t *testing.T) {
 			if !ok {
 				t.Fatalf("no %s statement", tc.sid)
 			}
-			if !slices.Equal(s.Action, set(tc.actions)) {
-				t.Errorf("actions = %v, want %v", s.Action, set(tc.actions))
+			if !slices.Equal(s.Action, iampolicy.Set(tc.actions)) {
+				t.Errorf("actions = %v, want %v", s.Action, iampolicy.Set(tc.actions))
 			}
-			if tc.resources != nil && !slices.Equal(s.Resource, set(tc.resources)) {
-				t.Errorf("resources = %v\nwant %v", s.Resource, set(tc.resources))
+			if tc.resources != nil && !slices.Equal(s.Resource, iampolicy.Set(tc.resources)) {
+				t.Errorf("resources = %v\nwant %v", s.Resource, iampolicy.Set(tc.resources))
 			}
 			if !reflect.DeepEqual(s.Condition, tc.condition) {
 				t.Errorf("condition = %v, want %v", s.Condition, tc.condition)
@@ -770,8 +771,8 @@ func TestPermissionsBoundaryCondition(t *testing.T) {
 							// TestDeleteBoundaryOnlyInTransition.
 						case conditioned == nil:
 							t.Errorf("%s %s: %s without the iam:PermissionsBoundary condition", r.Name, s.Sid, a)
-						case !slices.Equal(conditioned, set(tc.boundaries)):
-							t.Errorf("%s %s: %s conditioned on %v, want %v", r.Name, s.Sid, a, conditioned, set(tc.boundaries))
+						case !slices.Equal(conditioned, iampolicy.Set(tc.boundaries)):
+							t.Errorf("%s %s: %s conditioned on %v, want %v", r.Name, s.Sid, a, conditioned, iampolicy.Set(tc.boundaries))
 						}
 					}
 				}
@@ -843,8 +844,8 @@ func TestDeleteBoundaryOnlyInTransition(t *testing.T) {
 					t.Errorf("%s role has %s: %v", r.Name, SidDeleteProxyRoleBoundary, ok)
 				}
 				if ok {
-					wantStatement := allow(SidDeleteProxyRoleBoundary, []string{"iam:DeleteRolePermissionsBoundary"}, []string{qaRole}).
-						when("StringEquals", "iam:PermissionsBoundary", boundary)
+					wantStatement := iampolicy.Allow(SidDeleteProxyRoleBoundary, []string{"iam:DeleteRolePermissionsBoundary"}, []string{qaRole}).
+						When("StringEquals", "iam:PermissionsBoundary", boundary)
 					if !reflect.DeepEqual(s, wantStatement) {
 						t.Errorf("statement = %+v\nwant %+v", s, wantStatement)
 					}
@@ -939,13 +940,13 @@ func TestEveryAlarmIsCovered(t *testing.T) {
 					wantArns = append(wantArns, "arn:aws:cloudwatch:us-east-1:123456789012:alarm:"+al.Name)
 				}
 			}
-			if len(set(wantArns)) != 8 {
-				t.Fatalf("the program registers %d alarms over the variants, want 8: %v", len(set(wantArns)), set(wantArns))
+			if len(iampolicy.Set(wantArns)) != 8 {
+				t.Fatalf("the program registers %d alarms over the variants, want 8: %v", len(iampolicy.Set(wantArns)), iampolicy.Set(wantArns))
 			}
 			for _, tc := range []struct{ kind, sid string }{{Deploy, SidAlarms}, {Preview, SidReadAlarms}, {Drift, SidReadAlarms}} {
 				s, _ := roleFor(t, params(c), tc.kind, "qa").Find(tc.sid)
-				if !slices.Equal(s.Resource, set(wantArns)) {
-					t.Errorf("%s %s resources = %v\nwant %v", tc.kind, tc.sid, s.Resource, set(wantArns))
+				if !slices.Equal(s.Resource, iampolicy.Set(wantArns)) {
+					t.Errorf("%s %s resources = %v\nwant %v", tc.kind, tc.sid, s.Resource, iampolicy.Set(wantArns))
 				}
 			}
 		})
@@ -963,18 +964,18 @@ func TestPolicySizes(t *testing.T) {
 		for _, r := range rolesOrFail(t, p) {
 			docs := []struct {
 				what  string
-				doc   Document
+				doc   iampolicy.Document
 				limit int
 			}{{"trust", r.Trust, MaxTrustPolicySize}, {"permissions", r.Permissions, MaxInlinePolicySize}}
 			for _, m := range r.Managed {
 				docs = append(docs, struct {
 					what  string
-					doc   Document
+					doc   iampolicy.Document
 					limit int
 				}{m.Name, m.Document, MaxManagedPolicySize})
 			}
 			for _, tc := range docs {
-				n, err := Size(tc.doc)
+				n, err := iampolicy.Size(tc.doc)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -991,7 +992,7 @@ func TestPolicySizes(t *testing.T) {
 // instead; one within it is not.
 func TestSizeProblems(t *testing.T) {
 	role := roleFor(t, params(loadStack(t, "qa", "")), Deploy, "qa")
-	n, err := Size(role.Permissions)
+	n, err := iampolicy.Size(role.Permissions)
 	if err != nil {
 		t.Fatal(err)
 	}

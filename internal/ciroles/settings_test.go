@@ -8,6 +8,7 @@ import (
 	"github.com/acmecorp/rds-proxy/auroraproxy"
 	"github.com/acmecorp/rds-proxy/cutover"
 	"github.com/acmecorp/rds-proxy/internal/plan"
+	"github.com/acmecorp/rds-proxy/internal/stackfile"
 	"github.com/acmecorp/rds-proxy/settings"
 )
 
@@ -55,7 +56,7 @@ func TestPlanSettings(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			cfg, err := plan.LoadStack(stackDir(t, tc.stack, tc.extra), tc.stack)
+			cfg, err := stackfile.Load(stackDir(t, tc.stack, tc.extra), tc.stack)
 			if err != nil {
 				t.Fatal(err)
 			}

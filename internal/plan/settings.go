@@ -7,6 +7,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/acmecorp/rds-proxy/auroraproxy"
+	"github.com/acmecorp/rds-proxy/internal/stackfile"
 	"github.com/acmecorp/rds-proxy/settings"
 )
 
@@ -18,7 +19,7 @@ import (
 // An invalid configuration is returned as the *settings.Error that lists
 // every problem, not wrapped in the SDK's error list, so that callers can
 // print it as it is.
-func Settings(cfg Config) (*auroraproxy.Config, error) {
+func Settings(cfg stackfile.Config) (*auroraproxy.Config, error) {
 	var loaded *auroraproxy.Config
 	_, err := Run(cfg, func(ctx *pulumi.Context) (pulumi.Map, []string, error) {
 		c, err := settings.Load(ctx)

@@ -42,7 +42,7 @@ func ExpectedOf(stack string, cfg *auroraproxy.Config, outputs map[string]any, a
 		want.AdditionalEndpoints++
 	}
 	for _, s := range cfg.ProxySecrets() {
-		want.Auths = append(want.Auths, Auth{SecretArn: s.Arn, IAMAuth: s.IAMAuth, ClientPasswordAuthType: s.ClientPasswordAuthType})
+		want.Auths = append(want.Auths, proxy.Auth{SecretArn: s.Arn, IAMAuth: s.IAMAuth, ClientPasswordAuthType: s.ClientPasswordAuthType})
 	}
 	for _, a := range alarms {
 		var ms []*monitoring.Metric
@@ -57,7 +57,7 @@ func ExpectedOf(stack string, cfg *auroraproxy.Config, outputs map[string]any, a
 		for _, m := range ms {
 			f := MetricFilter{Alarm: a.Name, Metric: m.Name}
 			for _, d := range m.Dimensions {
-				f.Dimensions = append(f.Dimensions, Dimension{Name: d.Name, Value: d.Value})
+				f.Dimensions = append(f.Dimensions, monitoring.Dimension{Name: d.Name, Value: d.Value})
 			}
 			want.Metrics = append(want.Metrics, f)
 		}

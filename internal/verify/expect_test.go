@@ -7,13 +7,14 @@ import (
 
 	"github.com/acmecorp/rds-proxy/auroraproxy"
 	"github.com/acmecorp/rds-proxy/internal/plan"
+	"github.com/acmecorp/rds-proxy/internal/stackfile"
 	"github.com/acmecorp/rds-proxy/monitoring"
 )
 
 // qaConfig is the shipped qa stack's configuration, as the program loads it.
 func qaConfig(t *testing.T) *auroraproxy.Config {
 	t.Helper()
-	loaded, err := plan.LoadStack("../..", "qa")
+	loaded, err := stackfile.Load("../..", "qa")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +70,7 @@ func TestExpectedOf(t *testing.T) {
 			var got []string
 			for _, m := range want.Metrics {
 				got = append(got, m.Alarm+" "+m.Metric)
-				if len(m.Dimensions) != 1 || m.Dimensions[0] != (Dimension{Name: "ProxyName", Value: "p"}) {
+				if len(m.Dimensions) != 1 || m.Dimensions[0] != (monitoring.Dimension{Name: "ProxyName", Value: "p"}) {
 					t.Errorf("%s %s: dimensions %+v", m.Alarm, m.Metric, m.Dimensions)
 				}
 			}

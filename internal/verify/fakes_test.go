@@ -154,7 +154,7 @@ func expected() Expected {
 		EndpointParameterName:   testParam,
 		RequireTLS:              true,
 		IdleClientTimeout:       1800,
-		Auths:                   []Auth{{SecretArn: testSecret, IAMAuth: "DISABLED", ClientPasswordAuthType: "POSTGRES_SCRAM_SHA_256"}},
+		Auths:                   []proxy.Auth{{SecretArn: testSecret, IAMAuth: "DISABLED", ClientPasswordAuthType: "POSTGRES_SCRAM_SHA_256"}},
 		Pool:                    proxy.Pool{MaxConnectionsPercent: 50, MaxIdleConnectionsPercent: 10, ConnectionBorrowTimeout: 120},
 		Cutover:                 cutover.Off,
 		AppSecretArn:            testSecret,
@@ -163,8 +163,8 @@ func expected() Expected {
 		UnsupportedZoneIDs:      auroraproxy.ProxyUnsupportedZoneIDs(),
 		Metrics: []MetricFilter{
 			{Alarm: testProxy + "-availability", Metric: "AvailabilityPercentage",
-				Dimensions: []Dimension{{"ProxyName", testProxy}, {"TargetGroup", "default"}, {"TargetRole", "READWRITE"}}},
-			{Alarm: testProxy + "-borrow-latency", Metric: "DatabaseConnectionsBorrowLatency", Dimensions: []Dimension{{"ProxyName", testProxy}}},
+				Dimensions: []monitoring.Dimension{{Name: "ProxyName", Value: testProxy}, {Name: "TargetGroup", Value: "default"}, {Name: "TargetRole", Value: "READWRITE"}}},
+			{Alarm: testProxy + "-borrow-latency", Metric: "DatabaseConnectionsBorrowLatency", Dimensions: []monitoring.Dimension{{Name: "ProxyName", Value: testProxy}}},
 		},
 	}
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 
 	"github.com/acmecorp/rds-proxy/cutover"
+	"github.com/acmecorp/rds-proxy/monitoring"
 	"github.com/acmecorp/rds-proxy/proxy"
 )
 
@@ -144,22 +145,6 @@ type Clients struct {
 	EC2        EC2
 }
 
-// Auth is one secret the proxy reads, as the stack configures it.
-type Auth struct {
-	// SecretArn is the secret's ARN.
-	SecretArn string
-	// IAMAuth is DISABLED or REQUIRED.
-	IAMAuth string
-	// ClientPasswordAuthType is POSTGRES_SCRAM_SHA_256 or POSTGRES_MD5.
-	ClientPasswordAuthType string
-}
-
-// Dimension is one CloudWatch dimension an alarm filters on.
-type Dimension struct {
-	Name  string `json:"name"`
-	Value string `json:"value"`
-}
-
 // MetricFilter is one metric an alarm reads: its name and dimensions.
 type MetricFilter struct {
 	// Alarm is the alarm's name.
@@ -167,7 +152,7 @@ type MetricFilter struct {
 	// Metric is the metric's name.
 	Metric string
 	// Dimensions select the metric's series.
-	Dimensions []Dimension
+	Dimensions []monitoring.Dimension
 }
 
 // Expected is what the stack says AWS should hold: its configuration and
@@ -194,7 +179,7 @@ type Expected struct {
 	IdleClientTimeout int
 	DebugLogging      bool
 	// Auths are the secrets the proxy reads, with their settings.
-	Auths []Auth
+	Auths []proxy.Auth
 	// Pool is the default target group's connection pool.
 	Pool proxy.Pool
 	// Cutover is where the application secret should point.

@@ -13,6 +13,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/rds/types"
 
 	"github.com/acmecorp/rds-proxy/cutover"
+	"github.com/acmecorp/rds-proxy/internal/awstoken"
+	"github.com/acmecorp/rds-proxy/proxy"
 )
 
 // run runs verify against w with a fake clock, and returns the report, the
@@ -253,7 +255,7 @@ func TestFailures(t *testing.T) {
 			w.proxy.Auth[0].ClientPasswordAuthType = types.ClientPasswordAuthTypePostgresMd5
 		}, "proxy auth", "POSTGRES_MD5"},
 		{"a secret the stack lists is not read", func(_ *world, e *Expected) {
-			e.Auths = append(e.Auths, Auth{SecretArn: testSecret + "x", IAMAuth: "DISABLED", ClientPasswordAuthType: "POSTGRES_SCRAM_SHA_256"})
+			e.Auths = append(e.Auths, proxy.Auth{SecretArn: testSecret + "x", IAMAuth: "DISABLED", ClientPasswordAuthType: "POSTGRES_SCRAM_SHA_256"})
 		}, "proxy auth", "does not read this secret"},
 		{"the proxy reads a secret the stack does not list", func(w *world, _ *Expected) {
 			w.proxy.Auth = append(w.proxy.Auth, types.UserAuthConfigInfo{SecretArn: aws.String(testSecret + "y")})
@@ -333,7 +335,7 @@ func TestRemedies(t *testing.T) {
 // after the stack's needs the stack's version replaced (a plain up plans
 // nothing), the stack's own version needs an up.
 func TestSecretRemedies(t *testing.T) {
-	const urn = "urn:pulumi:qa::rds-proxy::rds-proxy:cutover:Cutover$" + SecretVersionType + "::acmecorp-qa-app-secret"
+	const urn = "urn:pulumi:qa::rds-proxy::rds-proxy:cutover:Cutover$" + awstoken.SecretVersion + "::acmecorp-qa-app-secret"
 	written := func(version string) StackState {
 		return StackState{Read: true, SecretVersion: SecretVersion{URN: urn, VersionID: version}}
 	}

@@ -1,4 +1,9 @@
-package plan
+// Package stackfile reads a Pulumi project's stack files the way the
+// Pulumi CLI hands them to a program: Pulumi.yaml and Pulumi.<stack>.yaml,
+// with the SDK's own workspace loader, the project's defaults applied, and
+// secure values left encrypted. The offline plan (internal/plan), the
+// verify and CI-roles commands and the tests read stacks with it.
+package stackfile
 
 import (
 	"encoding/json"
@@ -57,12 +62,12 @@ func applyProjectConfig(proj *workspace.Project, values map[string]string) error
 	return nil
 }
 
-// LoadStack reads Pulumi.yaml in projectDir and Pulumi.<stack>.yaml beside it
+// Load reads Pulumi.yaml in projectDir and Pulumi.<stack>.yaml beside it
 // with the Pulumi SDK's own workspace loader. Keys in the project's namespace
 // must be declared in Pulumi.yaml's config section, so that a misspelt key
 // is an error rather than a silently ignored setting. Secure values are
 // replaced with a placeholder: no secrets are decrypted offline.
-func LoadStack(projectDir, stack string) (Config, error) {
+func Load(projectDir, stack string) (Config, error) {
 	proj, err := workspace.LoadProject(filepath.Join(projectDir, "Pulumi.yaml"))
 	if err != nil {
 		return Config{}, fmt.Errorf("load project: %w", err)

@@ -1,4 +1,8 @@
-package ciroles
+// Package iampolicy is the one home of IAM policy documents: the trust and
+// permission policies of the proxy's role (package secrets) and of the CI
+// roles (internal/ciroles), how they are written as JSON, and how large
+// IAM counts them.
+package iampolicy
 
 import (
 	"bytes"
@@ -7,16 +11,12 @@ import (
 	"slices"
 )
 
-// PolicyVersion is the IAM policy language version of every document.
-const PolicyVersion = "2012-10-17"
+// Version is the IAM policy language version of every document.
+const Version = "2012-10-17"
 
 // Document is an IAM policy document: a trust policy or a permission policy.
-//
-// secrets.Document is the program's own, for the proxy role; its conditions
-// hold one value per key, where these documents need lists (the deploy
-// role's trust admits one OIDC subject per environment).
 type Document struct {
-	// Version is always PolicyVersion.
+	// Version is always Version.
 	Version string `json:"Version"`
 	// Statement lists the statements in a fixed order.
 	Statement []Statement `json:"Statement"`
@@ -25,9 +25,9 @@ type Document struct {
 // Statement is one statement of a Document.
 type Statement struct {
 	// Sid names the statement; it is stable, so tests and the
-	// documentation can name it.
-	Sid string `json:"Sid"`
-	// Effect is always Allow.
+	// documentation can name it. A trust policy's may be empty.
+	Sid string `json:"Sid,omitempty"`
+	// Effect is Allow.
 	Effect string `json:"Effect"`
 	// Principal is set in trust policies only.
 	Principal map[string]string `json:"Principal,omitempty"`
@@ -124,15 +124,15 @@ func Size(doc Document) (int, error) {
 	return len(bytes.TrimSpace(buf.Bytes())), nil
 }
 
-// allow is an Allow statement with the actions and resources given, each
+// Allow is an Allow statement with the actions and resources given, each
 // list sorted and without repeats.
-func allow(sid string, actions, resources []string) Statement {
-	return Statement{Sid: sid, Effect: "Allow", Action: set(actions), Resource: set(resources)}
+func Allow(sid string, actions, resources []string) Statement {
+	return Statement{Sid: sid, Effect: "Allow", Action: Set(actions), Resource: Set(resources)}
 }
 
-// when returns s with the condition operator op on key set to values,
+// When returns s with the condition operator op on key set to values,
 // sorted and without repeats.
-func (s Statement) when(op, key string, values ...string) Statement {
+func (s Statement) When(op, key string, values ...string) Statement {
 	c := Condition{}
 	for o, keys := range s.Condition {
 		c[o] = map[string]Values{}
@@ -143,13 +143,13 @@ func (s Statement) when(op, key string, values ...string) Statement {
 	if c[op] == nil {
 		c[op] = map[string]Values{}
 	}
-	c[op][key] = set(values)
+	c[op][key] = Set(values)
 	s.Condition = c
 	return s
 }
 
-// set is xs sorted, without repeats and without empty strings.
-func set(xs []string) Values {
+// Set is xs sorted, without repeats and without empty strings.
+func Set(xs []string) Values {
 	out := make([]string, 0, len(xs))
 	for _, x := range xs {
 		if x != "" {
@@ -158,4 +158,31 @@ func set(xs []string) Values {
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
+}
+
+// Lists encodes doc on one line, every Action and Resource a list even
+// of one: how the proxy role's policies have always been written, so that
+// a deployed role's policy reads the same.
+func Lists(doc Document) (string, error) {
+	type statement struct {
+		Sid       string            `json:"Sid,omitempty"`
+		Effect    string            `json:"Effect"`
+		Principal map[string]string `json:"Principal,omitempty"`
+		Action    []string          `json:"Action"`
+		Resource  []string          `json:"Resource,omitempty"`
+		Condition Condition         `json:"Condition,omitempty"`
+	}
+	out := struct {
+		Version   string      `json:"Version"`
+		Statement []statement `json:"Statement"`
+	}{Version: doc.Version}
+	for _, s := range doc.Statement {
+		out.Statement = append(out.Statement, statement{Sid: s.Sid, Effect: s.Effect, Principal: s.Principal,
+			Action: s.Action, Resource: s.Resource, Condition: s.Condition})
+	}
+	b, err := json.Marshal(out)
+	if err != nil {
+		return "", fmt.Errorf("encode IAM policy: %w", err)
+	}
+	return string(b), nil
 }

@@ -1,10 +1,10 @@
-package plan
+package stackfile
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/acmecorp/rds-proxy/internal/testproject"
 )
 
 const testProject = `name: demo
@@ -24,16 +24,10 @@ config:
 
 func writeProject(t *testing.T, stackFile string) string {
 	t.Helper()
-	dir := t.TempDir()
-	for name, text := range map[string]string{"Pulumi.yaml": testProject, "Pulumi.dev.yaml": stackFile} {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
+	return testproject.Write(t, map[string]string{"Pulumi.yaml": testProject, "Pulumi.dev.yaml": stackFile})
 }
 
-func TestLoadStack(t *testing.T) {
+func TestLoad(t *testing.T) {
 	cases := []struct {
 		name      string
 		stackFile string
@@ -52,7 +46,7 @@ func TestLoadStack(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			cfg, err := LoadStack(writeProject(t, tc.stackFile), "dev")
+			cfg, err := Load(writeProject(t, tc.stackFile), "dev")
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 					t.Fatalf("err = %v, want one naming %q", err, tc.wantErr)
@@ -77,9 +71,9 @@ func TestLoadStack(t *testing.T) {
 	}
 }
 
-func TestLoadStackWithoutStackFileFails(t *testing.T) {
+func TestLoadWithoutStackFileFails(t *testing.T) {
 	dir := writeProject(t, "")
-	if _, err := LoadStack(dir, "missing"); err == nil || !strings.Contains(err.Error(), "Pulumi.missing.yaml") {
+	if _, err := Load(dir, "missing"); err == nil || !strings.Contains(err.Error(), "Pulumi.missing.yaml") {
 		t.Fatalf("err = %v, want one naming the missing file", err)
 	}
 }
