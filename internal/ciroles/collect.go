@@ -65,76 +65,83 @@ func roleOf(a arns, c *auroraproxy.Config) string {
 // its previous configuration in p.
 func collect(p Params, a arns, c *auroraproxy.Config) resources {
 	r := resources{stack: c.Env}
-	configs := []*auroraproxy.Config{c}
 	prev := p.previousOf(c.Env)
+	r.gather(a, c)
 	if prev != nil {
-		configs = append(configs, prev)
+		r.gather(a, prev)
 	}
-	for _, c := range configs {
-		r.vpcs = append(r.vpcs, a.ec2("vpc/"+c.VpcID))
-		r.clusters = append(r.clusters, a.rds("cluster:"+c.ClusterIdentifier))
-		r.clusterGroups = append(r.clusterGroups, a.ec2("security-group/"+c.ClusterSecurityGroupID))
+	r.roleChanges(a, c, prev)
+	return r
+}
 
-		// Every parameter the program may publish, whether or not this
-		// configuration does: a deploy that turns the reader endpoint,
-		// an endpoint or the cutover off deletes its parameter.
-		for _, name := range []string{
-			c.EndpointParameterName, c.ReaderEndpointParameterName(), c.DirectHostParameterName(), c.EndpointParameterNameOf("*"),
-		} {
-			r.parameters = append(r.parameters, a.regional("ssm", "parameter"+name))
-		}
-		r.parameterDirs = append(r.parameterDirs, a.regional("ssm", "parameter"+path.Dir(c.EndpointParameterName)))
+// gather adds what configuration c of the stack names.
+func (r *resources) gather(a arns, c *auroraproxy.Config) {
+	r.vpcs = append(r.vpcs, a.ec2("vpc/"+c.VpcID))
+	r.clusters = append(r.clusters, a.rds("cluster:"+c.ClusterIdentifier))
+	r.clusterGroups = append(r.clusterGroups, a.ec2("security-group/"+c.ClusterSecurityGroupID))
 
-		// Every alarm the program may register for the stack (the TLS
-		// alarm exists with requireTls only, the readers' availability
-		// alarm with readerEndpoint only), so that a deploy that turns one
-		// off can delete it.
-		for _, al := range monitoring.Alarms(&monitoring.Args{
-			ProxyName:         c.ProxyName(),
-			ClusterIdentifier: c.ClusterIdentifier,
-			Region:            c.Region,
-			RequireTLS:        true,
-			ReaderEndpoint:    true,
-			Budget:            c.Budget(),
-		}) {
-			r.alarms = append(r.alarms, a.regional("cloudwatch", "alarm:"+al.Name))
-		}
-		r.dashboards = append(r.dashboards, a.global("cloudwatch", "dashboard/"+c.DashboardName()))
+	// Every parameter the program may publish, whether or not this
+	// configuration does: a deploy that turns the reader endpoint,
+	// an endpoint or the cutover off deletes its parameter.
+	for _, name := range []string{
+		c.EndpointParameterName, c.ReaderEndpointParameterName(), c.DirectHostParameterName(), c.EndpointParameterNameOf("*"),
+	} {
+		r.parameters = append(r.parameters, a.regional("ssm", "parameter"+name))
+	}
+	r.parameterDirs = append(r.parameterDirs, a.regional("ssm", "parameter"+path.Dir(c.EndpointParameterName)))
 
-		// CloudWatch Logs authorizes some calls on the log group's ARN
-		// and some on the ARN with ":*" (its streams).
-		group := a.regional("logs", "log-group:"+c.LogGroupName())
-		r.logGroups = append(r.logGroups, group, group+":*")
-		if c.LogKmsKeyArn != "" {
-			r.keyedLogGroups = append(r.keyedLogGroups, group, group+":*")
-		}
+	// Every alarm the program may register for the stack (the TLS
+	// alarm exists with requireTls only, the readers' availability
+	// alarm with readerEndpoint only), so that a deploy that turns one
+	// off can delete it.
+	for _, al := range monitoring.Alarms(&monitoring.Args{
+		ProxyName:         c.ProxyName(),
+		ClusterIdentifier: c.ClusterIdentifier,
+		Region:            c.Region,
+		RequireTLS:        true,
+		ReaderEndpoint:    true,
+		Budget:            c.Budget(),
+	}) {
+		r.alarms = append(r.alarms, a.regional("cloudwatch", "alarm:"+al.Name))
+	}
+	r.dashboards = append(r.dashboards, a.global("cloudwatch", "dashboard/"+c.DashboardName()))
 
-		if role := roleOf(a, c); role == "" {
-			r.passedRoles = append(r.passedRoles, c.RoleArn)
-		} else {
-			r.createdRoles = append(r.createdRoles, role)
-			r.passedRoles = append(r.passedRoles, role)
-			if c.RoleBoundaryArn != "" {
-				r.boundedRoles = append(r.boundedRoles, role)
-				r.boundaries = append(r.boundaries, c.RoleBoundaryArn)
-			}
-		}
+	// CloudWatch Logs authorizes some calls on the log group's ARN
+	// and some on the ARN with ":*" (its streams).
+	group := a.regional("logs", "log-group:"+c.LogGroupName())
+	r.logGroups = append(r.logGroups, group, group+":*")
+	if c.LogKmsKeyArn != "" {
+		r.keyedLogGroups = append(r.keyedLogGroups, group, group+":*")
+	}
 
-		if c.Cutover != cutover.Off && c.AppSecretArn != "" {
-			r.appSecrets = append(r.appSecrets, c.AppSecretArn)
-			key, listed := appSecretKey(c)
-			switch {
-			case !listed:
-				r.unlistedKeyAppSecrets = append(r.unlistedKeyAppSecrets, c.AppSecretArn)
-			case key != "":
-				r.keyedAppSecrets = append(r.keyedAppSecrets, c.AppSecretArn)
-				r.appSecretKeys = append(r.appSecretKeys, key)
-			}
+	if role := roleOf(a, c); role == "" {
+		r.passedRoles = append(r.passedRoles, c.RoleArn)
+	} else {
+		r.createdRoles = append(r.createdRoles, role)
+		r.passedRoles = append(r.passedRoles, role)
+		if c.RoleBoundaryArn != "" {
+			r.boundedRoles = append(r.boundedRoles, role)
+			r.boundaries = append(r.boundaries, c.RoleBoundaryArn)
 		}
 	}
 
-	// The role the current configuration creates without a boundary, and
-	// what a deploy from the previous configuration must undo.
+	if c.Cutover != cutover.Off && c.AppSecretArn != "" {
+		r.appSecrets = append(r.appSecrets, c.AppSecretArn)
+		key, listed := appSecretKey(c)
+		switch {
+		case !listed:
+			r.unlistedKeyAppSecrets = append(r.unlistedKeyAppSecrets, c.AppSecretArn)
+		case key != "":
+			r.keyedAppSecrets = append(r.keyedAppSecrets, c.AppSecretArn)
+			r.appSecretKeys = append(r.appSecretKeys, key)
+		}
+	}
+}
+
+// roleChanges adds the role the current configuration c creates without a
+// boundary, and what a deploy from the previous configuration prev must
+// undo.
+func (r *resources) roleChanges(a arns, c, prev *auroraproxy.Config) {
 	current := roleOf(a, c)
 	if current != "" && c.RoleBoundaryArn == "" {
 		r.unboundedRoles = append(r.unboundedRoles, current)
@@ -150,7 +157,6 @@ func collect(p Params, a arns, c *auroraproxy.Config) resources {
 			}
 		}
 	}
-	return r
 }
 
 // appSecretKey returns the customer-managed key of c's application secret

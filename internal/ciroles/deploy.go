@@ -36,6 +36,36 @@ func deployPermissions(p Params, a arns, r resources) iampolicy.Document {
 		},
 		[]string{"*"}).When("StringEquals", "aws:RequestedRegion", p.Region))
 
+	add(securityGroupStatements(a, r)...)
+	add(roleStatements(r)...)
+	add(iampolicy.Allow(SidPassProxyRole, []string{"iam:PassRole"}, r.passedRoles).
+		When("StringEquals", "iam:PassedToService", "rds.amazonaws.com"))
+
+	add(proxyStatements(p, a, r)...)
+	add(iampolicy.Allow(SidEndpointParameters, []string{
+		"ssm:PutParameter", "ssm:GetParameter", "ssm:GetParameters", "ssm:DeleteParameter",
+		"ssm:AddTagsToResource", "ssm:RemoveTagsFromResource", "ssm:ListTagsForResource",
+	}, r.parameters))
+	add(iampolicy.Allow(SidReadStackParameters, []string{"ssm:GetParametersByPath"}, r.parameterDirs))
+
+	if len(r.appSecrets) > 0 {
+		add(iampolicy.Allow(SidCutoverSecret, []string{
+			"secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue",
+			"secretsmanager:UpdateSecretVersionStage", "secretsmanager:DescribeSecret",
+			// The cutover reads the versions' staging labels: it refuses
+			// while a rotation is in progress.
+			"secretsmanager:ListSecretVersionIds",
+		}, r.appSecrets))
+		add(secretKeyStatements(a, SidCutoverSecretKey, SidCutoverSecretUnlistedKey, []string{"kms:Decrypt", "kms:GenerateDataKey"}, r)...)
+	}
+	return iampolicy.Document{Version: iampolicy.Version, Statement: st}
+}
+
+// securityGroupStatements let the deploy role create and change the
+// stack's security group and rules.
+func securityGroupStatements(a arns, r resources) []iampolicy.Statement {
+	var st []iampolicy.Statement
+	add := func(s ...iampolicy.Statement) { st = append(st, s...) }
 	// Security groups and their rules: AWS names them by generated IDs, so
 	// the ARNs are the account's. What the program creates it tags as the
 	// stack's (aws:RequestTag), and it changes only what carries the
@@ -62,10 +92,14 @@ func deployPermissions(p Params, a arns, r resources) iampolicy.Document {
 	// a rule on the rule too.
 	add(tagged(iampolicy.Allow(SidChangeRules, []string{"ec2:ModifySecurityGroupRules", "ec2:CreateTags", "ec2:DeleteTags"}, []string{rule}), r.stack))
 
-	add(roleStatements(r)...)
-	add(iampolicy.Allow(SidPassProxyRole, []string{"iam:PassRole"}, r.passedRoles).
-		When("StringEquals", "iam:PassedToService", "rds.amazonaws.com"))
+	return st
+}
 
+// proxyStatements let the deploy role create and change the stack's proxy,
+// its endpoints and its target group, and read the cluster.
+func proxyStatements(p Params, a arns, r resources) []iampolicy.Statement {
+	var st []iampolicy.Statement
+	add := func(s ...iampolicy.Statement) { st = append(st, s...) }
 	// The proxy. rds:CreateDBProxy has no resource-level permissions; the
 	// program tags every proxy and endpoint with its Project and
 	// Environment, creation is held to those tags, and every change to a
@@ -94,23 +128,7 @@ func deployPermissions(p Params, a arns, r resources) iampolicy.Document {
 	add(iampolicy.Allow(SidDescribeCluster, []string{"rds:DescribeDBClusters"}, r.clusters))
 	add(iampolicy.Allow(SidDescribeInstances, []string{"rds:DescribeDBInstances"}, []string{a.rds("db:*")}))
 
-	add(iampolicy.Allow(SidEndpointParameters, []string{
-		"ssm:PutParameter", "ssm:GetParameter", "ssm:GetParameters", "ssm:DeleteParameter",
-		"ssm:AddTagsToResource", "ssm:RemoveTagsFromResource", "ssm:ListTagsForResource",
-	}, r.parameters))
-	add(iampolicy.Allow(SidReadStackParameters, []string{"ssm:GetParametersByPath"}, r.parameterDirs))
-
-	if len(r.appSecrets) > 0 {
-		add(iampolicy.Allow(SidCutoverSecret, []string{
-			"secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue",
-			"secretsmanager:UpdateSecretVersionStage", "secretsmanager:DescribeSecret",
-			// The cutover reads the versions' staging labels: it refuses
-			// while a rotation is in progress.
-			"secretsmanager:ListSecretVersionIds",
-		}, r.appSecrets))
-		add(secretKeyStatements(a, SidCutoverSecretKey, SidCutoverSecretUnlistedKey, []string{"kms:Decrypt", "kms:GenerateDataKey"}, r)...)
-	}
-	return iampolicy.Document{Version: iampolicy.Version, Statement: st}
+	return st
 }
 
 // deployMonitoring is the rest of what the deploy role needs: create,
