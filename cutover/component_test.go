@@ -25,21 +25,14 @@ func mustRecord(t *testing.T, res Resolved) string {
 	return b
 }
 
-// call is one lookup the program made under mocks.
-type call struct {
-	token string
-	args  resource.PropertyMap
-}
-
-// mocks answers the cutover's lookups and records its registrations. The
-// direct-host parameter reads back readBack when it is set, as a provider
-// whose read after the write disagreed with it would.
+// mocks records the cutover's registrations. The direct-host parameter
+// reads back readBack when it is set, as a provider whose read after the
+// write disagreed with it would. The component looks nothing up (package
+// lookup does, before it).
 type mocks struct {
-	versions []any
 	readBack string
 
 	mu         sync.Mutex
-	calls      []call
 	registered map[string]resource.PropertyMap // by type and name
 }
 
@@ -58,22 +51,7 @@ func (m *mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 }
 
 func (m *mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
-	m.mu.Lock()
-	m.calls = append(m.calls, call{args.Token, args.Args})
-	m.mu.Unlock()
-	switch args.Token {
-	case awstoken.GetSecretVersion:
-		return resource.NewPropertyMapFromMap(map[string]any{"arn": appArn, "secretString": facts().SecretString}), nil
-	case awstoken.GetSecretRotation:
-		return resource.NewPropertyMapFromMap(map[string]any{"secretId": appArn, "rotationEnabled": false}), nil
-	case awstoken.GetSecretVersions:
-		return resource.NewPropertyMapFromMap(map[string]any{"arn": appArn, "secretId": appArn, "versions": m.versions}), nil
-	case awstoken.GetCluster:
-		return resource.NewPropertyMapFromMap(map[string]any{"clusterIdentifier": "acme-qa", "endpoint": clusterHost}), nil
-	case awstoken.GetParametersByPath:
-		return resource.NewPropertyMapFromMap(map[string]any{"path": "/acme/qa/rds-proxy", "names": []any{}, "values": []any{}}), nil
-	}
-	return nil, fmt.Errorf("unexpected call %s", args.Token)
+	return nil, fmt.Errorf("unexpected call %s: the cutover component looks nothing up", args.Token)
 }
 
 func run(m *mocks, program func(*pulumi.Context) error) error {

@@ -220,3 +220,12 @@ func firstLine(err error) string {
 	s, _, _ := strings.Cut(err.Error(), "\n")
 	return s
 }
+
+// requireSecret fails unless the secret arn holds want in snap, byte for
+// byte; when says at which step.
+func requireSecret(t *testing.T, snap *snapshot, arn, want, when string) {
+	t.Helper()
+	if got := secretValue(t, snap, arn); got != want {
+		t.Errorf("%s the application secret is\n%s\nwant, byte for byte:\n%s", when, got, want)
+	}
+}

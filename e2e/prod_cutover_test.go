@@ -38,9 +38,7 @@ func testProdCutover(ctx context.Context, t *testing.T, st *stack, tl tools, fx 
 	}
 	seen := versions()
 
-	toProxy := base.clone()
-	toProxy.set(t, "rds-proxy:cutover", "proxy")
-	st.configure(ctx, t, toProxy)
+	st.configureCutover(ctx, t, base, "proxy")
 	e.requireSteps(t, "cutover proxy", st.mustUp(ctx, t, "prod: cutover proxy"), []string{
 		"create " + typeCutover + " acmecorp-prod",
 		"create " + typeParameter + " acmecorp-prod-direct-host",
@@ -49,9 +47,7 @@ func testProdCutover(ctx context.Context, t *testing.T, st *stack, tl tools, fx 
 	snap := takeSnapshot(ctx, t, tl, e.moto)
 	endpoint := proxyOf(t, snap).Endpoint
 	wantSecret := strings.Replace(fx.SecretString, `"host":"`+fx.ClusterEndpoint+`"`, `"host":"`+endpoint+`"`, 1)
-	if got := secretValue(t, snap, fx.SecretArn); got != wantSecret {
-		t.Errorf("after cutover proxy the application secret is\n%s\nwant\n%s", got, wantSecret)
-	}
+	requireSecret(t, snap, fx.SecretArn, wantSecret, "after cutover proxy")
 	wantRecord := fmt.Sprintf(`{"host":%q,"port":5432}`, fx.ClusterEndpoint)
 	if got := parameterValue(snap, record); got != wantRecord {
 		t.Errorf("the record %s holds %q, want %q", record, got, wantRecord)
@@ -72,34 +68,26 @@ func testProdCutover(ctx context.Context, t *testing.T, st *stack, tl tools, fx 
 
 	// The rollback: a new version with the original bytes; the version the
 	// cutover wrote stays in AWS (retained on delete).
-	direct := base.clone()
-	direct.set(t, "rds-proxy:cutover", "direct")
-	st.configure(ctx, t, direct)
+	st.configureCutover(ctx, t, base, "direct")
 	e.requireSteps(t, "cutover direct", st.mustUp(ctx, t, "prod: cutover direct"), []string{
 		"create-replacement " + typeSecretVersion + " acmecorp-prod-app-secret diffs=secretString replace-keys=secretString",
 		"delete-replaced " + typeSecretVersion + " acmecorp-prod-app-secret",
 		"replace " + typeSecretVersion + " acmecorp-prod-app-secret diffs=secretString replace-keys=secretString",
 	})
 	snap = takeSnapshot(ctx, t, tl, e.moto)
-	if got := secretValue(t, snap, fx.SecretArn); got != fx.SecretString {
-		t.Errorf("after cutover direct the application secret is\n%s\nwant the original, byte for byte:\n%s", got, fx.SecretString)
-	}
+	requireSecret(t, snap, fx.SecretArn, fx.SecretString, "after cutover direct")
 	seen = keepsVersions("cutover direct", seen)
 	requireClean(ctx, t, st, "prod: preview after cutover direct")
 	tm.step(t, "prod: cutover direct")
 
-	off := base.clone()
-	off.set(t, "rds-proxy:cutover", "off")
-	st.configure(ctx, t, off)
+	st.configureCutover(ctx, t, base, "off")
 	e.requireSteps(t, "cutover off", st.mustUp(ctx, t, "prod: cutover off"), []string{
 		"delete " + typeCutover + " acmecorp-prod",
 		"delete " + typeParameter + " acmecorp-prod-direct-host",
 		"delete " + typeSecretVersion + " acmecorp-prod-app-secret",
 	})
 	snap = takeSnapshot(ctx, t, tl, e.moto)
-	if got := secretValue(t, snap, fx.SecretArn); got != fx.SecretString {
-		t.Errorf("after cutover off the application secret is %s, want the original", got)
-	}
+	requireSecret(t, snap, fx.SecretArn, fx.SecretString, "after cutover off")
 	if got := parameterValue(snap, record); got != "" {
 		t.Errorf("after cutover off the record %s still holds %q", record, got)
 	}

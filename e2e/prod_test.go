@@ -210,9 +210,7 @@ func testProd(ctx context.Context, t *testing.T, e *engine, tl tools, fx fixture
 	}
 	after := takeSnapshot(ctx, t, tl, e.moto)
 	sameInventory(t, "after the prod destroy", baseline, after)
-	if got := secretValue(t, after, fx.SecretArn); got != fx.SecretString {
-		t.Errorf("after the prod destroy the application secret is %s, want the original", got)
-	}
+	requireSecret(t, after, fx.SecretArn, fx.SecretString, "after the prod destroy")
 	tm.step(t, "prod: unprotect, destroy")
 }
 

@@ -95,9 +95,7 @@ func testQA(ctx context.Context, t *testing.T, e *engine, tl tools, fx fixture, 
 	}
 
 	// Cutover to the proxy: only the host changes, byte for byte.
-	toProxy := changed.clone()
-	toProxy.set(t, "rds-proxy:cutover", "proxy")
-	st.configure(ctx, t, toProxy)
+	st.configureCutover(ctx, t, changed, "proxy")
 	// First during a rotation of the secret: refused, nothing changes;
 	// then the rotation's pending label is removed.
 	testCutoverRefusedDuringRotation(ctx, t, e, st, tl, fx)
@@ -105,9 +103,7 @@ func testQA(ctx context.Context, t *testing.T, e *engine, tl tools, fx fixture, 
 	st.mustUp(ctx, t, "cutover proxy")
 	endpoint := proxyOf(t, takeSnapshot(ctx, t, tl, e.moto)).Endpoint
 	wantSecret := strings.Replace(fx.SecretString, `"host":"`+fx.ClusterEndpoint+`"`, `"host":"`+endpoint+`"`, 1)
-	if got := secretValue(t, takeSnapshot(ctx, t, tl, e.moto), fx.SecretArn); got != wantSecret {
-		t.Errorf("after cutover proxy the application secret is\n%s\nwant\n%s", got, wantSecret)
-	}
+	requireSecret(t, takeSnapshot(ctx, t, tl, e.moto), fx.SecretArn, wantSecret, "after cutover proxy")
 	if h := st.outputs(ctx, t)["secretHost"]; h != endpoint {
 		t.Errorf("output secretHost = %v, want the proxy endpoint %s", h, endpoint)
 	}
@@ -143,13 +139,9 @@ func testQA(ctx context.Context, t *testing.T, e *engine, tl tools, fx fixture, 
 	}
 
 	// Roll back: the secret holds its original bytes again.
-	direct := changed.clone()
-	direct.set(t, "rds-proxy:cutover", "direct")
-	st.configure(ctx, t, direct)
+	direct := st.configureCutover(ctx, t, changed, "direct")
 	st.mustUp(ctx, t, "cutover direct")
-	if got := secretValue(t, takeSnapshot(ctx, t, tl, e.moto), fx.SecretArn); got != fx.SecretString {
-		t.Errorf("after cutover direct the application secret is\n%s\nwant the original, byte for byte:\n%s", got, fx.SecretString)
-	}
+	requireSecret(t, takeSnapshot(ctx, t, tl, e.moto), fx.SecretArn, fx.SecretString, "after cutover direct")
 	requireClean(ctx, t, st, "preview after cutover direct")
 	requireVerified(t, "after cutover direct", st.verify(ctx, t), nil)
 	tm.step(t, "qa: cutover direct, verify")
@@ -214,9 +206,7 @@ func testQA(ctx context.Context, t *testing.T, e *engine, tl tools, fx fixture, 
 	}
 	after := takeSnapshot(ctx, t, tl, e.moto)
 	sameInventory(t, "after destroy", baseline, after)
-	if got := secretValue(t, after, fx.SecretArn); got != fx.SecretString {
-		t.Errorf("after destroy the application secret is %s, want the original", got)
-	}
+	requireSecret(t, after, fx.SecretArn, fx.SecretString, "after destroy")
 	tm.step(t, "qa: destroy")
 
 	// An interrupted up, then the recovery in docs/operations.md: the same end state as

@@ -198,3 +198,13 @@ func (s *stackFile) clone() *stackFile {
 	}
 	return c
 }
+
+// configureCutover writes base with cutover set to mode as st's
+// configuration, and returns it.
+func (st *stack) configureCutover(ctx context.Context, t *testing.T, base *stackFile, mode string) *stackFile {
+	t.Helper()
+	sf := base.clone()
+	sf.set(t, "rds-proxy:cutover", mode)
+	st.configure(ctx, t, sf)
+	return sf
+}

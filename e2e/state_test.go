@@ -56,6 +56,13 @@ func (st *stack) cli(ctx context.Context, t *testing.T, args ...string) (string,
 // resources are the resources the stack's state holds.
 func (st *stack) resources(ctx context.Context, t *testing.T) []apitype.ResourceV3 {
 	t.Helper()
+	_, d := st.export(ctx, t)
+	return d.Resources
+}
+
+// export is the stack's state, as exported and as read.
+func (st *stack) export(ctx context.Context, t *testing.T) (apitype.UntypedDeployment, apitype.DeploymentV3) {
+	t.Helper()
 	exported, err := st.s.Export(ctx)
 	if err != nil {
 		t.Fatalf("export the state of %s: %v", st.name, err)
@@ -64,7 +71,7 @@ func (st *stack) resources(ctx context.Context, t *testing.T) []apitype.Resource
 	if err := json.Unmarshal(exported.Deployment, &d); err != nil {
 		t.Fatalf("read the state of %s: %v", st.name, err)
 	}
-	return d.Resources
+	return exported, d
 }
 
 // stateOf is the one resource of type typ (named name, unless "") in the
@@ -112,14 +119,7 @@ func dependsOn(r apitype.ResourceV3, urn string) bool {
 // it: how a test makes the state an older program left.
 func (st *stack) editState(ctx context.Context, t *testing.T, edit func(*apitype.DeploymentV3)) {
 	t.Helper()
-	exported, err := st.s.Export(ctx)
-	if err != nil {
-		t.Fatalf("export the state of %s: %v", st.name, err)
-	}
-	var d apitype.DeploymentV3
-	if err := json.Unmarshal(exported.Deployment, &d); err != nil {
-		t.Fatalf("read the state of %s: %v", st.name, err)
-	}
+	exported, d := st.export(ctx, t)
 	edit(&d)
 	b, err := json.Marshal(d)
 	if err != nil {

@@ -104,14 +104,7 @@ func TestRun(t *testing.T) {
 			var out, stderr bytes.Buffer
 			err := run(tc.args, &out, &stderr)
 			if tc.wantErr != nil {
-				if err == nil {
-					t.Fatalf("no error; printed:\n%s", out.String())
-				}
-				for _, w := range tc.wantErr {
-					if !strings.Contains(err.Error(), w) {
-						t.Errorf("error lacks %q:\n%v", w, err)
-					}
-				}
+				requireError(t, err, out.String(), tc.wantErr)
 				if out.Len() > 0 {
 					t.Errorf("printed policies:\n%s", out.String())
 				}
@@ -255,6 +248,20 @@ func TestNoSecretInPreview(t *testing.T) {
 		}
 		if n != tc.want {
 			t.Errorf("-no-secret-in-preview=%v: %d roles read the secret, want %d", tc.flag, n, tc.want)
+		}
+	}
+}
+
+// requireError fails unless err holds each of want; printed is what the
+// command printed before it.
+func requireError(t *testing.T, err error, printed string, want []string) {
+	t.Helper()
+	if err == nil {
+		t.Fatalf("no error; printed:\n%s", printed)
+	}
+	for _, w := range want {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("error lacks %q:\n%v", w, err)
 		}
 	}
 }

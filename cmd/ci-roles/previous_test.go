@@ -109,14 +109,7 @@ func TestUnboundedProxyRole(t *testing.T) {
 			var out, stderr bytes.Buffer
 			err := run(a, &out, &stderr)
 			if tc.wantErr != nil {
-				if err == nil {
-					t.Fatalf("no error; printed:\n%s", out.String())
-				}
-				for _, w := range tc.wantErr {
-					if !strings.Contains(err.Error(), w) {
-						t.Errorf("error lacks %q:\n%v", w, err)
-					}
-				}
+				requireError(t, err, out.String(), tc.wantErr)
 				if out.Len() > 0 || strings.Contains(err.Error(), `stack "prod"`) {
 					t.Errorf("printed policies, or refused prod too:\n%v\n%s", err, out.String())
 				}
