@@ -142,7 +142,7 @@ func (e *engine) pinnedProgram(ctx context.Context, t *testing.T) string {
 		t.Fatal(err)
 	}
 	archive := exec.CommandContext(ctx, "git", "-C", e.root, "archive", "--format=tar", pinnedCommit) //nolint:gosec // G204: git from PATH, a fixed commit
-	extract := exec.CommandContext(ctx, "tar", "-x", "-C", src)
+	extract := exec.CommandContext(ctx, "tar", "-x", "-C", src)                                       //nolint:gosec // G204: tar from PATH, into the cycle's temp dir
 	pipe, err := archive.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

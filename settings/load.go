@@ -69,9 +69,9 @@ func Load(ctx *pulumi.Context) (*ap.Config, error) {
 		c.Unknown = append(c.Unknown, k)
 	}
 	sort.Strings(c.Unknown)
-	problems := append(l.problems, ap.Problems(c)...)
-	if len(problems) > 0 {
-		return nil, ErrorOf(ctx.Stack(), problems)
+	l.problems = append(l.problems, ap.Problems(c)...)
+	if len(l.problems) > 0 {
+		return nil, ErrorOf(ctx.Stack(), l.problems)
 	}
 	c.Unknown = nil
 	return c, nil
