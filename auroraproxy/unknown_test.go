@@ -11,6 +11,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/acmecorp/rds-proxy/auroraproxy"
+	"github.com/acmecorp/rds-proxy/cutover"
 	"github.com/acmecorp/rds-proxy/internal/awstoken"
 )
 
@@ -82,10 +83,8 @@ func TestAProgramThatCreatesTheCallersResourcesPreviewsAndUpdates(t *testing.T) 
 	if v := px.inputs["vpcSubnetIds"]; !v.IsNull() && !v.ContainsUnknowns() {
 		t.Errorf("at preview the proxy's vpcSubnetIds are %v, want unknown", v)
 	}
-	for _, r := range preview.ofType(awstoken.IngressRule) {
-		if r.name == clientRule {
-			t.Errorf("at preview the rule %s, named by an ID not known yet, was registered", clientRule)
-		}
+	if rules := clientRules(preview); len(rules) != 0 {
+		t.Errorf("at preview the client rules %v, named by an ID not known yet, were registered", rules)
 	}
 
 	up := &world{}
@@ -95,7 +94,9 @@ func TestAProgramThatCreatesTheCallersResourcesPreviewsAndUpdates(t *testing.T) 
 	if !up.called(awstoken.GetSubnet) {
 		t.Error("the up did not look up the subnets")
 	}
-	up.find(t, awstoken.IngressRule, clientRule)
+	if rules := clientRules(up); !slices.Equal(rules, []string{clientRule}) {
+		t.Errorf("at up the client rules are %v, want %s", rules, clientRule)
+	}
 	plain := &world{}
 	if err := plain.run(func(ctx *pulumi.Context) error {
 		_, err := auroraproxy.New(ctx, "acmecorp-qa", plainArgs())
@@ -121,6 +122,66 @@ func TestAProgramThatCreatesTheCallersResourcesPreviewsAndUpdates(t *testing.T) 
 		if len(from) != len(sources) {
 			t.Errorf("%s %s depends on the caller's %v, want all %d of them", r.typ, r.name, from, len(sources))
 		}
+	}
+}
+
+// clientRules are the names of the ingress rules from a client source.
+func clientRules(w *world) []string {
+	var out []string
+	for _, r := range w.ofType(awstoken.IngressRule) {
+		if strings.HasPrefix(r.name, "acmecorp-qa-rds-proxy-sg-from-") {
+			out = append(out, r.name)
+		}
+	}
+	return out
+}
+
+// TestACutoverOfASecretNotKnownYetWaitsForUp: with the application secret
+// an output unknown at preview (secretArn's, its default), the preview
+// resolves it as unknown, reads no secret and plans no cutover; the up
+// reads the secret and registers the cutover.
+func TestACutoverOfASecretNotKnownYetWaitsForUp(t *testing.T) {
+	var unknown []string
+	if err := (&world{dryRun: true}).run(func(ctx *pulumi.Context) error {
+		c, err := newCallers(ctx, clientSG)
+		if err != nil {
+			return err
+		}
+		cfg, err := auroraproxy.Resolve(ctx, c.args())
+		if cfg != nil {
+			unknown = cfg.Unknown
+		}
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(unknown, auroraproxy.KeyAppSecretArn) || !slices.Contains(unknown, auroraproxy.KeySecretArn) {
+		t.Errorf("at preview the unknown keys are %v, want appSecretArn and secretArn among them", unknown)
+	}
+	program := func(ctx *pulumi.Context) error {
+		c, err := newCallers(ctx, clientSG)
+		if err != nil {
+			return err
+		}
+		a := c.args()
+		a.Cutover = ptr("direct")
+		_, err = auroraproxy.New(ctx, "acmecorp-qa", a)
+		return err
+	}
+	preview, up := &world{dryRun: true}, &world{}
+	if err := preview.run(program); err != nil {
+		t.Fatalf("preview: %v", err)
+	}
+	if preview.called(awstoken.GetSecretVersion) || len(preview.ofType(cutover.ComponentType)) != 0 {
+		t.Errorf("the preview read the secret (%v) or planned the cutover (%d), its ARN not known yet",
+			preview.called(awstoken.GetSecretVersion), len(preview.ofType(cutover.ComponentType)))
+	}
+	if err := up.run(program); err != nil {
+		t.Fatalf("up: %v", err)
+	}
+	if !up.called(awstoken.GetSecretVersion) || len(up.ofType(awstoken.SecretVersion)) != 1 {
+		t.Errorf("the up read the secret: %v, and wrote %d versions of it; want it read and one version",
+			up.called(awstoken.GetSecretVersion), len(up.ofType(awstoken.SecretVersion)))
 	}
 }
 

@@ -117,11 +117,17 @@ func (w *world) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 			"id": id, "vpcId": vpc, "availabilityZone": "us-east-1" + zone, "availabilityZoneId": "use1-az-" + zone,
 		}), nil
 	case awstoken.GetCluster:
-		return resource.NewPropertyMapFromMap(map[string]any{"clusterMembers": []any{"writer", "reader"}}), nil
+		return resource.NewPropertyMapFromMap(map[string]any{"clusterMembers": []any{"writer", "reader"}, "endpoint": "writer.example"}), nil
 	case awstoken.GetParametersByPath:
 		return resource.NewPropertyMapFromMap(map[string]any{"path": args.Args["path"], "names": []any{}, "values": []any{}}), nil
 	case awstoken.GetRegion:
 		return resource.NewPropertyMapFromMap(map[string]any{"name": "us-east-1"}), nil
+	case awstoken.GetSecretVersion:
+		return resource.NewPropertyMapFromMap(map[string]any{"arn": secretArn, "secretString": `{"host":"writer.example","port":5432}`}), nil
+	case awstoken.GetSecretRotation:
+		return resource.NewPropertyMapFromMap(map[string]any{"rotationEnabled": false}), nil
+	case awstoken.GetSecretVersions:
+		return resource.NewPropertyMapFromMap(map[string]any{"versions": []any{map[string]any{"versionId": "v1", "versionStages": []any{"AWSCURRENT"}}}}), nil
 	}
 	return nil, fmt.Errorf("no answer for %s", args.Token)
 }
