@@ -6,18 +6,12 @@ package e2e
 // silently drop an input, so every name is compared here.
 
 import (
-	"bytes"
-	"context"
-	"encoding/json"
-	"os/exec"
 	"reflect"
-	"slices"
 	"sort"
-	"strings"
 	"sync"
 	"testing"
-	"time"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
@@ -28,7 +22,9 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/vpc"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/acmecorp/rds-proxy/internal/awstoken"
 	"github.com/acmecorp/rds-proxy/internal/plan"
+	"github.com/acmecorp/rds-proxy/internal/stackfile"
 	"github.com/acmecorp/rds-proxy/program"
 )
 
@@ -38,87 +34,34 @@ var sdkResources = map[string]struct {
 	args     pulumi.Input
 	resource any
 }{
-	"aws:cloudwatch/dashboard:Dashboard":                        {cloudwatch.DashboardArgs{}, cloudwatch.Dashboard{}},
-	"aws:cloudwatch/logGroup:LogGroup":                          {cloudwatch.LogGroupArgs{}, cloudwatch.LogGroup{}},
-	"aws:cloudwatch/metricAlarm:MetricAlarm":                    {cloudwatch.MetricAlarmArgs{}, cloudwatch.MetricAlarm{}},
-	"aws:ec2/securityGroup:SecurityGroup":                       {ec2.SecurityGroupArgs{}, ec2.SecurityGroup{}},
-	"aws:iam/role:Role":                                         {iam.RoleArgs{}, iam.Role{}},
-	"aws:iam/rolePolicy:RolePolicy":                             {iam.RolePolicyArgs{}, iam.RolePolicy{}},
-	"aws:kms/key:Key":                                           {kms.KeyArgs{}, kms.Key{}},
-	"aws:rds/proxy:Proxy":                                       {rds.ProxyArgs{}, rds.Proxy{}},
-	"aws:rds/proxyDefaultTargetGroup:ProxyDefaultTargetGroup":   {rds.ProxyDefaultTargetGroupArgs{}, rds.ProxyDefaultTargetGroup{}},
-	"aws:rds/proxyEndpoint:ProxyEndpoint":                       {rds.ProxyEndpointArgs{}, rds.ProxyEndpoint{}},
-	"aws:rds/proxyTarget:ProxyTarget":                           {rds.ProxyTargetArgs{}, rds.ProxyTarget{}},
-	"aws:secretsmanager/secretVersion:SecretVersion":            {secretsmanager.SecretVersionArgs{}, secretsmanager.SecretVersion{}},
-	"aws:ssm/parameter:Parameter":                               {ssm.ParameterArgs{}, ssm.Parameter{}},
-	"aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule":   {vpc.SecurityGroupEgressRuleArgs{}, vpc.SecurityGroupEgressRule{}},
-	"aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": {vpc.SecurityGroupIngressRuleArgs{}, vpc.SecurityGroupIngressRule{}},
+	awstoken.Dashboard:               {cloudwatch.DashboardArgs{}, cloudwatch.Dashboard{}},
+	awstoken.LogGroup:                {cloudwatch.LogGroupArgs{}, cloudwatch.LogGroup{}},
+	awstoken.MetricAlarm:             {cloudwatch.MetricAlarmArgs{}, cloudwatch.MetricAlarm{}},
+	awstoken.SecurityGroup:           {ec2.SecurityGroupArgs{}, ec2.SecurityGroup{}},
+	awstoken.Role:                    {iam.RoleArgs{}, iam.Role{}},
+	awstoken.RolePolicy:              {iam.RolePolicyArgs{}, iam.RolePolicy{}},
+	"aws:kms/key:Key":                {kms.KeyArgs{}, kms.Key{}},
+	awstoken.Proxy:                   {rds.ProxyArgs{}, rds.Proxy{}},
+	awstoken.ProxyDefaultTargetGroup: {rds.ProxyDefaultTargetGroupArgs{}, rds.ProxyDefaultTargetGroup{}},
+	awstoken.ProxyEndpoint:           {rds.ProxyEndpointArgs{}, rds.ProxyEndpoint{}},
+	awstoken.ProxyTarget:             {rds.ProxyTargetArgs{}, rds.ProxyTarget{}},
+	awstoken.SecretVersion:           {secretsmanager.SecretVersionArgs{}, secretsmanager.SecretVersion{}},
+	awstoken.Parameter:               {ssm.ParameterArgs{}, ssm.Parameter{}},
+	awstoken.EgressRule:              {vpc.SecurityGroupEgressRuleArgs{}, vpc.SecurityGroupEgressRule{}},
+	awstoken.IngressRule:             {vpc.SecurityGroupIngressRuleArgs{}, vpc.SecurityGroupIngressRule{}},
 }
 
 // sdkFunctions maps each function token the program invokes to the SDK's
 // argument and result types.
 var sdkFunctions = map[string]struct{ args, result any }{
-	"aws:ec2/getSubnet:getSubnet":                            {ec2.LookupSubnetArgs{}, ec2.LookupSubnetResult{}},
-	"aws:rds/getCluster:getCluster":                          {rds.LookupClusterArgs{}, rds.LookupClusterResult{}},
-	"aws:rds/getProxy:getProxy":                              {rds.LookupProxyArgs{}, rds.LookupProxyResult{}},
-	"aws:secretsmanager/getSecretRotation:getSecretRotation": {secretsmanager.LookupSecretRotationArgs{}, secretsmanager.LookupSecretRotationResult{}},
-	"aws:secretsmanager/getSecretVersion:getSecretVersion":   {secretsmanager.LookupSecretVersionArgs{}, secretsmanager.LookupSecretVersionResult{}},
-	"aws:secretsmanager/getSecretVersions:getSecretVersions": {secretsmanager.GetSecretVersionsArgs{}, secretsmanager.GetSecretVersionsResult{}},
-	"aws:ssm/getParametersByPath:getParametersByPath":        {ssm.GetParametersByPathArgs{}, ssm.GetParametersByPathResult{}},
-}
-
-// schemaProp is a property of the plugin's package schema.
-type schemaProp struct {
-	Ref                  string      `json:"$ref"`
-	Items                *schemaProp `json:"items"`
-	AdditionalProperties *schemaProp `json:"additionalProperties"`
-}
-
-// ref is the type the property holds, through arrays and maps.
-func (p schemaProp) ref() string {
-	switch {
-	case p.Ref != "":
-		return strings.TrimPrefix(p.Ref, "#/types/")
-	case p.Items != nil:
-		return p.Items.ref()
-	case p.AdditionalProperties != nil:
-		return p.AdditionalProperties.ref()
-	}
-	return ""
-}
-
-type schemaObject struct {
-	Properties      map[string]schemaProp `json:"properties"`
-	InputProperties map[string]schemaProp `json:"inputProperties"`
-}
-
-type packageSchema struct {
-	Version   string                  `json:"version"`
-	Types     map[string]schemaObject `json:"types"`
-	Resources map[string]schemaObject `json:"resources"`
-	Functions map[string]struct {
-		Inputs  schemaObject `json:"inputs"`
-		Outputs schemaObject `json:"outputs"`
-	} `json:"functions"`
-}
-
-// pluginSchema runs `pulumi-resource-aws -schema`.
-func pluginSchema(t *testing.T, tl tools) *packageSchema {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, tl.plugin, "-schema") //nolint:gosec // the tools folder's plugin
-	cmd.Env = envList(map[string]string{providerEnvVar: tl.provider})
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("%s -schema: %v\n%s", tl.plugin, err, lastLines(stderr.String(), 20))
-	}
-	var s packageSchema
-	if err := json.Unmarshal(stdout.Bytes(), &s); err != nil {
-		t.Fatalf("read the plugin's schema: %v", err)
-	}
-	return &s
+	awstoken.GetRegion:           {aws.GetRegionArgs{}, aws.GetRegionResult{}},
+	awstoken.GetSubnet:           {ec2.LookupSubnetArgs{}, ec2.LookupSubnetResult{}},
+	awstoken.GetCluster:          {rds.LookupClusterArgs{}, rds.LookupClusterResult{}},
+	awstoken.GetProxy:            {rds.LookupProxyArgs{}, rds.LookupProxyResult{}},
+	awstoken.GetSecretRotation:   {secretsmanager.LookupSecretRotationArgs{}, secretsmanager.LookupSecretRotationResult{}},
+	awstoken.GetSecretVersion:    {secretsmanager.LookupSecretVersionArgs{}, secretsmanager.LookupSecretVersionResult{}},
+	awstoken.GetSecretVersions:   {secretsmanager.GetSecretVersionsArgs{}, secretsmanager.GetSecretVersionsResult{}},
+	awstoken.GetParametersByPath: {ssm.GetParametersByPathArgs{}, ssm.GetParametersByPathResult{}},
 }
 
 // TestBridgeNamesMatchTheSDK: for every resource and function the plugin
@@ -146,6 +89,18 @@ func TestBridgeNamesMatchTheSDK(t *testing.T) {
 		}
 		if _, ok := sdkFunctions[token]; !ok {
 			t.Errorf("the program invokes %s, which this test does not compare: add it to sdkFunctions", token)
+		}
+	}
+	// What the component may invoke besides (the region, when Args
+	// leave it out) and register in other configurations.
+	for _, token := range awstoken.Functions() {
+		if _, ok := sdkFunctions[token]; !ok {
+			t.Errorf("the component invokes %s, which this test does not compare: add it to sdkFunctions", token)
+		}
+	}
+	for _, typ := range awstoken.Resources() {
+		if _, ok := sdkResources[typ]; !ok {
+			t.Errorf("the component registers %s, which this test does not compare: add it to sdkResources", typ)
 		}
 	}
 	for token := range s.Resources {
@@ -202,7 +157,7 @@ func programTypes(t *testing.T) []string {
 // that makes every lookup.
 func programInvokes(t *testing.T) []string {
 	t.Helper()
-	cfg, err := plan.LoadStack("..", "prod")
+	cfg, err := stackfile.Load("..", "prod")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -214,7 +169,7 @@ func programInvokes(t *testing.T) []string {
 		mu.Lock()
 		seen[token] = true
 		mu.Unlock()
-		if token == plan.GetParametersByPath {
+		if token == awstoken.GetParametersByPath {
 			// The endpoint parameter publishes the proxy: deployed before.
 			return map[string]any{
 				"path": args["path"], "types": []any{"String"}, "arns": []any{"arn"},
@@ -232,110 +187,8 @@ func programInvokes(t *testing.T) []string {
 		out = append(out, token)
 	}
 	sort.Strings(out)
-	if !seen[plan.GetSecretVersion] || !seen[plan.GetProxy] {
+	if !seen[awstoken.GetSecretVersion] || !seen[awstoken.GetProxy] {
 		t.Fatalf("the program invoked only %v under mocks; the cutover's or the deployed proxy's lookups are missing", out)
 	}
 	return out
-}
-
-// compareObject compares the pulumi-tagged fields of the struct typ with
-// the schema's properties, and each nested object type with the schema type
-// the property refers to.
-// It returns how many names it compared.
-func compareObject(t *testing.T, where string, s *packageSchema, typ reflect.Type, props map[string]schemaProp) int {
-	t.Helper()
-	sameNames(t, where, tags(typ), keys(props))
-	n := len(props)
-	for i := range typ.NumField() {
-		f := typ.Field(i)
-		name, ok := pulumiTag(f)
-		if !ok {
-			continue
-		}
-		nested := objectType(f.Type)
-		ref := props[name].ref()
-		if nested == nil || ref == "" {
-			continue
-		}
-		obj, ok := s.Types[ref]
-		if !ok {
-			t.Errorf("%s.%s refers to %s, which the schema lacks", where, name, ref)
-			continue
-		}
-		n += compareObject(t, where+"."+name, s, nested, obj.Properties)
-	}
-	return n
-}
-
-// objectType is the struct a field holds (through outputs, pointers,
-// slices and maps), or nil.
-func objectType(typ reflect.Type) reflect.Type {
-	for {
-		if typ.Kind() == reflect.Struct {
-			if et, ok := reflect.New(typ).Elem().Interface().(interface{ ElementType() reflect.Type }); ok && !strings.HasSuffix(typ.Name(), "Args") {
-				typ = et.ElementType()
-				continue
-			}
-			if typ.PkgPath() == "" || strings.HasPrefix(typ.PkgPath(), "github.com/pulumi/pulumi-aws/") {
-				return typ
-			}
-			return nil
-		}
-		switch typ.Kind() {
-		case reflect.Pointer, reflect.Slice, reflect.Array, reflect.Map:
-			typ = typ.Elem()
-		default:
-			return nil
-		}
-	}
-}
-
-// tags lists the pulumi tags of a struct's fields.
-func tags(typ reflect.Type) []string {
-	for typ.Kind() == reflect.Pointer {
-		typ = typ.Elem()
-	}
-	var out []string
-	for i := range typ.NumField() {
-		if name, ok := pulumiTag(typ.Field(i)); ok {
-			out = append(out, name)
-		}
-	}
-	sort.Strings(out)
-	return out
-}
-
-func pulumiTag(f reflect.StructField) (string, bool) {
-	tag, ok := f.Tag.Lookup("pulumi")
-	if !ok || f.Anonymous {
-		return "", false
-	}
-	name, _, _ := strings.Cut(tag, ",")
-	return name, name != "" && name != "id" && name != "urn"
-}
-
-func keys(m map[string]schemaProp) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		if k != "id" {
-			out = append(out, k)
-		}
-	}
-	sort.Strings(out)
-	return out
-}
-
-// sameNames fails naming each property only one side has.
-func sameNames(t *testing.T, where string, sdk, plugin []string) {
-	t.Helper()
-	for _, n := range sdk {
-		if !slices.Contains(plugin, n) {
-			t.Errorf("%s: the SDK has %q, the plugin does not (plugin: %v)", where, n, plugin)
-		}
-	}
-	for _, n := range plugin {
-		if !slices.Contains(sdk, n) {
-			t.Errorf("%s: the plugin has %q, the SDK does not (SDK: %v)", where, n, sdk)
-		}
-	}
 }

@@ -35,6 +35,8 @@ import (
 	"sync"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/acmecorp/rds-proxy/internal/outputs"
 )
 
 // ComponentType is the Pulumi type token of DestroyGuard.
@@ -63,6 +65,9 @@ type Args struct {
 // DestroyGuard is a component with no resources of its own.
 type DestroyGuard struct {
 	pulumi.ResourceState
+
+	// Protected says whether the guard refuses a destroy.
+	Protected pulumi.BoolOutput `pulumi:"protected"`
 }
 
 // Collector records the AWS resources registered under the components that
@@ -99,21 +104,24 @@ func (c *Collector) Resources() []pulumi.Resource {
 }
 
 // New registers the guard of the stack whose resources are named with
-// prefix, as Name(prefix). Call it after every guarded resource has been
-// declared. The guard was once named prefix itself: the alias makes a stack
-// deployed then keep its guard, renamed in the state, where a new name
-// alone would plan a create and the delete of the old guard, which a
-// protected guard refuses.
-func New(ctx *pulumi.Context, prefix string, args *Args) (*DestroyGuard, error) {
+// prefix, as Name(prefix), with opts (its parent). Call it after every
+// guarded resource has been declared. The guard was once named prefix
+// itself, at the top of the stack: the alias makes a stack deployed then
+// keep its guard, renamed in the state, where a new name alone would plan
+// a create and the delete of the old guard, which a protected guard
+// refuses.
+func New(ctx *pulumi.Context, prefix string, args *Args, opts ...pulumi.ResourceOption) (*DestroyGuard, error) {
 	g := &DestroyGuard{}
 	name := Name(prefix)
-	if err := ctx.RegisterComponentResource(ComponentType, name, g,
-		pulumi.DependsOn(args.Guarded), pulumi.Protect(args.Protect),
-		pulumi.Aliases([]pulumi.Alias{{Name: pulumi.String(prefix)}})); err != nil {
+	opts = append(opts, pulumi.DependsOn(args.Guarded), pulumi.Protect(args.Protect),
+		pulumi.Aliases([]pulumi.Alias{{Name: pulumi.String(prefix), NoParent: pulumi.Bool(true)}}))
+	if err := ctx.RegisterComponentResource(ComponentType, name, g, opts...); err != nil {
 		return nil, fmt.Errorf("register destroy guard %s: %w", name, err)
 	}
-	if err := ctx.RegisterResourceOutputs(g, pulumi.Map{"protected": pulumi.Bool(args.Protect)}); err != nil {
-		return nil, fmt.Errorf("register destroy guard outputs: %w", err)
+	outputs.Clear(g)
+	g.Protected = pulumi.Bool(args.Protect).ToBoolOutput()
+	if err := outputs.Register(ctx, g); err != nil {
+		return nil, err
 	}
 	return g, nil
 }

@@ -17,20 +17,22 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/vpc"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/acmecorp/rds-proxy/internal/outputs"
 )
 
 // ComponentType is the Pulumi type token of SecurityChain.
 const ComponentType = "rds-proxy:network:SecurityChain"
 
 // Args configures a SecurityChain. Lists must already be sorted and free of
-// duplicates (settings.Load guarantees both).
+// duplicates (auroraproxy.Validate guarantees both).
 type Args struct {
 	// SecurityGroupName is the physical name of the proxy security group.
 	SecurityGroupName string
 	// ProxyName is the proxy the group belongs to; it appears in descriptions.
 	ProxyName string
 	// VpcID is the VPC of the Aurora cluster.
-	VpcID string
+	VpcID pulumi.StringInput
 	// ClientPort is the port clients reach the proxy on; the client
 	// ingress rules open it.
 	ClientPort int
@@ -38,7 +40,7 @@ type Args struct {
 	// ingress rule open it.
 	DBPort int
 	// ClusterSecurityGroupID is the Aurora cluster's security group.
-	ClusterSecurityGroupID string
+	ClusterSecurityGroupID pulumi.StringInput
 	// AppSecurityGroupIDs are the client security groups allowed in.
 	AppSecurityGroupIDs []string
 	// AllowedCidrs are the client networks allowed in.
@@ -56,7 +58,7 @@ type SecurityChain struct {
 	pulumi.ResourceState
 
 	// ProxySecurityGroupID is the ID of the proxy security group.
-	ProxySecurityGroupID pulumi.IDOutput
+	ProxySecurityGroupID pulumi.IDOutput `pulumi:"proxySecurityGroupId"`
 	// ClusterIngress is the Aurora security group's rule that admits the
 	// proxy; the proxy target must wait for it: a target the proxy cannot
 	// reach never becomes available.
@@ -71,15 +73,14 @@ func NewSecurityChain(ctx *pulumi.Context, name string, args *Args, opts ...pulu
 	if err := ctx.RegisterComponentResource(ComponentType, name, c, opts...); err != nil {
 		return nil, fmt.Errorf("register security chain %s: %w", name, err)
 	}
+	outputs.Clear(c)
 	parent := pulumi.Parent(c)
 	tags := pulumi.ToStringMap(args.Tags)
-	port := pulumi.Int(args.DBPort)
-	clientPort := pulumi.Int(args.ClientPort)
 
 	sg, err := ec2.NewSecurityGroup(ctx, args.SecurityGroupName, &ec2.SecurityGroupArgs{
 		Name:        pulumi.String(args.SecurityGroupName),
 		Description: pulumi.String("RDS Proxy " + args.ProxyName + ": clients in, Aurora out, PostgreSQL port only"),
-		VpcId:       pulumi.String(args.VpcID),
+		VpcId:       args.VpcID,
 		// Rules are separate resources. Revoking whatever rules remain
 		// before deletion keeps a rule added by hand from blocking it.
 		RevokeRulesOnDelete: pulumi.Bool(true),
@@ -88,7 +89,23 @@ func NewSecurityChain(ctx *pulumi.Context, name string, args *Args, opts ...pulu
 	if err != nil {
 		return nil, fmt.Errorf("proxy security group: %w", err)
 	}
+	if err := clientRules(ctx, args, sg, tags, parent); err != nil {
+		return nil, err
+	}
+	if err := c.auroraRules(ctx, args, sg, tags, parent); err != nil {
+		return nil, err
+	}
+	c.ProxySecurityGroupID = sg.ID()
+	if err := outputs.Register(ctx, c); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
 
+// clientRules registers one ingress rule of sg per client security group
+// and per CIDR, on the client port.
+func clientRules(ctx *pulumi.Context, args *Args, sg *ec2.SecurityGroup, tags pulumi.StringMap, parent pulumi.ResourceOption) error {
+	clientPort := pulumi.Int(args.ClientPort)
 	for _, id := range args.AppSecurityGroupIDs {
 		_, err := vpc.NewSecurityGroupIngressRule(ctx, args.SecurityGroupName+"-from-"+id, &vpc.SecurityGroupIngressRuleArgs{
 			SecurityGroupId:           sg.ID(),
@@ -100,7 +117,7 @@ func NewSecurityChain(ctx *pulumi.Context, name string, args *Args, opts ...pulu
 			Tags:                      tags,
 		}, parent)
 		if err != nil {
-			return nil, fmt.Errorf("ingress from %s: %w", id, err)
+			return fmt.Errorf("ingress from %s: %w", id, err)
 		}
 	}
 	for _, p := range args.AllowedCidrs {
@@ -118,25 +135,31 @@ func NewSecurityChain(ctx *pulumi.Context, name string, args *Args, opts ...pulu
 			ruleArgs.CidrIpv6 = pulumi.String(p.String())
 		}
 		if _, err := vpc.NewSecurityGroupIngressRule(ctx, args.SecurityGroupName+"-from-"+cidrName(p), ruleArgs, parent); err != nil {
-			return nil, fmt.Errorf("ingress from %s: %w", p, err)
+			return fmt.Errorf("ingress from %s: %w", p, err)
 		}
 	}
+	return nil
+}
 
+// auroraRules registers sg's egress rule to the Aurora security group and
+// the Aurora security group's ingress rule from sg, on the cluster's port.
+func (c *SecurityChain) auroraRules(ctx *pulumi.Context, args *Args, sg *ec2.SecurityGroup, tags pulumi.StringMap, parent pulumi.ResourceOption) error {
+	port := pulumi.Int(args.DBPort)
+	var err error
 	c.ProxyEgress, err = vpc.NewSecurityGroupEgressRule(ctx, args.SecurityGroupName+"-to-aurora", &vpc.SecurityGroupEgressRuleArgs{
 		SecurityGroupId:           sg.ID(),
-		Description:               pulumi.String("PostgreSQL to the Aurora security group " + args.ClusterSecurityGroupID),
+		Description:               pulumi.Sprintf("PostgreSQL to the Aurora security group %s", args.ClusterSecurityGroupID),
 		IpProtocol:                pulumi.String("tcp"),
 		FromPort:                  port,
 		ToPort:                    port,
-		ReferencedSecurityGroupId: pulumi.String(args.ClusterSecurityGroupID),
+		ReferencedSecurityGroupId: args.ClusterSecurityGroupID,
 		Tags:                      tags,
 	}, parent)
 	if err != nil {
-		return nil, fmt.Errorf("egress to aurora: %w", err)
+		return fmt.Errorf("egress to aurora: %w", err)
 	}
-
 	c.ClusterIngress, err = vpc.NewSecurityGroupIngressRule(ctx, args.ProxyName+"-into-aurora", &vpc.SecurityGroupIngressRuleArgs{
-		SecurityGroupId:           pulumi.String(args.ClusterSecurityGroupID),
+		SecurityGroupId:           args.ClusterSecurityGroupID,
 		Description:               pulumi.String("PostgreSQL from RDS Proxy " + args.ProxyName),
 		IpProtocol:                pulumi.String("tcp"),
 		FromPort:                  port,
@@ -145,16 +168,9 @@ func NewSecurityChain(ctx *pulumi.Context, name string, args *Args, opts ...pulu
 		Tags:                      tags,
 	}, parent)
 	if err != nil {
-		return nil, fmt.Errorf("aurora ingress from proxy: %w", err)
+		return fmt.Errorf("aurora ingress from proxy: %w", err)
 	}
-
-	c.ProxySecurityGroupID = sg.ID()
-	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
-		"proxySecurityGroupId": sg.ID(),
-	}); err != nil {
-		return nil, fmt.Errorf("register security chain outputs: %w", err)
-	}
-	return c, nil
+	return nil
 }
 
 // cidrName turns a CIDR into a resource-name fragment: "10.0.0.0/16" becomes

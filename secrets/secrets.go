@@ -11,11 +11,13 @@
 package secrets
 
 import (
-	"encoding/json"
 	"fmt"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/acmecorp/rds-proxy/internal/iampolicy"
+	"github.com/acmecorp/rds-proxy/internal/outputs"
 )
 
 // ComponentType is the Pulumi type token of ProxyAccess.
@@ -28,16 +30,16 @@ type Args struct {
 	// RolePath is the role's IAM path; "" leaves IAM's default, /.
 	RolePath string
 	// PermissionsBoundaryArn is the managed policy that bounds the role's
-	// permissions, or "" for none.
-	PermissionsBoundaryArn string
+	// permissions; nil for none.
+	PermissionsBoundaryArn pulumi.StringPtrInput
 	// ProxyName is the proxy that assumes the role; it appears in descriptions.
 	ProxyName string
 	// SecretArns are the full ARNs of the database credentials secrets,
 	// one per database user, sorted.
-	SecretArns []string
+	SecretArns pulumi.StringArrayInput
 	// KmsKeyArns are the customer-managed keys that encrypt them, sorted;
 	// none when AWS-managed keys do.
-	KmsKeyArns []string
+	KmsKeyArns pulumi.StringArrayInput
 	// Region is the secret's region; it scopes kms:ViaService.
 	Region string
 	// Tags go on the role.
@@ -49,7 +51,7 @@ type ProxyAccess struct {
 	pulumi.ResourceState
 
 	// RoleArn is the ARN the proxy is given.
-	RoleArn pulumi.StringOutput
+	RoleArn pulumi.StringOutput `pulumi:"roleArn"`
 	// Policy is the inline policy; the proxy must not start before it exists,
 	// or it cannot read the secret.
 	Policy *iam.RolePolicy
@@ -61,15 +63,21 @@ func NewProxyAccess(ctx *pulumi.Context, name string, args *Args, opts ...pulumi
 	if err != nil {
 		return nil, err
 	}
-	policy, err := SecretReadPolicy(args.SecretArns, args.KmsKeyArns, args.Region)
-	if err != nil {
-		return nil, err
+	keys := args.KmsKeyArns
+	if keys == nil {
+		keys = pulumi.StringArray{}
 	}
+	policy := pulumi.All(args.SecretArns, keys).ApplyT(func(xs []any) (string, error) {
+		arns, _ := xs[0].([]string)
+		keys, _ := xs[1].([]string)
+		return SecretReadPolicy(arns, keys, args.Region)
+	}).(pulumi.StringOutput)
 
 	a := &ProxyAccess{}
 	if err := ctx.RegisterComponentResource(ComponentType, name, a, opts...); err != nil {
 		return nil, fmt.Errorf("register proxy access %s: %w", name, err)
 	}
+	outputs.Clear(a)
 	parent := pulumi.Parent(a)
 
 	role, err := iam.NewRole(ctx, args.RoleName, &iam.RoleArgs{
@@ -79,7 +87,7 @@ func NewProxyAccess(ctx *pulumi.Context, name string, args *Args, opts ...pulumi
 		// Left unset when not configured, so that a stack without them
 		// plans exactly as before.
 		Path:                optional(args.RolePath),
-		PermissionsBoundary: optional(args.PermissionsBoundaryArn),
+		PermissionsBoundary: args.PermissionsBoundaryArn,
 		Tags:                pulumi.ToStringMap(args.Tags),
 	}, parent,
 		// The name is fixed and unique in the account whatever the path,
@@ -96,7 +104,7 @@ func NewProxyAccess(ctx *pulumi.Context, name string, args *Args, opts ...pulumi
 	a.Policy, err = iam.NewRolePolicy(ctx, args.RoleName+"-read-secret", &iam.RolePolicyArgs{
 		Name:   pulumi.String("read-database-secret"),
 		Role:   role.ID(),
-		Policy: pulumi.String(policy),
+		Policy: policy,
 	}, parent,
 		// Replacing the role replaces the policy. The role and the policy
 		// name are the same before and after, so a new policy put before
@@ -108,8 +116,8 @@ func NewProxyAccess(ctx *pulumi.Context, name string, args *Args, opts ...pulumi
 	}
 
 	a.RoleArn = role.Arn
-	if err := ctx.RegisterResourceOutputs(a, pulumi.Map{"roleArn": role.Arn}); err != nil {
-		return nil, fmt.Errorf("register proxy access outputs: %w", err)
+	if err := outputs.Register(ctx, a); err != nil {
+		return nil, err
 	}
 	return a, nil
 }
@@ -122,41 +130,15 @@ func optional(s string) pulumi.StringPtrInput {
 	return pulumi.String(s)
 }
 
-// Document is an IAM policy document.
-type Document struct {
-	// Version is always 2012-10-17.
-	Version string `json:"Version"`
-	// Statement lists the statements in order.
-	Statement []Statement `json:"Statement"`
-}
-
-// Statement is one statement of a Document.
-type Statement struct {
-	// Sid names the statement.
-	Sid string `json:"Sid,omitempty"`
-	// Effect is Allow.
-	Effect string `json:"Effect"`
-	// Principal is set in trust policies only.
-	Principal map[string]string `json:"Principal,omitempty"`
-	// Action lists the allowed actions; never a wildcard.
-	Action []string `json:"Action"`
-	// Resource lists exact ARNs; empty in trust policies.
-	Resource []string `json:"Resource,omitempty"`
-	// Condition narrows the statement.
-	Condition map[string]map[string]string `json:"Condition,omitempty"`
-}
-
-const policyVersion = "2012-10-17"
-
 // TrustPolicy is the trust policy AWS documents for RDS Proxy roles: only
 // the RDS service may assume the role.
 func TrustPolicy() (string, error) {
-	return render(Document{
-		Version: policyVersion,
-		Statement: []Statement{{
+	return iampolicy.Lists(iampolicy.Document{
+		Version: iampolicy.Version,
+		Statement: []iampolicy.Statement{{
 			Effect:    "Allow",
 			Principal: map[string]string{"Service": "rds.amazonaws.com"},
-			Action:    []string{"sts:AssumeRole"},
+			Action:    iampolicy.Values{"sts:AssumeRole"},
 		}},
 	})
 }
@@ -167,36 +149,28 @@ func TrustPolicy() (string, error) {
 // (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service).
 // The lists go into the policy in the order given: the caller sorts them.
 // The service's endpoint name ends in amazonaws.com in the aws and
-// aws-us-gov partitions, the only ones settings accepts; in aws-cn it would
-// end in amazonaws.com.cn.
+// aws-us-gov partitions, the only ones the component accepts; in aws-cn it
+// would end in amazonaws.com.cn.
 func SecretReadPolicy(secretArns, kmsKeyArns []string, region string) (string, error) {
-	doc := Document{
-		Version: policyVersion,
-		Statement: []Statement{{
+	doc := iampolicy.Document{
+		Version: iampolicy.Version,
+		Statement: []iampolicy.Statement{{
 			Sid:      "ReadDatabaseSecret",
 			Effect:   "Allow",
-			Action:   []string{"secretsmanager:GetSecretValue"},
-			Resource: secretArns,
+			Action:   iampolicy.Values{"secretsmanager:GetSecretValue"},
+			Resource: iampolicy.Values(secretArns),
 		}},
 	}
 	if len(kmsKeyArns) > 0 {
-		doc.Statement = append(doc.Statement, Statement{
+		doc.Statement = append(doc.Statement, iampolicy.Statement{
 			Sid:      "DecryptDatabaseSecret",
 			Effect:   "Allow",
-			Action:   []string{"kms:Decrypt"},
-			Resource: kmsKeyArns,
-			Condition: map[string]map[string]string{
-				"StringEquals": {"kms:ViaService": "secretsmanager." + region + ".amazonaws.com"},
+			Action:   iampolicy.Values{"kms:Decrypt"},
+			Resource: iampolicy.Values(kmsKeyArns),
+			Condition: iampolicy.Condition{
+				"StringEquals": {"kms:ViaService": iampolicy.Values{"secretsmanager." + region + ".amazonaws.com"}},
 			},
 		})
 	}
-	return render(doc)
-}
-
-func render(doc Document) (string, error) {
-	b, err := json.Marshal(doc)
-	if err != nil {
-		return "", fmt.Errorf("encode IAM policy: %w", err)
-	}
-	return string(b), nil
+	return iampolicy.Lists(doc)
 }

@@ -3,6 +3,8 @@ package secrets
 import (
 	"encoding/json"
 	"testing"
+
+	"github.com/acmecorp/rds-proxy/internal/iampolicy"
 )
 
 func TestSecretReadPolicy(t *testing.T) {
@@ -49,7 +51,7 @@ func TestPolicyJSONEscapesValues(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var doc Document
+	var doc iampolicy.Document
 	if err := json.Unmarshal([]byte(got), &doc); err != nil {
 		t.Fatal(err)
 	}

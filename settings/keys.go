@@ -3,80 +3,7 @@ package settings
 import (
 	"sort"
 
-	"github.com/acmecorp/rds-proxy/cutover"
-)
-
-// Keys of the rds-proxy namespace, without the namespace. Specs says the
-// type and default of each.
-const (
-	KeyOrg                    = "org"
-	KeyVpcID                  = "vpcId"
-	KeySubnetIDs              = "subnetIds"
-	KeyClusterIdentifier      = "clusterIdentifier"
-	KeyClusterSecurityGroupID = "clusterSecurityGroupId"
-	KeyDBPort                 = "dbPort"
-	KeySecretArn              = "secretArn"
-	KeySecretKmsKeyArn        = "secretKmsKeyArn" //nolint:gosec // G101: a config key's name, not a credential
-	KeyAppSecurityGroupIDs    = "appSecurityGroupIds"
-	KeyAllowedCidrs           = "allowedCidrs"
-	KeyIdleClientTimeout      = "idleClientTimeout"
-	KeyRequireTLS             = "requireTls"
-	KeyIAMAuth                = "iamAuth"
-	KeyClientPasswordAuthType = "clientPasswordAuthType"
-	KeyDebugLogging           = "debugLogging"
-	KeyPool                   = "pool"
-	KeyTags                   = "tags"
-	KeyEndpointParameterName  = "endpointParameterName"
-	KeyCutover                = "cutover"
-	KeyAppSecretArn           = "appSecretArn"
-	KeyCutoverAllowRotation   = "cutoverAllowRotation"
-	KeyReaderEndpoint         = "readerEndpoint"
-	KeyAlarms                 = "alarms"
-	KeyInstanceClass          = "instanceClass"
-	KeyMaxConnections         = "maxConnections"
-	KeyProtect                = "protect"
-	KeyLogRetentionDays       = "logRetentionDays"
-	KeyAdopt                  = "adopt"
-	KeyRoleArn                = "roleArn"
-	KeyRolePath               = "rolePath"
-	KeyRoleBoundaryArn        = "rolePermissionsBoundaryArn"
-	KeyLogKmsKeyArn           = "logKmsKeyArn"
-	KeySecrets                = "secrets"
-	KeyEndpoints              = "endpoints"
-)
-
-// Fields of an entry of the endpoints list.
-const (
-	endpointName             = "name"
-	endpointTargetRole       = "targetRole"
-	endpointSubnetIDs        = "subnetIds"
-	endpointSecurityGroupIDs = "securityGroupIds"
-)
-
-// Fields of an entry of the secrets list.
-const (
-	secretArn                    = "arn"
-	secretKmsKeyArn              = "kmsKeyArn" //nolint:gosec // G101: a config field's name, not a credential
-	secretIAMAuth                = "iamAuth"
-	secretClientPasswordAuthType = "clientPasswordAuthType"
-)
-
-// Fields of the pool object.
-const (
-	poolMaxConnections     = "maxConnectionsPercent"
-	poolMaxIdleConnections = "maxIdleConnectionsPercent"
-	poolBorrowTimeout      = "connectionBorrowTimeout"
-)
-
-// Fields of the alarms object.
-const (
-	alarmsEnabled                  = "enabled"
-	alarmsTopicArns                = "topicArns"
-	alarmsBackendUsagePercent      = "backendUsagePercent"
-	alarmsBorrowLatencyMs          = "borrowLatencyMs"
-	alarmsFreeableMemoryMiB        = "freeableMemoryMiB"
-	alarmsAuroraConnectionsPercent = "auroraConnectionsPercent"
-	alarmsPinnedSessionsPercent    = "pinnedSessionsPercent"
+	ap "github.com/acmecorp/rds-proxy/auroraproxy"
 )
 
 // Type is a key's type as Pulumi.yaml declares it; the Pulumi CLI refuses a
@@ -143,56 +70,57 @@ func (s Spec) ProjectDefault() any {
 // Specs is the one table of the program's keys, in the order Pulumi.yaml and
 // docs/configuration.md give them. Keys, the loader's defaults and the
 // checks of Pulumi.yaml and of the configuration reference derive from it.
+// The keys are the AuroraProxy's, and so are the defaults
+// (auroraproxy.Default*): the program and the component take the same.
 func Specs() []Spec {
+	pool, alarms := ap.DefaultPool(), ap.DefaultAlarms()
 	return []Spec{
-		{Key: KeyOrg, Type: TypeString, Default: "acmecorp"},
-		{Key: KeyVpcID, Type: TypeString, Required: true},
-		{Key: KeySubnetIDs, Type: TypeList, Required: true},
-		{Key: KeyClusterIdentifier, Type: TypeString, Required: true},
-		{Key: KeyClusterSecurityGroupID, Type: TypeString, Required: true},
-		{Key: KeyDBPort, Type: TypeInteger, Default: 5432},
-		{Key: KeySecretArn, Type: TypeString, Default: "", Unset: "required unless `secrets` is set"},
-		{Key: KeySecretKmsKeyArn, Type: TypeString, Default: ""},
-		{Key: KeySecrets, Type: TypeList, Items: TypeObject, Default: []map[string]any{}, Unset: "one entry: `secretArn`, `secretKmsKeyArn`, `iamAuth`, `clientPasswordAuthType`"},
-		{Key: KeyAppSecurityGroupIDs, Type: TypeList, Default: []string{}},
-		{Key: KeyAllowedCidrs, Type: TypeList, Default: []string{}},
-		{Key: KeyIdleClientTimeout, Type: TypeInteger, Default: 1800},
-		{Key: KeyRequireTLS, Type: TypeBoolean, Default: true},
-		{Key: KeyIAMAuth, Type: TypeString, Default: IAMAuthDisabled},
-		// AWS's own default for PostgreSQL, set explicitly so that the plan
-		// shows the choice and a proxy changed by hand is brought back.
-		{Key: KeyClientPasswordAuthType, Type: TypeString, Default: ClientAuthScramSHA256},
-		{Key: KeyDebugLogging, Type: TypeBoolean, Default: false},
-		{Key: KeyPool, Type: TypeObject, Fields: []Spec{
-			{Key: poolMaxConnections, Type: TypeInteger, Default: 80},
-			{Key: poolMaxIdleConnections, Type: TypeInteger, Default: 50},
-			{Key: poolBorrowTimeout, Type: TypeInteger, Default: 120},
+		{Key: ap.KeyOrg, Type: TypeString, Default: ap.DefaultOrg},
+		{Key: ap.KeyVpcID, Type: TypeString, Required: true},
+		{Key: ap.KeySubnetIDs, Type: TypeList, Required: true},
+		{Key: ap.KeyClusterIdentifier, Type: TypeString, Required: true},
+		{Key: ap.KeyClusterSecurityGroupID, Type: TypeString, Required: true},
+		{Key: ap.KeyDBPort, Type: TypeInteger, Default: ap.DefaultDBPort},
+		{Key: ap.KeySecretArn, Type: TypeString, Default: "", Unset: "required unless `secrets` is set"},
+		{Key: ap.KeySecretKmsKeyArn, Type: TypeString, Default: ""},
+		{Key: ap.KeySecrets, Type: TypeList, Items: TypeObject, Default: []map[string]any{}, Unset: "one entry: `secretArn`, `secretKmsKeyArn`, `iamAuth`, `clientPasswordAuthType`"},
+		{Key: ap.KeyAppSecurityGroupIDs, Type: TypeList, Default: []string{}},
+		{Key: ap.KeyAllowedCidrs, Type: TypeList, Default: []string{}},
+		{Key: ap.KeyIdleClientTimeout, Type: TypeInteger, Default: ap.DefaultIdleClientTimeout},
+		{Key: ap.KeyRequireTLS, Type: TypeBoolean, Default: ap.DefaultRequireTLS},
+		{Key: ap.KeyIAMAuth, Type: TypeString, Default: ap.DefaultIAMAuth},
+		{Key: ap.KeyClientPasswordAuthType, Type: TypeString, Default: ap.DefaultClientPasswordAuthType},
+		{Key: ap.KeyDebugLogging, Type: TypeBoolean, Default: false},
+		{Key: ap.KeyPool, Type: TypeObject, Fields: []Spec{
+			{Key: ap.FieldPoolMaxConnections, Type: TypeInteger, Default: pool.MaxConnectionsPercent},
+			{Key: ap.FieldPoolMaxIdleConnections, Type: TypeInteger, Default: pool.MaxIdleConnectionsPercent},
+			{Key: ap.FieldPoolBorrowTimeout, Type: TypeInteger, Default: pool.ConnectionBorrowTimeout},
 		}},
-		{Key: KeyTags, Type: TypeObject, Default: map[string]any{}},
-		{Key: KeyEndpointParameterName, Type: TypeString, Default: "", Unset: "`/<org>/<env>/rds-proxy/endpoint`"},
-		{Key: KeyReaderEndpoint, Type: TypeBoolean, Default: false},
-		{Key: KeyEndpoints, Type: TypeList, Items: TypeObject, Default: []map[string]any{}},
-		{Key: KeyInstanceClass, Type: TypeString, Default: ""},
-		{Key: KeyMaxConnections, Type: TypeInteger, Default: 0},
-		{Key: KeyProtect, Type: TypeBoolean, Unset: "`true` in `prod`, else `false`"},
-		{Key: KeyAdopt, Type: TypeList, Default: []string{}},
-		{Key: KeyLogRetentionDays, Type: TypeInteger, Default: 30},
-		{Key: KeyLogKmsKeyArn, Type: TypeString, Default: ""},
-		{Key: KeyRoleArn, Type: TypeString, Default: ""},
-		{Key: KeyRolePath, Type: TypeString, Default: ""},
-		{Key: KeyRoleBoundaryArn, Type: TypeString, Default: ""},
-		{Key: KeyAlarms, Type: TypeObject, Fields: []Spec{
-			{Key: alarmsEnabled, Type: TypeBoolean, Default: true},
-			{Key: alarmsTopicArns, Type: TypeList, Default: []string{}},
-			{Key: alarmsBackendUsagePercent, Type: TypeInteger, Default: 70},
-			{Key: alarmsBorrowLatencyMs, Type: TypeInteger, Default: 100},
-			{Key: alarmsFreeableMemoryMiB, Type: TypeInteger, Default: 1024},
-			{Key: alarmsAuroraConnectionsPercent, Type: TypeInteger, Default: 90},
-			{Key: alarmsPinnedSessionsPercent, Type: TypeInteger, Default: 50},
+		{Key: ap.KeyTags, Type: TypeObject, Default: map[string]any{}},
+		{Key: ap.KeyEndpointParameterName, Type: TypeString, Default: "", Unset: "`/<org>/<env>/rds-proxy/endpoint`"},
+		{Key: ap.KeyReaderEndpoint, Type: TypeBoolean, Default: false},
+		{Key: ap.KeyEndpoints, Type: TypeList, Items: TypeObject, Default: []map[string]any{}},
+		{Key: ap.KeyInstanceClass, Type: TypeString, Default: ""},
+		{Key: ap.KeyMaxConnections, Type: TypeInteger, Default: 0},
+		{Key: ap.KeyProtect, Type: TypeBoolean, Unset: "`true` in `prod`, else `false`"},
+		{Key: ap.KeyAdopt, Type: TypeList, Default: []string{}},
+		{Key: ap.KeyLogRetentionDays, Type: TypeInteger, Default: ap.DefaultLogRetentionDays},
+		{Key: ap.KeyLogKmsKeyArn, Type: TypeString, Default: ""},
+		{Key: ap.KeyRoleArn, Type: TypeString, Default: ""},
+		{Key: ap.KeyRolePath, Type: TypeString, Default: ""},
+		{Key: ap.KeyRoleBoundaryArn, Type: TypeString, Default: ""},
+		{Key: ap.KeyAlarms, Type: TypeObject, Fields: []Spec{
+			{Key: ap.FieldAlarmsEnabled, Type: TypeBoolean, Default: alarms.Enabled},
+			{Key: ap.FieldAlarmsTopicArns, Type: TypeList, Default: []string{}},
+			{Key: ap.FieldAlarmsBackendUsagePercent, Type: TypeInteger, Default: alarms.BackendUsagePercent},
+			{Key: ap.FieldAlarmsBorrowLatencyMs, Type: TypeInteger, Default: alarms.BorrowLatencyMs},
+			{Key: ap.FieldAlarmsFreeableMemoryMiB, Type: TypeInteger, Default: alarms.FreeableMemoryMiB},
+			{Key: ap.FieldAlarmsAuroraConnectionsPercent, Type: TypeInteger, Default: alarms.AuroraConnectionsPercent},
+			{Key: ap.FieldAlarmsPinnedSessionsPercent, Type: TypeInteger, Default: alarms.PinnedSessionsPercent},
 		}},
-		{Key: KeyCutover, Type: TypeString, Default: string(cutover.Off)},
-		{Key: KeyAppSecretArn, Type: TypeString, Default: "", Unset: "`secretArn`, or the one entry of `secrets`"},
-		{Key: KeyCutoverAllowRotation, Type: TypeBoolean, Default: false},
+		{Key: ap.KeyCutover, Type: TypeString, Default: string(ap.DefaultCutover)},
+		{Key: ap.KeyAppSecretArn, Type: TypeString, Default: "", Unset: "`secretArn`, or the one entry of `secrets`"},
+		{Key: ap.KeyCutoverAllowRotation, Type: TypeBoolean, Default: false},
 	}
 }
 

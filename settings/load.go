@@ -2,10 +2,8 @@ package settings
 
 import (
 	"bytes"
-	"cmp"
 	"encoding/json"
 	"fmt"
-	"net/netip"
 	"slices"
 	"sort"
 	"strconv"
@@ -13,85 +11,88 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 
+	ap "github.com/acmecorp/rds-proxy/auroraproxy"
 	"github.com/acmecorp/rds-proxy/cutover"
+	"github.com/acmecorp/rds-proxy/proxy"
 )
 
-const notSet = "(not set)"
-
-// Load reads the stack configuration of ctx's stack, applies defaults and
-// validates every rule. It returns an *Error listing every problem found, so
-// a user fixes them all in one pass.
-func Load(ctx *pulumi.Context) (*Config, error) {
+// Load reads the stack configuration of ctx's stack into an
+// auroraproxy.Config, applies the component's defaults and validates it
+// with the component's rules (auroraproxy.Problems). It returns an *Error
+// listing every problem found, keys as the stack file spells them, so a
+// user fixes them all in one pass.
+func Load(ctx *pulumi.Context) (*ap.Config, error) {
 	l := &loader{cfg: config.New(ctx, Namespace)}
-	c := &Config{
+	c := &ap.Config{
 		Env:                    ctx.Stack(),
 		Region:                 config.Get(ctx, RegionKey),
-		Org:                    l.str(KeyOrg),
-		VpcID:                  l.str(KeyVpcID),
-		SubnetIDs:              l.strings(KeySubnetIDs),
-		ClusterIdentifier:      l.str(KeyClusterIdentifier),
-		ClusterSecurityGroupID: l.str(KeyClusterSecurityGroupID),
-		DBPort:                 l.int(KeyDBPort),
-		SecretArn:              l.str(KeySecretArn),
-		SecretKmsKeyArn:        l.str(KeySecretKmsKeyArn),
+		Org:                    l.str(ap.KeyOrg),
+		VpcID:                  l.str(ap.KeyVpcID),
+		SubnetIDs:              l.strings(ap.KeySubnetIDs),
+		ClusterIdentifier:      l.str(ap.KeyClusterIdentifier),
+		ClusterSecurityGroupID: l.str(ap.KeyClusterSecurityGroupID),
+		DBPort:                 l.int(ap.KeyDBPort),
+		SecretArn:              l.str(ap.KeySecretArn),
+		SecretKmsKeyArn:        l.str(ap.KeySecretKmsKeyArn),
 		SecretList:             l.secrets(),
-		AppSecurityGroupIDs:    l.strings(KeyAppSecurityGroupIDs),
-		AllowedCidrs:           l.prefixes(),
-		IdleClientTimeout:      l.int(KeyIdleClientTimeout),
-		RequireTLS:             l.bool(KeyRequireTLS),
-		IAMAuth:                l.str(KeyIAMAuth),
-		ClientPasswordAuthType: l.str(KeyClientPasswordAuthType),
-		DebugLogging:           l.bool(KeyDebugLogging),
+		AppSecurityGroupIDs:    l.strings(ap.KeyAppSecurityGroupIDs),
+		AllowedCidrs:           l.list(ap.KeyAllowedCidrs, "a list of CIDR blocks"),
+		IdleClientTimeout:      l.int(ap.KeyIdleClientTimeout),
+		RequireTLS:             l.bool(ap.KeyRequireTLS),
+		IAMAuth:                l.str(ap.KeyIAMAuth),
+		ClientPasswordAuthType: l.str(ap.KeyClientPasswordAuthType),
+		DebugLogging:           l.bool(ap.KeyDebugLogging),
 		Pool:                   l.pool(),
 		UserTags:               l.tags(),
-		ReaderEndpoint:         l.bool(KeyReaderEndpoint),
+		EndpointParameterName:  l.str(ap.KeyEndpointParameterName),
+		ReaderEndpoint:         l.bool(ap.KeyReaderEndpoint),
 		Endpoints:              l.endpoints(),
 		Alarms:                 l.alarms(),
-		InstanceClass:          l.str(KeyInstanceClass),
-		MaxConnections:         l.int(KeyMaxConnections),
-		LogRetentionDays:       l.int(KeyLogRetentionDays),
-		LogKmsKeyArn:           l.str(KeyLogKmsKeyArn),
-		RoleArn:                l.str(KeyRoleArn),
-		RolePath:               l.str(KeyRolePath),
-		RoleBoundaryArn:        l.str(KeyRoleBoundaryArn),
-		Adopt:                  l.strings(KeyAdopt),
-		Cutover:                cutover.Mode(l.str(KeyCutover)),
-		CutoverAllowRotation:   l.bool(KeyCutoverAllowRotation),
+		InstanceClass:          l.str(ap.KeyInstanceClass),
+		MaxConnections:         l.int(ap.KeyMaxConnections),
+		LogRetentionDays:       l.int(ap.KeyLogRetentionDays),
+		LogKmsKeyArn:           l.str(ap.KeyLogKmsKeyArn),
+		RoleArn:                l.str(ap.KeyRoleArn),
+		RolePath:               l.str(ap.KeyRolePath),
+		RoleBoundaryArn:        l.str(ap.KeyRoleBoundaryArn),
+		Adopt:                  l.strings(ap.KeyAdopt),
+		Cutover:                cutover.Mode(l.str(ap.KeyCutover)),
+		AppSecretArn:           l.str(ap.KeyAppSecretArn),
+		CutoverAllowRotation:   l.bool(ap.KeyCutoverAllowRotation),
 	}
 	// Defaults that depend on other keys (Spec.Unset).
-	c.EndpointParameterName = cmp.Or(l.str(KeyEndpointParameterName), "/"+c.Org+"/"+c.Env+"/rds-proxy/endpoint")
-	c.AppSecretArn = cmp.Or(l.str(KeyAppSecretArn), c.SecretArn)
-	if c.AppSecretArn == "" && len(c.SecretList) == 1 {
-		c.AppSecretArn = c.SecretList[0].Arn
+	c.Complete()
+	c.Protect = l.boolOr(ap.KeyProtect, ap.DefaultProtect(c.Env))
+	// A key that could not be read was reported already: its rules are
+	// not checked, as for a value not known yet.
+	for k := range l.unparsed {
+		c.Unknown = append(c.Unknown, k)
 	}
-	c.Protect = l.boolOr(KeyProtect, c.Env == ProdEnv)
-
-	l.problems = append(l.problems, validate(c, l.unparsed)...)
+	sort.Strings(c.Unknown)
+	l.problems = append(l.problems, ap.Problems(c)...)
 	if len(l.problems) > 0 {
-		sortProblems(l.problems)
-		return nil, &Error{Stack: ctx.Stack(), Problems: l.problems}
+		return nil, ErrorOf(ctx.Stack(), l.problems)
 	}
+	c.Unknown = nil
 	return c, nil
 }
 
 // loader reads raw values and records the ones it cannot parse.
 type loader struct {
 	cfg      *config.Config
-	problems []Problem
+	problems []ap.Problem
 	// unparsed remembers keys already reported as unreadable so that
 	// validation does not report them a second time as missing.
 	unparsed map[string]bool
 }
 
 func (l *loader) fail(key, value, rule string) {
-	l.problems = append(l.problems, Problem{Key: qualify(key), Value: value, Rule: rule})
+	l.problems = append(l.problems, ap.Problem{Key: key, Value: value, Rule: rule})
 	if l.unparsed == nil {
 		l.unparsed = map[string]bool{}
 	}
 	l.unparsed[key] = true
 }
-
-func qualify(key string) string { return Namespace + ":" + key }
 
 // str reads a string key; unset or empty, it is the key's default.
 func (l *loader) str(key string) string {
@@ -157,38 +158,19 @@ func (l *loader) decode(key string, out any, shape string) bool {
 }
 
 func (l *loader) strings(key string) []string {
-	var v []string
-	l.decode(key, &v, "a list of strings")
-	sort.Strings(v)
-	return v
+	return sorted(l.list(key, "a list of strings"))
 }
 
-func (l *loader) prefixes() []netip.Prefix {
-	var raw []string
-	if !l.decode(KeyAllowedCidrs, &raw, "a list of CIDR blocks") {
-		return nil
-	}
-	out := make([]netip.Prefix, 0, len(raw))
-	for _, s := range raw {
-		p, err := netip.ParsePrefix(s)
-		if err != nil {
-			l.fail(KeyAllowedCidrs, strconv.Quote(s), "must be a CIDR block such as 10.0.0.0/16 or 2001:db8::/32")
-			continue
-		}
-		out = append(out, p)
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if c := out[i].Addr().Compare(out[j].Addr()); c != 0 {
-			return c < 0
-		}
-		return out[i].Bits() < out[j].Bits()
-	})
-	return out
+// list reads a list of strings as it is written.
+func (l *loader) list(key, shape string) []string {
+	var v []string
+	l.decode(key, &v, shape)
+	return v
 }
 
 func (l *loader) tags() map[string]string {
 	var v map[string]string
-	l.decode(KeyTags, &v, "a map of strings to strings")
+	l.decode(ap.KeyTags, &v, "a map of strings to strings")
 	return v
 }
 
@@ -200,7 +182,7 @@ func (l *loader) defaults(key string, out any) {
 		err = json.Unmarshal(b, out)
 	}
 	if err != nil {
-		l.fail(key, notSet, fmt.Sprintf("has defaults the program cannot read (%v)", err))
+		l.fail(key, ap.NotSet, fmt.Sprintf("has defaults the program cannot read (%v)", err))
 	}
 }
 
@@ -218,34 +200,40 @@ func object[T any](l *loader, key, shape string) T {
 }
 
 // pool reads the pool object.
-func (l *loader) pool() Pool {
-	return object[Pool](l, KeyPool, "an object with maxConnectionsPercent, maxIdleConnectionsPercent and connectionBorrowTimeout")
+func (l *loader) pool() proxy.Pool {
+	return object[proxy.Pool](l, ap.KeyPool, "an object with maxConnectionsPercent, maxIdleConnectionsPercent and connectionBorrowTimeout")
 }
 
 // alarms reads the alarms object; its topics are sorted.
-func (l *loader) alarms() Alarms {
-	a := object[Alarms](l, KeyAlarms, "an object with enabled, topicArns, backendUsagePercent, borrowLatencyMs, freeableMemoryMiB, auroraConnectionsPercent and pinnedSessionsPercent")
+func (l *loader) alarms() ap.Alarms {
+	a := object[ap.Alarms](l, ap.KeyAlarms, "an object with enabled, topicArns, backendUsagePercent, borrowLatencyMs, freeableMemoryMiB, auroraConnectionsPercent and pinnedSessionsPercent")
 	a.TopicArns = slices.Sorted(slices.Values(a.TopicArns))
 	return a
 }
 
 // secrets reads the secrets list, sorted by ARN.
-func (l *loader) secrets() []Secret {
-	var v []Secret
-	l.decode(KeySecrets, &v, "a list of objects with arn, kmsKeyArn, iamAuth and clientPasswordAuthType")
+func (l *loader) secrets() []ap.Secret {
+	var v []ap.Secret
+	l.decode(ap.KeySecrets, &v, "a list of objects with arn, kmsKeyArn, iamAuth and clientPasswordAuthType")
 	sort.SliceStable(v, func(i, j int) bool { return v[i].Arn < v[j].Arn })
 	return v
 }
 
 // endpoints reads the endpoints list, sorted by name, each endpoint's
 // subnets and security groups sorted.
-func (l *loader) endpoints() []Endpoint {
-	var v []Endpoint
-	l.decode(KeyEndpoints, &v, "a list of objects with name, targetRole, subnetIds and securityGroupIds")
+func (l *loader) endpoints() []ap.Endpoint {
+	var v []ap.Endpoint
+	l.decode(ap.KeyEndpoints, &v, "a list of objects with name, targetRole, subnetIds and securityGroupIds")
 	for i := range v {
 		sort.Strings(v[i].SubnetIDs)
 		sort.Strings(v[i].SecurityGroupIDs)
 	}
 	sort.SliceStable(v, func(i, j int) bool { return v[i].Name < v[j].Name })
 	return v
+}
+
+// sorted sorts xs in place and returns it.
+func sorted(xs []string) []string {
+	sort.Strings(xs)
+	return xs
 }

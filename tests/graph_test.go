@@ -69,15 +69,23 @@ func TestEveryResourceWaitsForWhatItNeeds(t *testing.T) {
 }
 
 // TestEveryResourceSitsInTheComponentOfItsConcern: each AWS resource is a
-// child of the one component that owns its concern, and the components sit
-// at the top level.
+// child of the one component that owns its concern, the components are
+// children of the one AuroraProxy, which sits at the top level, named as
+// the stack's prefix.
 func TestEveryResourceSitsInTheComponentOfItsConcern(t *testing.T) {
 	for _, stack := range stacks {
 		t.Run(stack, func(t *testing.T) {
 			p := planOf(t, stackConfig(t, stack))
+			top := p.OfType(typeAuroraProxy)
+			if len(top) != 1 || top[0].Name != "acmecorp-"+stack {
+				t.Fatalf("AuroraProxy components %+v, want one named acmecorp-%s", top, stack)
+			}
 			for _, r := range p.Resources {
-				want := ""
-				if r.Custom {
+				want := plan.Ref(typeAuroraProxy, "acmecorp-"+stack)
+				switch {
+				case r.Type == typeAuroraProxy:
+					want = ""
+				case r.Custom:
 					comp := resourceTypes[r.Type].component
 					if comp == "" {
 						t.Errorf("%s %s: no component owns this type", r.Type, r.Name)

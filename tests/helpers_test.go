@@ -8,33 +8,45 @@ import (
 	"maps"
 	"testing"
 
+	"github.com/acmecorp/rds-proxy/auroraproxy"
+	"github.com/acmecorp/rds-proxy/cutover"
+	"github.com/acmecorp/rds-proxy/guard"
+	"github.com/acmecorp/rds-proxy/internal/awstoken"
 	"github.com/acmecorp/rds-proxy/internal/plan"
+	"github.com/acmecorp/rds-proxy/internal/stackfile"
+	"github.com/acmecorp/rds-proxy/monitoring"
+	"github.com/acmecorp/rds-proxy/network"
 	"github.com/acmecorp/rds-proxy/program"
+	"github.com/acmecorp/rds-proxy/proxy"
+	"github.com/acmecorp/rds-proxy/secrets"
 )
 
 // projectDir is where Pulumi.yaml and the stack files live.
 const projectDir = ".."
 
-// Type tokens of the resources the program registers.
+// Type tokens of the resources the program registers, from their one home.
 const (
-	typeSecurityGroup = "aws:ec2/securityGroup:SecurityGroup"
-	typeIngressRule   = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
-	typeEgressRule    = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
-	typeRole          = "aws:iam/role:Role"
-	typeRolePolicy    = "aws:iam/rolePolicy:RolePolicy"
-	typeProxy         = "aws:rds/proxy:Proxy"
-	typeTargetGroup   = "aws:rds/proxyDefaultTargetGroup:ProxyDefaultTargetGroup"
-	typeTarget        = "aws:rds/proxyTarget:ProxyTarget"
-	typeParameter     = "aws:ssm/parameter:Parameter"
-	typeChain         = "rds-proxy:network:SecurityChain"
-	typeAccess        = "rds-proxy:secrets:ProxyAccess"
-	typeProxyComp     = "rds-proxy:proxy:Proxy"
-	typeLogGroup      = "aws:cloudwatch/logGroup:LogGroup"
-	typeAlarm         = "aws:cloudwatch/metricAlarm:MetricAlarm"
-	typeDashboard     = "aws:cloudwatch/dashboard:Dashboard"
-	typeProxyEndpoint = "aws:rds/proxyEndpoint:ProxyEndpoint"
-	typeMonitoring    = "rds-proxy:monitoring:Monitoring"
-	typeGuard         = "rds-proxy:guard:DestroyGuard"
+	typeSecurityGroup = awstoken.SecurityGroup
+	typeIngressRule   = awstoken.IngressRule
+	typeEgressRule    = awstoken.EgressRule
+	typeRole          = awstoken.Role
+	typeRolePolicy    = awstoken.RolePolicy
+	typeProxy         = awstoken.Proxy
+	typeTargetGroup   = awstoken.ProxyDefaultTargetGroup
+	typeTarget        = awstoken.ProxyTarget
+	typeParameter     = awstoken.Parameter
+	typeLogGroup      = awstoken.LogGroup
+	typeAlarm         = awstoken.MetricAlarm
+	typeDashboard     = awstoken.Dashboard
+	typeProxyEndpoint = awstoken.ProxyEndpoint
+	typeSecretVersion = awstoken.SecretVersion
+	typeAuroraProxy   = auroraproxy.Type
+	typeChain         = network.ComponentType
+	typeAccess        = secrets.ComponentType
+	typeProxyComp     = proxy.ComponentType
+	typeMonitoring    = monitoring.ComponentType
+	typeCutover       = cutover.ComponentType
+	typeGuard         = guard.ComponentType
 )
 
 // resourceTypes says, for each AWS resource type the program creates, the
@@ -65,9 +77,9 @@ type obj = map[string]any
 var stacks = []string{"qa", "prod"}
 
 // stackConfig loads a shipped stack file.
-func stackConfig(t *testing.T, stack string) plan.Config {
+func stackConfig(t *testing.T, stack string) stackfile.Config {
 	t.Helper()
-	cfg, err := plan.LoadStack(projectDir, stack)
+	cfg, err := stackfile.Load(projectDir, stack)
 	if err != nil {
 		t.Fatalf("load stack %s: %v", stack, err)
 	}
@@ -76,7 +88,7 @@ func stackConfig(t *testing.T, stack string) plan.Config {
 
 // planOf runs the program for cfg, its AWS lookups answered as cmd/plan
 // answers them offline, and fails the test on any error.
-func planOf(t *testing.T, cfg plan.Config) *plan.Plan {
+func planOf(t *testing.T, cfg stackfile.Config) *plan.Plan {
 	t.Helper()
 	p, err := plan.Run(cfg, program.Run, plan.WithCalls(plan.Offline(cfg)))
 	if err != nil {
@@ -86,7 +98,7 @@ func planOf(t *testing.T, cfg plan.Config) *plan.Plan {
 }
 
 // withValues returns a copy of cfg with keys set ("" deletes a key).
-func withValues(cfg plan.Config, set map[string]string) plan.Config {
+func withValues(cfg stackfile.Config, set map[string]string) stackfile.Config {
 	out := cfg
 	out.Values = maps.Clone(cfg.Values)
 	for k, v := range set {

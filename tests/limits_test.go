@@ -5,17 +5,18 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/acmecorp/rds-proxy/auroraproxy"
 	"github.com/acmecorp/rds-proxy/internal/plan"
+	"github.com/acmecorp/rds-proxy/internal/stackfile"
 	"github.com/acmecorp/rds-proxy/monitoring"
-	"github.com/acmecorp/rds-proxy/settings"
 )
 
 // longestOrg is the longest org (all "a") that validation accepts for cfg's
 // stack: the names derived from it are the longest the program registers.
-func longestOrg(t *testing.T, cfg plan.Config) string {
+func longestOrg(t *testing.T, cfg stackfile.Config) string {
 	t.Helper()
 	best := ""
-	for n := 1; n <= settings.MaxRoleNameLength; n++ {
+	for n := 1; n <= auroraproxy.MaxRoleNameLength; n++ {
 		org := strings.Repeat("a", n)
 		if _, err := plan.Settings(withValues(cfg, map[string]string{"rds-proxy:org": org})); err == nil {
 			best = org
@@ -34,9 +35,9 @@ func longestOrg(t *testing.T, cfg plan.Config) string {
 // description within CloudWatch's limits (PutMetricAlarm), with the reader
 // endpoint on and off: a text over a limit fails only at `pulumi up`.
 func TestAlarmTextsFitCloudWatchAtTheLongestValuesValidationAllows(t *testing.T) {
-	cluster := "c" + strings.Repeat("-9", (settings.MaxProxyNameLength-1)/2)
-	if len(cluster) != settings.MaxProxyNameLength {
-		t.Fatalf("cluster identifier %q is %d characters, want %d", cluster, len(cluster), settings.MaxProxyNameLength)
+	cluster := "c" + strings.Repeat("-9", (auroraproxy.MaxProxyNameLength-1)/2)
+	if len(cluster) != auroraproxy.MaxProxyNameLength {
+		t.Fatalf("cluster identifier %q is %d characters, want %d", cluster, len(cluster), auroraproxy.MaxProxyNameLength)
 	}
 	for _, reader := range []bool{false, true} {
 		t.Run("readerEndpoint "+strconv.FormatBool(reader), func(t *testing.T) {
@@ -45,10 +46,10 @@ func TestAlarmTextsFitCloudWatchAtTheLongestValuesValidationAllows(t *testing.T)
 				"rds-proxy:readerEndpoint":    strconv.FormatBool(reader),
 				"rds-proxy:requireTls":        "true",
 				"rds-proxy:instanceClass":     "",
-				"rds-proxy:maxConnections":    strconv.Itoa(settings.MaxPostgresConnections),
+				"rds-proxy:maxConnections":    strconv.Itoa(auroraproxy.MaxPostgresConnections),
 				"rds-proxy:alarms": mustJSON(t, obj{
 					"backendUsagePercent":      100,
-					"borrowLatencyMs":          settings.MaxBorrowLatencyMs,
+					"borrowLatencyMs":          auroraproxy.MaxBorrowLatencyMs,
 					"freeableMemoryMiB":        int64(1<<63 - 1),
 					"auroraConnectionsPercent": 100,
 					"pinnedSessionsPercent":    100,

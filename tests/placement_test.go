@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/acmecorp/rds-proxy/internal/awstoken"
 	"github.com/acmecorp/rds-proxy/internal/plan"
 	"github.com/acmecorp/rds-proxy/program"
 	"github.com/acmecorp/rds-proxy/settings"
@@ -20,7 +21,7 @@ func subnetsAt(where map[string][2]string) plan.CallFunc {
 	return func(token string, args map[string]any) (map[string]any, error) {
 		id, _ := args["id"].(string)
 		w, ok := where[id]
-		if token != plan.GetSubnet || !ok {
+		if token != awstoken.GetSubnet || !ok {
 			return nil, fmt.Errorf("unexpected lookup %s of %v", token, args)
 		}
 		return map[string]any{"id": id, "vpcId": w[0], "availabilityZone": w[1], "availabilityZoneId": zoneIDs[w[1]]}, nil

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/acmecorp/rds-proxy/internal/awstoken"
 	"github.com/acmecorp/rds-proxy/internal/plan"
 	"github.com/acmecorp/rds-proxy/program"
 )
@@ -22,14 +23,14 @@ type deployedAWS struct {
 func (d *deployedAWS) answer(token string, args map[string]any) (map[string]any, error) {
 	d.calls = append(d.calls, token)
 	switch token {
-	case plan.GetParametersByPath:
+	case awstoken.GetParametersByPath:
 		out := map[string]any{"path": args["path"], "names": []any{}, "values": []any{}}
 		if d.published {
 			out["names"] = []any{"/acmecorp/prod/rds-proxy/endpoint"}
 			out["values"] = []any{"acmecorp-prod-rds-proxy.proxy-c1a2b3c4d5e6.us-east-1.rds.amazonaws.com"}
 		}
 		return out, nil
-	case plan.GetProxy:
+	case awstoken.GetProxy:
 		return map[string]any{"name": args["name"], "vpcId": d.vpcID, "vpcSubnetIds": d.subnets}, nil
 	}
 	return d.offline(token, args)
@@ -43,8 +44,8 @@ func (d *deployedAWS) answer(token string, args map[string]any) (map[string]any,
 // first deployment, or an unprotected stack, which reads nothing.
 func TestAReplacementOfTheProtectedProxyIsAnnounced(t *testing.T) {
 	const (
-		proxyURN = `'urn:pulumi:prod::rds-proxy::rds-proxy:proxy:Proxy$aws:rds/proxy:Proxy::acmecorp-prod-rds-proxy'`
-		sgURN    = `'urn:pulumi:prod::rds-proxy::rds-proxy:network:SecurityChain$aws:ec2/securityGroup:SecurityGroup::acmecorp-prod-rds-proxy-sg'`
+		proxyURN = `'urn:pulumi:prod::rds-proxy::rds-proxy:index:AuroraProxy$rds-proxy:proxy:Proxy$aws:rds/proxy:Proxy::acmecorp-prod-rds-proxy'`
+		sgURN    = `'urn:pulumi:prod::rds-proxy::rds-proxy:index:AuroraProxy$rds-proxy:network:SecurityChain$aws:ec2/securityGroup:SecurityGroup::acmecorp-prod-rds-proxy-sg'`
 		prodVpc  = "vpc-0fedcba98765432a0"
 	)
 	shipped := []any{"subnet-0fedcba98765432a1", "subnet-0fedcba98765432a2", "subnet-0fedcba98765432a3"}
@@ -60,11 +61,11 @@ func TestAReplacementOfTheProtectedProxyIsAnnounced(t *testing.T) {
 		{"the proxy as deployed: no warning", "true", true, shipped, prodVpc, nil, true},
 		{"the same subnets in another order: no warning", "true", true, []any{shipped[2], shipped[0], shipped[1]}, prodVpc, nil, true},
 		{"other subnets: the key, both lists and the unprotect command of the proxy", "true", true, shipped[:2], prodVpc,
-			[]string{"rds-proxy:subnetIds changes the proxy's subnets from [subnet-0fedcba98765432a1 subnet-0fedcba98765432a2] to [" +
+			[]string{"subnetIds changes the proxy's subnets from [subnet-0fedcba98765432a1 subnet-0fedcba98765432a2] to [" +
 				"subnet-0fedcba98765432a1 subnet-0fedcba98765432a2 subnet-0fedcba98765432a3]",
 				"`pulumi state unprotect --stack prod --yes " + proxyURN + "`, then `pulumi up`"}, true},
 		{"another VPC: the security group must be unprotected too", "true", true, []any{"subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2"}, "vpc-0aaaaaaaaaaaaaaa0",
-			[]string{"rds-proxy:vpcId its VPC from vpc-0aaaaaaaaaaaaaaa0 to " + prodVpc,
+			[]string{", and vpcId its VPC from vpc-0aaaaaaaaaaaaaaa0 to " + prodVpc,
 				"`pulumi state unprotect --stack prod --yes " + proxyURN + "` and `pulumi state unprotect --stack prod --yes " + sgURN + "`"}, true},
 		{"a first deployment: no endpoint parameter, the proxy is not read", "true", false, shipped[:2], prodVpc, nil, false},
 		{"an unprotected stack reads nothing and warns of nothing", "false", true, shipped[:2], prodVpc, nil, false},
@@ -95,7 +96,7 @@ func TestAReplacementOfTheProtectedProxyIsAnnounced(t *testing.T) {
 					}
 				}
 			}
-			if got := slices.Contains(aws.calls, plan.GetProxy); got != tc.readProxy {
+			if got := slices.Contains(aws.calls, awstoken.GetProxy); got != tc.readProxy {
 				t.Errorf("read the proxy: %v, want %v (calls %v)", got, tc.readProxy, aws.calls)
 			}
 		})
@@ -104,14 +105,14 @@ func TestAReplacementOfTheProtectedProxyIsAnnounced(t *testing.T) {
 
 // TestAProtectedStackSaysHowToRemoveIt: every preview and `up` of a
 // protected stack warns, naming the destroy guard's URN as the program
-// registers it, how to remove the stack instead of the `pulumi state
+// registers it (a child of the AuroraProxy), how to remove the stack instead of the `pulumi state
 // unprotect` the engine's refusal suggests (while cutover is proxy: roll
 // back first), and that a targeted `up` of a removal must target the guard
 // too. An unprotected stack gets neither warning.
 func TestAProtectedStackSaysHowToRemoveIt(t *testing.T) {
 	const (
-		remove    = "To remove the stack, set rds-proxy:protect to false, run `pulumi up`, then `pulumi destroy`"
-		rollBack  = "roll the application secret back first (set rds-proxy:cutover to direct, `pulumi up`), then set rds-proxy:protect to false, run `pulumi up`, then `pulumi destroy`"
+		remove    = "To remove the stack, set protect to false, run `pulumi up`, then `pulumi destroy`"
+		rollBack  = "roll the application secret back first (set cutover to direct, `pulumi up`), then set protect to false, run `pulumi up`, then `pulumi destroy`"
 		noUnprot  = "Do not run the `pulumi state unprotect` of the guard"
 		targeted  = "`pulumi up --target` of a resource removed from the configuration deletes nothing, and exits 0, unless the guard is targeted too"
 		lateGuard = "a resource that a targeted or a failed `up` creates is guarded only from the next full `pulumi up` on"
@@ -133,7 +134,7 @@ func TestAProtectedStackSaysHowToRemoveIt(t *testing.T) {
 				t.Fatal(err)
 			}
 			return p
-		}, [][]string{{"cutover is proxy, so this stack is protected whatever rds-proxy:protect says", rollBack, noUnprot}, {targeted}}},
+		}, [][]string{{"cutover is proxy, so this stack is protected whatever protect says", rollBack, noUnprot}, {targeted}}},
 		{"prod with protect off", "prod", func(t *testing.T) *plan.Plan {
 			return planOf(t, withValues(stackConfig(t, "prod"), map[string]string{ns + "protect": "false"}))
 		}, nil},
@@ -146,7 +147,7 @@ func TestAProtectedStackSaysHowToRemoveIt(t *testing.T) {
 			if len(guards) != 1 {
 				t.Fatalf("%d destroy guards, want 1", len(guards))
 			}
-			urn := "'urn:pulumi:" + tc.stack + "::rds-proxy::" + typeGuard + "::" + guards[0].Name + "'"
+			urn := "'urn:pulumi:" + tc.stack + "::rds-proxy::" + typeAuroraProxy + "$" + typeGuard + "::" + guards[0].Name + "'"
 			var got []string
 			for _, w := range p.Warnings {
 				if strings.Contains(w, "guard") {

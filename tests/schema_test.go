@@ -11,6 +11,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
 
+	"github.com/acmecorp/rds-proxy/auroraproxy"
 	"github.com/acmecorp/rds-proxy/settings"
 )
 
@@ -182,7 +183,7 @@ func TestEveryStackFileSetsEveryKeyWithoutADefault(t *testing.T) {
 		}
 	}
 	sort.Strings(required)
-	if !slices.Contains(required, settings.KeyProtect) {
+	if !slices.Contains(required, auroraproxy.KeyProtect) {
 		t.Fatalf("protect has a default in Pulumi.yaml; its default depends on the stack: %v", required)
 	}
 	for _, stack := range stacks {

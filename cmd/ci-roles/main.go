@@ -46,9 +46,11 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/acmecorp/rds-proxy/auroraproxy"
 	"github.com/acmecorp/rds-proxy/internal/ciroles"
+	"github.com/acmecorp/rds-proxy/internal/iampolicy"
 	"github.com/acmecorp/rds-proxy/internal/plan"
-	"github.com/acmecorp/rds-proxy/settings"
+	"github.com/acmecorp/rds-proxy/internal/stackfile"
 )
 
 func main() {
@@ -93,7 +95,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	var before []*settings.Config
+	var before []*auroraproxy.Config
 	if *previous != "" {
 		if before, err = load(*previous, names, true); err != nil {
 			return fmt.Errorf("-previous %s: %w", *previous, err)
@@ -147,16 +149,16 @@ func stackNames(list string) []string {
 // load reads and validates the configuration of each stack in dir, and
 // reports the problems of every stack together. With skipMissing, a stack
 // without a stack file in dir is left out (a stack added since).
-func load(dir string, names []string, skipMissing bool) ([]*settings.Config, error) {
+func load(dir string, names []string, skipMissing bool) ([]*auroraproxy.Config, error) {
 	var (
-		configs []*settings.Config
+		configs []*auroraproxy.Config
 		errs    []error
 	)
 	for _, name := range names {
 		if _, err := os.Stat(filepath.Join(dir, "Pulumi."+name+".yaml")); skipMissing && errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
-		cfg, err := plan.LoadStack(dir, name)
+		cfg, err := stackfile.Load(dir, name)
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -177,12 +179,12 @@ func load(dir string, names []string, skipMissing bool) ([]*settings.Config, err
 // document is one file: a role's trust or permission policy.
 type document struct {
 	file, header string
-	doc          ciroles.Document
+	doc          iampolicy.Document
 }
 
 // documents are the files of roles, then the proxy-role boundary of each
 // stack of configs that creates its role.
-func documents(roles []ciroles.Role, configs []*settings.Config) ([]document, error) {
+func documents(roles []ciroles.Role, configs []*auroraproxy.Config) ([]document, error) {
 	var out []document
 	for _, r := range roles {
 		trust, permissions := r.FileNames()
@@ -211,7 +213,7 @@ func documents(roles []ciroles.Role, configs []*settings.Config) ([]document, er
 // printDocs writes every document to w, each under a header naming its file.
 func printDocs(docs []document, w io.Writer) error {
 	for i, d := range docs {
-		b, err := ciroles.Render(d.doc)
+		b, err := iampolicy.Render(d.doc)
 		if err != nil {
 			return fmt.Errorf("%s: %w", d.file, err)
 		}
@@ -233,7 +235,7 @@ func writeDocs(dir string, docs []document, w io.Writer) error {
 		return fmt.Errorf("create %s: %w", dir, err)
 	}
 	for _, d := range docs {
-		b, err := ciroles.Render(d.doc)
+		b, err := iampolicy.Render(d.doc)
 		if err != nil {
 			return fmt.Errorf("%s: %w", d.file, err)
 		}

@@ -20,6 +20,7 @@ import (
 	"os"
 
 	"github.com/acmecorp/rds-proxy/internal/plan"
+	"github.com/acmecorp/rds-proxy/internal/stackfile"
 	"github.com/acmecorp/rds-proxy/program"
 	"github.com/acmecorp/rds-proxy/settings"
 )
@@ -42,7 +43,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if *stack == "" {
 		return fmt.Errorf("-stack is required (one of the Pulumi.<stack>.yaml files in %s)", *dir)
 	}
-	cfg, err := plan.LoadStack(*dir, *stack)
+	cfg, err := stackfile.Load(*dir, *stack)
 	if err != nil {
 		return err
 	}

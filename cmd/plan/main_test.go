@@ -7,22 +7,15 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/acmecorp/rds-proxy/internal/testproject"
 )
 
-// project copies the real Pulumi.yaml and the given stack file into a temp dir.
+// project copies the real Pulumi.yaml and the given stack file, as qa's,
+// into a temp dir.
 func project(t *testing.T, stackFile string) string {
 	t.Helper()
-	dir := t.TempDir()
-	proj, err := os.ReadFile(filepath.Join("..", "..", "Pulumi.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for name, b := range map[string][]byte{"Pulumi.yaml": proj, "Pulumi.qa.yaml": []byte(stackFile)} {
-		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
+	return testproject.Copy(t, "../..", map[string]string{"qa": stackFile})
 }
 
 func TestRun(t *testing.T) {

@@ -51,11 +51,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 
+	"github.com/acmecorp/rds-proxy/auroraproxy"
 	"github.com/acmecorp/rds-proxy/cutover"
 	"github.com/acmecorp/rds-proxy/internal/plan"
+	"github.com/acmecorp/rds-proxy/internal/stackfile"
 	"github.com/acmecorp/rds-proxy/internal/verify"
 	"github.com/acmecorp/rds-proxy/monitoring"
-	"github.com/acmecorp/rds-proxy/program"
 )
 
 // errFailed is returned when the report has a failed check.
@@ -93,7 +94,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return errors.New("-outputs and -state cannot both read standard input")
 	}
 
-	loaded, err := plan.LoadStack(*dir, *stack)
+	loaded, err := stackfile.Load(*dir, *stack)
 	if err != nil {
 		return err
 	}
@@ -106,7 +107,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if err != nil {
 		return err
 	}
-	want, err := verify.ExpectedOf(*stack, cfg, outputs, monitoring.Alarms(program.MonitoringArgs(cfg)))
+	want, err := verify.ExpectedOf(*stack, cfg, outputs, monitoring.Alarms(auroraproxy.MonitoringArgs(cfg)))
 	if err != nil {
 		return err
 	}
@@ -244,61 +245,4 @@ func (s *stackSource) state(ctx context.Context, secretArn string) (verify.Stack
 		export = []byte(stdout)
 	}
 	return verify.StateOf(export, secretArn)
-}
-
-// writeText prints a line per check, its remedy under a failure, and a
-// summary.
-func writeText(w io.Writer, r verify.Report) error {
-	p := &printer{w: w}
-	p.printf("verify: stack %s, proxy %s\n", r.Stack, r.ProxyName)
-	for _, c := range r.Checks {
-		p.printf("%-8s %s: %s\n", label(c.Status), c.Name, c.Detail)
-		if c.Remedy != "" {
-			p.printf("         remedy: %s\n", c.Remedy)
-		}
-	}
-	warned := ""
-	if n := len(r.Warnings()); n == 1 {
-		warned = ", 1 warning"
-	} else if n > 1 {
-		warned = fmt.Sprintf(", %d warnings", n)
-	}
-	switch failed := len(r.Failed()); {
-	case failed > 0:
-		p.printf("verify: %d of %d checks failed%s\n", failed, len(r.Checks), warned)
-	case warned != "":
-		p.printf("verify: no check of %d failed%s\n", len(r.Checks), warned)
-	default:
-		p.printf("verify: all %d checks hold\n", len(r.Checks))
-	}
-	return p.err
-}
-
-// label is a status as the text report prints it.
-func label(s verify.Status) string {
-	switch s {
-	case verify.Pass:
-		return "PASS"
-	case verify.Fail:
-		return "FAIL"
-	case verify.Warn:
-		return "WARN"
-	case verify.Pending:
-		return "PENDING"
-	default:
-		return "SKIP"
-	}
-}
-
-// printer keeps the first write error.
-type printer struct {
-	w   io.Writer
-	err error
-}
-
-func (p *printer) printf(format string, args ...any) {
-	if p.err != nil {
-		return
-	}
-	_, p.err = fmt.Fprintf(p.w, format, args...)
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/acmecorp/rds-proxy/internal/awstoken"
 	"github.com/acmecorp/rds-proxy/internal/verify"
 )
 
@@ -70,8 +71,8 @@ func TestSummary(t *testing.T) {
 // with -outputs but no -state the state is not read.
 func TestStateFromAFile(t *testing.T) {
 	const arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:acmecorp/qa/aurora-AbCdEf"
-	const urn = "urn:pulumi:qa::rds-proxy::rds-proxy:cutover:Cutover$" + verify.SecretVersionType + "::acmecorp-qa-app-secret"
-	export := `{"version":3,"deployment":{"resources":[{"urn":"` + urn + `","custom":true,"type":"` + verify.SecretVersionType +
+	const urn = "urn:pulumi:qa::rds-proxy::rds-proxy:cutover:Cutover$" + awstoken.SecretVersion + "::acmecorp-qa-app-secret"
+	export := `{"version":3,"deployment":{"resources":[{"urn":"` + urn + `","custom":true,"type":"` + awstoken.SecretVersion +
 		`","parent":"urn:pulumi:qa::rds-proxy::rds-proxy:cutover:Cutover::acmecorp-qa","outputs":{"secretId":"` + arn + `","versionId":"v1"}}]}}`
 	file := filepath.Join(t.TempDir(), "state.json")
 	if err := os.WriteFile(file, []byte(export), 0o600); err != nil {

@@ -26,6 +26,7 @@ var resourceTokens = map[string]string{
 var dataSourceTokens = map[string]string{
 	"aws_db_proxy":                       "aws:rds/getProxy:getProxy",
 	"aws_rds_cluster":                    "aws:rds/getCluster:getCluster",
+	"aws_region":                         "aws:index/getRegion:getRegion",
 	"aws_secretsmanager_secret_rotation": "aws:secretsmanager/getSecretRotation:getSecretRotation",
 	"aws_secretsmanager_secret_version":  "aws:secretsmanager/getSecretVersion:getSecretVersion",
 	"aws_secretsmanager_secret_versions": "aws:secretsmanager/getSecretVersions:getSecretVersions",

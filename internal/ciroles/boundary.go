@@ -4,8 +4,9 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/acmecorp/rds-proxy/auroraproxy"
+	"github.com/acmecorp/rds-proxy/internal/iampolicy"
 	"github.com/acmecorp/rds-proxy/secrets"
-	"github.com/acmecorp/rds-proxy/settings"
 )
 
 // BoundaryPolicyName is the name docs/ci-setup.md gives the managed policy
@@ -23,14 +24,14 @@ func BoundaryFile(stack string) string { return "proxy-role-boundary-" + stack +
 // trust (it may recreate the role), so it names c's secrets and keys and
 // nothing else: a boundary shared with another stack would let this
 // stack's deploy job read that stack's secrets.
-func ProxyRoleBoundary(c *settings.Config) (Document, error) {
+func ProxyRoleBoundary(c *auroraproxy.Config) (iampolicy.Document, error) {
 	text, err := secrets.SecretReadPolicy(c.SecretArns(), c.SecretKmsKeyArns(), c.Region)
 	if err != nil {
-		return Document{}, fmt.Errorf("stack %s: %w", c.Env, err)
+		return iampolicy.Document{}, fmt.Errorf("stack %s: %w", c.Env, err)
 	}
-	var doc Document
+	var doc iampolicy.Document
 	if err := json.Unmarshal([]byte(text), &doc); err != nil {
-		return Document{}, fmt.Errorf("stack %s: read the secret-read policy: %w", c.Env, err)
+		return iampolicy.Document{}, fmt.Errorf("stack %s: read the secret-read policy: %w", c.Env, err)
 	}
 	return doc, nil
 }

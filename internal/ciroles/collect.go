@@ -5,9 +5,10 @@ import (
 	"fmt"
 	"path"
 
+	"github.com/acmecorp/rds-proxy/auroraproxy"
 	"github.com/acmecorp/rds-proxy/cutover"
+	"github.com/acmecorp/rds-proxy/internal/iampolicy"
 	"github.com/acmecorp/rds-proxy/monitoring"
-	"github.com/acmecorp/rds-proxy/settings"
 )
 
 // resources are the ARNs and values the statements of one stack's roles
@@ -53,7 +54,7 @@ type resources struct {
 }
 
 // roleOf is the ARN of the role c creates, or "" with roleArn.
-func roleOf(a arns, c *settings.Config) string {
+func roleOf(a arns, c *auroraproxy.Config) string {
 	if c.RoleArn != "" {
 		return ""
 	}
@@ -62,78 +63,85 @@ func roleOf(a arns, c *settings.Config) string {
 
 // collect gathers what the statements of stack c's roles name, from c and
 // its previous configuration in p.
-func collect(p Params, a arns, c *settings.Config) resources {
+func collect(p Params, a arns, c *auroraproxy.Config) resources {
 	r := resources{stack: c.Env}
-	configs := []*settings.Config{c}
 	prev := p.previousOf(c.Env)
+	r.gather(a, c)
 	if prev != nil {
-		configs = append(configs, prev)
+		r.gather(a, prev)
 	}
-	for _, c := range configs {
-		r.vpcs = append(r.vpcs, a.ec2("vpc/"+c.VpcID))
-		r.clusters = append(r.clusters, a.rds("cluster:"+c.ClusterIdentifier))
-		r.clusterGroups = append(r.clusterGroups, a.ec2("security-group/"+c.ClusterSecurityGroupID))
+	r.roleChanges(a, c, prev)
+	return r
+}
 
-		// Every parameter the program may publish, whether or not this
-		// configuration does: a deploy that turns the reader endpoint,
-		// an endpoint or the cutover off deletes its parameter.
-		for _, name := range []string{
-			c.EndpointParameterName, c.ReaderEndpointParameterName(), c.DirectHostParameterName(), c.EndpointParameterNameOf("*"),
-		} {
-			r.parameters = append(r.parameters, a.regional("ssm", "parameter"+name))
-		}
-		r.parameterDirs = append(r.parameterDirs, a.regional("ssm", "parameter"+path.Dir(c.EndpointParameterName)))
+// gather adds what configuration c of the stack names.
+func (r *resources) gather(a arns, c *auroraproxy.Config) {
+	r.vpcs = append(r.vpcs, a.ec2("vpc/"+c.VpcID))
+	r.clusters = append(r.clusters, a.rds("cluster:"+c.ClusterIdentifier))
+	r.clusterGroups = append(r.clusterGroups, a.ec2("security-group/"+c.ClusterSecurityGroupID))
 
-		// Every alarm the program may register for the stack (the TLS
-		// alarm exists with requireTls only, the readers' availability
-		// alarm with readerEndpoint only), so that a deploy that turns one
-		// off can delete it.
-		for _, al := range monitoring.Alarms(&monitoring.Args{
-			ProxyName:         c.ProxyName(),
-			ClusterIdentifier: c.ClusterIdentifier,
-			Region:            c.Region,
-			RequireTLS:        true,
-			ReaderEndpoint:    true,
-			Budget:            c.Budget(),
-		}) {
-			r.alarms = append(r.alarms, a.regional("cloudwatch", "alarm:"+al.Name))
-		}
-		r.dashboards = append(r.dashboards, a.global("cloudwatch", "dashboard/"+c.DashboardName()))
+	// Every parameter the program may publish, whether or not this
+	// configuration does: a deploy that turns the reader endpoint,
+	// an endpoint or the cutover off deletes its parameter.
+	for _, name := range []string{
+		c.EndpointParameterName, c.ReaderEndpointParameterName(), c.DirectHostParameterName(), c.EndpointParameterNameOf("*"),
+	} {
+		r.parameters = append(r.parameters, a.regional("ssm", "parameter"+name))
+	}
+	r.parameterDirs = append(r.parameterDirs, a.regional("ssm", "parameter"+path.Dir(c.EndpointParameterName)))
 
-		// CloudWatch Logs authorizes some calls on the log group's ARN
-		// and some on the ARN with ":*" (its streams).
-		group := a.regional("logs", "log-group:"+c.LogGroupName())
-		r.logGroups = append(r.logGroups, group, group+":*")
-		if c.LogKmsKeyArn != "" {
-			r.keyedLogGroups = append(r.keyedLogGroups, group, group+":*")
-		}
+	// Every alarm the program may register for the stack (the TLS
+	// alarm exists with requireTls only, the readers' availability
+	// alarm with readerEndpoint only), so that a deploy that turns one
+	// off can delete it.
+	for _, al := range monitoring.Alarms(&monitoring.Args{
+		ProxyName:         c.ProxyName(),
+		ClusterIdentifier: c.ClusterIdentifier,
+		Region:            c.Region,
+		RequireTLS:        true,
+		ReaderEndpoint:    true,
+		Budget:            c.Budget(),
+	}) {
+		r.alarms = append(r.alarms, a.regional("cloudwatch", "alarm:"+al.Name))
+	}
+	r.dashboards = append(r.dashboards, a.global("cloudwatch", "dashboard/"+c.DashboardName()))
 
-		if role := roleOf(a, c); role == "" {
-			r.passedRoles = append(r.passedRoles, c.RoleArn)
-		} else {
-			r.createdRoles = append(r.createdRoles, role)
-			r.passedRoles = append(r.passedRoles, role)
-			if c.RoleBoundaryArn != "" {
-				r.boundedRoles = append(r.boundedRoles, role)
-				r.boundaries = append(r.boundaries, c.RoleBoundaryArn)
-			}
-		}
+	// CloudWatch Logs authorizes some calls on the log group's ARN
+	// and some on the ARN with ":*" (its streams).
+	group := a.regional("logs", "log-group:"+c.LogGroupName())
+	r.logGroups = append(r.logGroups, group, group+":*")
+	if c.LogKmsKeyArn != "" {
+		r.keyedLogGroups = append(r.keyedLogGroups, group, group+":*")
+	}
 
-		if c.Cutover != cutover.Off && c.AppSecretArn != "" {
-			r.appSecrets = append(r.appSecrets, c.AppSecretArn)
-			key, listed := appSecretKey(c)
-			switch {
-			case !listed:
-				r.unlistedKeyAppSecrets = append(r.unlistedKeyAppSecrets, c.AppSecretArn)
-			case key != "":
-				r.keyedAppSecrets = append(r.keyedAppSecrets, c.AppSecretArn)
-				r.appSecretKeys = append(r.appSecretKeys, key)
-			}
+	if role := roleOf(a, c); role == "" {
+		r.passedRoles = append(r.passedRoles, c.RoleArn)
+	} else {
+		r.createdRoles = append(r.createdRoles, role)
+		r.passedRoles = append(r.passedRoles, role)
+		if c.RoleBoundaryArn != "" {
+			r.boundedRoles = append(r.boundedRoles, role)
+			r.boundaries = append(r.boundaries, c.RoleBoundaryArn)
 		}
 	}
 
-	// The role the current configuration creates without a boundary, and
-	// what a deploy from the previous configuration must undo.
+	if c.Cutover != cutover.Off && c.AppSecretArn != "" {
+		r.appSecrets = append(r.appSecrets, c.AppSecretArn)
+		key, listed := appSecretKey(c)
+		switch {
+		case !listed:
+			r.unlistedKeyAppSecrets = append(r.unlistedKeyAppSecrets, c.AppSecretArn)
+		case key != "":
+			r.keyedAppSecrets = append(r.keyedAppSecrets, c.AppSecretArn)
+			r.appSecretKeys = append(r.appSecretKeys, key)
+		}
+	}
+}
+
+// roleChanges adds the role the current configuration c creates without a
+// boundary, and what a deploy from the previous configuration prev must
+// undo.
+func (r *resources) roleChanges(a arns, c, prev *auroraproxy.Config) {
 	current := roleOf(a, c)
 	if current != "" && c.RoleBoundaryArn == "" {
 		r.unboundedRoles = append(r.unboundedRoles, current)
@@ -149,13 +157,12 @@ func collect(p Params, a arns, c *settings.Config) resources {
 			}
 		}
 	}
-	return r
 }
 
 // appSecretKey returns the customer-managed key of c's application secret
 // ("" for the AWS managed key), and whether c names it at all: it does
 // when the application secret is one of the proxy's secrets.
-func appSecretKey(c *settings.Config) (string, bool) {
+func appSecretKey(c *auroraproxy.Config) (string, bool) {
 	for _, s := range c.ProxySecrets() {
 		if s.Arn == c.AppSecretArn {
 			return s.KmsKeyArn, true
@@ -188,15 +195,15 @@ func (a arns) bucket(name string) string { return "arn:" + a.partition + ":s3:::
 
 // tagged returns s with conditions that hold it to resources tagged as
 // stack's (aws:ResourceTag), the tags the program puts on every resource
-// (settings.Config.Tags).
-func (s Statement) tagged(stack string) Statement {
-	return s.when("StringEquals", "aws:ResourceTag/"+settings.TagProject, settings.Namespace).
-		when("StringEquals", "aws:ResourceTag/"+settings.TagEnvironment, stack)
+// (auroraproxy.Config.Tags).
+func tagged(s iampolicy.Statement, stack string) iampolicy.Statement {
+	return s.When("StringEquals", "aws:ResourceTag/"+auroraproxy.TagProject, auroraproxy.PackageName).
+		When("StringEquals", "aws:ResourceTag/"+auroraproxy.TagEnvironment, stack)
 }
 
 // requestTagged returns s with conditions that hold it to requests that
 // tag what they create as stack's (aws:RequestTag).
-func (s Statement) requestTagged(stack string) Statement {
-	return s.when("StringEquals", "aws:RequestTag/"+settings.TagProject, settings.Namespace).
-		when("StringEquals", "aws:RequestTag/"+settings.TagEnvironment, stack)
+func requestTagged(s iampolicy.Statement, stack string) iampolicy.Statement {
+	return s.When("StringEquals", "aws:RequestTag/"+auroraproxy.TagProject, auroraproxy.PackageName).
+		When("StringEquals", "aws:RequestTag/"+auroraproxy.TagEnvironment, stack)
 }

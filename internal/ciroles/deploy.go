@@ -1,7 +1,8 @@
 package ciroles
 
 import (
-	"github.com/acmecorp/rds-proxy/settings"
+	"github.com/acmecorp/rds-proxy/auroraproxy"
+	"github.com/acmecorp/rds-proxy/internal/iampolicy"
 )
 
 // EC2 actions that create something the program tags at creation; EC2
@@ -14,15 +15,15 @@ var ec2CreateActions = []string{"CreateSecurityGroup", "AuthorizeSecurityGroupIn
 // create, change and delete each resource the program manages for it, and
 // read and write its state; all but the monitoring resources, which
 // deployMonitoring allows.
-func deployPermissions(p Params, a arns, r resources) Document {
-	var st []Statement
-	add := func(s ...Statement) { st = append(st, s...) }
+func deployPermissions(p Params, a arns, r resources) iampolicy.Document {
+	var st []iampolicy.Statement
+	add := func(s ...iampolicy.Statement) { st = append(st, s...) }
 
 	add(stateStatements(Deploy, p, a, r.stack)...)
 	// AWS authorizes these only on "*": EC2's Describe actions, and the
 	// listing calls of SSM and CloudWatch Logs, which name no parameter or
 	// log group. The region condition keeps them to the stack's region.
-	add(allow(SidDescribeUnscoped,
+	add(iampolicy.Allow(SidDescribeUnscoped,
 		[]string{
 			"ec2:DescribeSecurityGroups", "ec2:DescribeSecurityGroupRules", "ec2:DescribeSubnets",
 			// Deleting a security group first looks for network
@@ -33,8 +34,38 @@ func deployPermissions(p Params, a arns, r resources) Document {
 			// alarms filter on.
 			"cloudwatch:ListMetrics",
 		},
-		[]string{"*"}).when("StringEquals", "aws:RequestedRegion", p.Region))
+		[]string{"*"}).When("StringEquals", "aws:RequestedRegion", p.Region))
 
+	add(securityGroupStatements(a, r)...)
+	add(roleStatements(r)...)
+	add(iampolicy.Allow(SidPassProxyRole, []string{"iam:PassRole"}, r.passedRoles).
+		When("StringEquals", "iam:PassedToService", "rds.amazonaws.com"))
+
+	add(proxyStatements(p, a, r)...)
+	add(iampolicy.Allow(SidEndpointParameters, []string{
+		"ssm:PutParameter", "ssm:GetParameter", "ssm:GetParameters", "ssm:DeleteParameter",
+		"ssm:AddTagsToResource", "ssm:RemoveTagsFromResource", "ssm:ListTagsForResource",
+	}, r.parameters))
+	add(iampolicy.Allow(SidReadStackParameters, []string{"ssm:GetParametersByPath"}, r.parameterDirs))
+
+	if len(r.appSecrets) > 0 {
+		add(iampolicy.Allow(SidCutoverSecret, []string{
+			"secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue",
+			"secretsmanager:UpdateSecretVersionStage", "secretsmanager:DescribeSecret",
+			// The cutover reads the versions' staging labels: it refuses
+			// while a rotation is in progress.
+			"secretsmanager:ListSecretVersionIds",
+		}, r.appSecrets))
+		add(secretKeyStatements(a, SidCutoverSecretKey, SidCutoverSecretUnlistedKey, []string{"kms:Decrypt", "kms:GenerateDataKey"}, r)...)
+	}
+	return iampolicy.Document{Version: iampolicy.Version, Statement: st}
+}
+
+// securityGroupStatements let the deploy role create and change the
+// stack's security group and rules.
+func securityGroupStatements(a arns, r resources) []iampolicy.Statement {
+	var st []iampolicy.Statement
+	add := func(s ...iampolicy.Statement) { st = append(st, s...) }
 	// Security groups and their rules: AWS names them by generated IDs, so
 	// the ARNs are the account's. What the program creates it tags as the
 	// stack's (aws:RequestTag), and it changes only what carries the
@@ -45,29 +76,30 @@ func deployPermissions(p Params, a arns, r resources) Document {
 	// the program does not create, clusterSecurityGroupId, is named
 	// exactly, for its ingress rule from the proxy only.
 	group, rule := a.ec2("security-group/*"), a.ec2("security-group-rule/*")
-	add(allow(SidCreateSecurityGroup, []string{"ec2:CreateSecurityGroup"}, append([]string{group}, r.vpcs...)).
-		requestTagged(r.stack))
-	add(allow(SidTagOnCreate, []string{"ec2:CreateTags"}, []string{group, rule}).
-		when("StringEquals", "ec2:CreateAction", ec2CreateActions...).requestTagged(r.stack))
-	add(allow(SidStackSecurityGroup, append(ruleActions(),
+	add(requestTagged(iampolicy.Allow(SidCreateSecurityGroup, []string{"ec2:CreateSecurityGroup"}, append([]string{group}, r.vpcs...)), r.stack))
+	add(requestTagged(iampolicy.Allow(SidTagOnCreate, []string{"ec2:CreateTags"}, []string{group, rule}).
+		When("StringEquals", "ec2:CreateAction", ec2CreateActions...), r.stack))
+	add(tagged(iampolicy.Allow(SidStackSecurityGroup, append(ruleActions(),
 		"ec2:DeleteSecurityGroup", "ec2:CreateTags", "ec2:DeleteTags",
 		"ec2:UpdateSecurityGroupRuleDescriptionsIngress", "ec2:UpdateSecurityGroupRuleDescriptionsEgress"),
-		[]string{group}).when("ArnEquals", "ec2:Vpc", r.vpcs...).tagged(r.stack))
-	add(allow(SidClusterSecurityGroupIngress, []string{
+		[]string{group}).When("ArnEquals", "ec2:Vpc", r.vpcs...), r.stack))
+	add(iampolicy.Allow(SidClusterSecurityGroupIngress, []string{
 		"ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress", "ec2:ModifySecurityGroupRules",
 		"ec2:UpdateSecurityGroupRuleDescriptionsIngress",
 	}, r.clusterGroups))
-	add(allow(SidCreateRules, []string{"ec2:AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupEgress"}, []string{rule}).
-		requestTagged(r.stack))
+	add(requestTagged(iampolicy.Allow(SidCreateRules, []string{"ec2:AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupEgress"}, []string{rule}), r.stack))
 	// Revoking is authorized on the group alone; changing and retagging
 	// a rule on the rule too.
-	add(allow(SidChangeRules, []string{"ec2:ModifySecurityGroupRules", "ec2:CreateTags", "ec2:DeleteTags"}, []string{rule}).
-		tagged(r.stack))
+	add(tagged(iampolicy.Allow(SidChangeRules, []string{"ec2:ModifySecurityGroupRules", "ec2:CreateTags", "ec2:DeleteTags"}, []string{rule}), r.stack))
 
-	add(roleStatements(r)...)
-	add(allow(SidPassProxyRole, []string{"iam:PassRole"}, r.passedRoles).
-		when("StringEquals", "iam:PassedToService", "rds.amazonaws.com"))
+	return st
+}
 
+// proxyStatements let the deploy role create and change the stack's proxy,
+// its endpoints and its target group, and read the cluster.
+func proxyStatements(p Params, a arns, r resources) []iampolicy.Statement {
+	var st []iampolicy.Statement
+	add := func(s ...iampolicy.Statement) { st = append(st, s...) }
 	// The proxy. rds:CreateDBProxy has no resource-level permissions; the
 	// program tags every proxy and endpoint with its Project and
 	// Environment, creation is held to those tags, and every change to a
@@ -75,46 +107,28 @@ func deployPermissions(p Params, a arns, r resources) Document {
 	// create with tags as rds:AddTagsToResource too, which may only add
 	// the stack's tags to a resource that has no Environment tag yet).
 	proxies := []string{a.rds("db-proxy:*"), a.rds("db-proxy-endpoint:*")}
-	add(allow(SidCreateProxy, []string{"rds:CreateDBProxy"}, []string{"*"}).
-		when("StringEquals", "aws:RequestedRegion", p.Region).requestTagged(r.stack))
-	add(allow(SidTagProxyOnCreate, []string{"rds:AddTagsToResource"}, proxies).
-		requestTagged(r.stack).when("Null", "aws:ResourceTag/"+settings.TagEnvironment, "true"))
-	add(allow(SidManageProxy, []string{
+	add(requestTagged(iampolicy.Allow(SidCreateProxy, []string{"rds:CreateDBProxy"}, []string{"*"}).
+		When("StringEquals", "aws:RequestedRegion", p.Region), r.stack))
+	add(requestTagged(iampolicy.Allow(SidTagProxyOnCreate, []string{"rds:AddTagsToResource"}, proxies), r.stack).When("Null", "aws:ResourceTag/"+auroraproxy.TagEnvironment, "true"))
+	add(tagged(iampolicy.Allow(SidManageProxy, []string{
 		"rds:ModifyDBProxy", "rds:DeleteDBProxy",
 		"rds:CreateDBProxyEndpoint", "rds:ModifyDBProxyEndpoint", "rds:DeleteDBProxyEndpoint",
 		"rds:AddTagsToResource", "rds:RemoveTagsFromResource", "rds:DeregisterDBProxyTargets",
-	}, proxies).tagged(r.stack))
-	add(allow(SidCreateProxyEndpoint, []string{"rds:CreateDBProxyEndpoint"}, []string{a.rds("db-proxy-endpoint:*")}).
-		requestTagged(r.stack))
+	}, proxies), r.stack))
+	add(requestTagged(iampolicy.Allow(SidCreateProxyEndpoint, []string{"rds:CreateDBProxyEndpoint"}, []string{a.rds("db-proxy-endpoint:*")}), r.stack))
 	// The target group has no tags the program can set (the default target
 	// group is not a taggable resource of the provider), and registering a
 	// cluster is authorized on the target group and the cluster's
 	// instances (db), not on the cluster; deregistering on the cluster
 	// too.
-	add(allow(SidProxyTargetGroup, []string{
+	add(iampolicy.Allow(SidProxyTargetGroup, []string{
 		"rds:ModifyDBProxyTargetGroup", "rds:RegisterDBProxyTargets", "rds:DeregisterDBProxyTargets",
 	}, append([]string{a.rds("target-group:*"), a.rds("db:*")}, r.clusters...)))
 	add(readProxy(a, r.stack)...)
-	add(allow(SidDescribeCluster, []string{"rds:DescribeDBClusters"}, r.clusters))
-	add(allow(SidDescribeInstances, []string{"rds:DescribeDBInstances"}, []string{a.rds("db:*")}))
+	add(iampolicy.Allow(SidDescribeCluster, []string{"rds:DescribeDBClusters"}, r.clusters))
+	add(iampolicy.Allow(SidDescribeInstances, []string{"rds:DescribeDBInstances"}, []string{a.rds("db:*")}))
 
-	add(allow(SidEndpointParameters, []string{
-		"ssm:PutParameter", "ssm:GetParameter", "ssm:GetParameters", "ssm:DeleteParameter",
-		"ssm:AddTagsToResource", "ssm:RemoveTagsFromResource", "ssm:ListTagsForResource",
-	}, r.parameters))
-	add(allow(SidReadStackParameters, []string{"ssm:GetParametersByPath"}, r.parameterDirs))
-
-	if len(r.appSecrets) > 0 {
-		add(allow(SidCutoverSecret, []string{
-			"secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue",
-			"secretsmanager:UpdateSecretVersionStage", "secretsmanager:DescribeSecret",
-			// The cutover reads the versions' staging labels: it refuses
-			// while a rotation is in progress.
-			"secretsmanager:ListSecretVersionIds",
-		}, r.appSecrets))
-		add(secretKeyStatements(a, SidCutoverSecretKey, SidCutoverSecretUnlistedKey, []string{"kms:Decrypt", "kms:GenerateDataKey"}, r)...)
-	}
-	return Document{Version: PolicyVersion, Statement: st}
+	return st
 }
 
 // deployMonitoring is the rest of what the deploy role needs: create,
@@ -122,24 +136,24 @@ func deployPermissions(p Params, a arns, r resources) Document {
 // a managed policy of its own (MonitoringPolicyName), as one stack's deploy
 // permissions with a cutover do not fit IAM's quota on a role's inline
 // policies.
-func deployMonitoring(r resources) Document {
-	var st []Statement
-	add := func(s ...Statement) { st = append(st, s...) }
-	add(allow(SidAlarms, []string{
+func deployMonitoring(r resources) iampolicy.Document {
+	var st []iampolicy.Statement
+	add := func(s ...iampolicy.Statement) { st = append(st, s...) }
+	add(iampolicy.Allow(SidAlarms, []string{
 		"cloudwatch:PutMetricAlarm", "cloudwatch:DescribeAlarms", "cloudwatch:DeleteAlarms",
 		"cloudwatch:TagResource", "cloudwatch:UntagResource", "cloudwatch:ListTagsForResource",
 	}, r.alarms))
-	add(allow(SidDashboard, []string{"cloudwatch:PutDashboard", "cloudwatch:GetDashboard", "cloudwatch:DeleteDashboards"}, r.dashboards))
-	add(allow(SidLogGroup, []string{
+	add(iampolicy.Allow(SidDashboard, []string{"cloudwatch:PutDashboard", "cloudwatch:GetDashboard", "cloudwatch:DeleteDashboards"}, r.dashboards))
+	add(iampolicy.Allow(SidLogGroup, []string{
 		"logs:CreateLogGroup", "logs:DeleteLogGroup", "logs:PutRetentionPolicy", "logs:DeleteRetentionPolicy",
 		"logs:TagResource", "logs:UntagResource", "logs:ListTagsForResource",
 		// The log-group tagging calls older provider versions make.
 		"logs:TagLogGroup", "logs:UntagLogGroup", "logs:ListTagsLogGroup",
 	}, r.logGroups))
 	if len(r.keyedLogGroups) > 0 {
-		add(allow(SidLogGroupKey, []string{"logs:AssociateKmsKey", "logs:DisassociateKmsKey"}, r.keyedLogGroups))
+		add(iampolicy.Allow(SidLogGroupKey, []string{"logs:AssociateKmsKey", "logs:DisassociateKmsKey"}, r.keyedLogGroups))
 	}
-	return Document{Version: PolicyVersion, Statement: st}
+	return iampolicy.Document{Version: iampolicy.Version, Statement: st}
 }
 
 // proxyRoleChanges are the actions that create, change and delete the
@@ -168,31 +182,31 @@ func proxyRoleChanges() []string {
 // boundary caps it, and the deploy role cannot remove the boundary
 // (iam:DeleteRolePermissionsBoundary only in the transition that unsets
 // rolePermissionsBoundaryArn, and only of the previous boundary).
-func roleStatements(r resources) []Statement {
-	var st []Statement
+func roleStatements(r resources) []iampolicy.Statement {
+	var st []iampolicy.Statement
 	if len(r.createdRoles) > 0 {
 		// None of these changes what the role may do, and none but GetRole
 		// takes iam:PermissionsBoundary: GetRole is left without it, as the
 		// deploy that adds a boundary to a role created without one reads
 		// the role before it puts the boundary.
-		st = append(st, allow(SidProxyRole, []string{
+		st = append(st, iampolicy.Allow(SidProxyRole, []string{
 			"iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies",
 			"iam:ListInstanceProfilesForRole", "iam:TagRole", "iam:UntagRole", "iam:ListRoleTags",
 		}, r.createdRoles))
 	}
 	if len(r.boundedRoles) > 0 {
-		st = append(st, allow(SidProxyRoleWithinBoundary, proxyRoleChanges(), r.boundedRoles).
-			when("StringEquals", "iam:PermissionsBoundary", r.boundaries...))
+		st = append(st, iampolicy.Allow(SidProxyRoleWithinBoundary, proxyRoleChanges(), r.boundedRoles).
+			When("StringEquals", "iam:PermissionsBoundary", r.boundaries...))
 	}
 	if len(r.unboundedRoles) > 0 {
-		st = append(st, allow(SidUnboundedProxyRole, proxyRoleChanges(), r.unboundedRoles))
+		st = append(st, iampolicy.Allow(SidUnboundedProxyRole, proxyRoleChanges(), r.unboundedRoles))
 	}
 	if len(r.previousUnbounded) > 0 {
-		st = append(st, allow(SidDeletePreviousProxyRole, []string{"iam:DeleteRole", "iam:DeleteRolePolicy"}, r.previousUnbounded))
+		st = append(st, iampolicy.Allow(SidDeletePreviousProxyRole, []string{"iam:DeleteRole", "iam:DeleteRolePolicy"}, r.previousUnbounded))
 	}
 	if len(r.removedBoundary) > 0 {
-		st = append(st, allow(SidDeleteProxyRoleBoundary, []string{"iam:DeleteRolePermissionsBoundary"}, r.removedBoundary).
-			when("StringEquals", "iam:PermissionsBoundary", r.removedBoundaries...))
+		st = append(st, iampolicy.Allow(SidDeleteProxyRoleBoundary, []string{"iam:DeleteRolePermissionsBoundary"}, r.removedBoundary).
+			When("StringEquals", "iam:PermissionsBoundary", r.removedBoundaries...))
 	}
 	return st
 }
@@ -202,13 +216,12 @@ func roleStatements(r resources) []Statement {
 // exist yet (a first preview) carries no tags a condition could test: the
 // descriptions are the account's. Their tags the role may list on the
 // stack's own only.
-func readProxy(a arns, stack string) []Statement {
-	return []Statement{
-		allow(SidReadProxy, []string{
+func readProxy(a arns, stack string) []iampolicy.Statement {
+	return []iampolicy.Statement{
+		iampolicy.Allow(SidReadProxy, []string{
 			"rds:DescribeDBProxies", "rds:DescribeDBProxyTargetGroups", "rds:DescribeDBProxyTargets", "rds:DescribeDBProxyEndpoints",
 		}, []string{a.rds("db-proxy:*"), a.rds("db-proxy-endpoint:*"), a.rds("target-group:*")}),
-		allow(SidReadProxyTags, []string{"rds:ListTagsForResource"}, []string{a.rds("db-proxy:*"), a.rds("db-proxy-endpoint:*")}).
-			tagged(stack),
+		tagged(iampolicy.Allow(SidReadProxyTags, []string{"rds:ListTagsForResource"}, []string{a.rds("db-proxy:*"), a.rds("db-proxy-endpoint:*")}), stack),
 	}
 }
 
@@ -221,18 +234,18 @@ func readProxy(a arns, stack string) []Statement {
 // secret only. A secret the stack says is encrypted with the AWS managed
 // key gets none: that key's policy already admits the account's callers
 // through Secrets Manager.
-func secretKeyStatements(a arns, sidListed, sidUnlisted string, actions []string, r resources) []Statement {
-	var out []Statement
+func secretKeyStatements(a arns, sidListed, sidUnlisted string, actions []string, r resources) []iampolicy.Statement {
+	var out []iampolicy.Statement
 	via := "secretsmanager." + a.region + ".amazonaws.com"
 	if len(r.appSecretKeys) > 0 {
-		out = append(out, allow(sidListed, actions, r.appSecretKeys).
-			when("StringEquals", "kms:ViaService", via).
-			when("StringEquals", "kms:EncryptionContext:SecretARN", r.keyedAppSecrets...))
+		out = append(out, iampolicy.Allow(sidListed, actions, r.appSecretKeys).
+			When("StringEquals", "kms:ViaService", via).
+			When("StringEquals", "kms:EncryptionContext:SecretARN", r.keyedAppSecrets...))
 	}
 	if len(r.unlistedKeyAppSecrets) > 0 {
-		out = append(out, allow(sidUnlisted, actions, []string{a.regional("kms", "key/*")}).
-			when("StringEquals", "kms:ViaService", via).
-			when("StringEquals", "kms:EncryptionContext:SecretARN", r.unlistedKeyAppSecrets...))
+		out = append(out, iampolicy.Allow(sidUnlisted, actions, []string{a.regional("kms", "key/*")}).
+			When("StringEquals", "kms:ViaService", via).
+			When("StringEquals", "kms:EncryptionContext:SecretARN", r.unlistedKeyAppSecrets...))
 	}
 	return out
 }

@@ -1,15 +1,16 @@
 package ciroles
 
 import (
-	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/acmecorp/rds-proxy/auroraproxy"
+	"github.com/acmecorp/rds-proxy/internal/iampolicy"
 	"github.com/acmecorp/rds-proxy/internal/plan"
-	"github.com/acmecorp/rds-proxy/settings"
+	"github.com/acmecorp/rds-proxy/internal/stackfile"
+	"github.com/acmecorp/rds-proxy/internal/testproject"
 )
 
 // The parameters every test starts from; the shipped stack files' ARNs are
@@ -25,63 +26,21 @@ const (
 
 // unset is a line of extra for stackDir that removes key (e.g.
 // "rds-proxy:rolePermissionsBoundaryArn") from the shipped stack file.
-func unset(key string) string { return "#unset " + key + "\n" }
+func unset(key string) string { return testproject.Unset(key) }
 
 // stackDir copies the real Pulumi.yaml and Pulumi.<stack>.yaml into a
-// temporary project, the stack file followed by extra (YAML lines under
-// config:, each indented two spaces). A line of extra that sets a key the
-// shipped file sets replaces it; an unset line removes it.
+// temporary project, the stack file merged with extra (testproject.Merged).
 func stackDir(t *testing.T, stack, extra string) string {
 	t.Helper()
-	dir := t.TempDir()
-	proj, err := os.ReadFile(filepath.Join("..", "..", "Pulumi.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	file, err := os.ReadFile(filepath.Join("..", "..", "Pulumi."+stack+".yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for name, b := range map[string][]byte{
-		"Pulumi.yaml":               proj,
-		"Pulumi." + stack + ".yaml": []byte(merged(string(file), extra)),
-	} {
-		if err := os.WriteFile(filepath.Join(dir, name), b, 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
-
-// merged is the stack file with extra's keys set (replacing the file's
-// scalar lines of the same keys) and its unset keys removed.
-func merged(file, extra string) string {
-	key := func(line string) string {
-		k, _, _ := strings.Cut(strings.TrimSpace(line), ": ")
-		return k
-	}
-	drop := map[string]bool{}
-	for _, line := range strings.Split(extra, "\n") {
-		if k, ok := strings.CutPrefix(line, "#unset "); ok {
-			drop[k] = true
-		} else if strings.HasPrefix(line, "  rds-proxy:") {
-			drop[key(line)] = true
-		}
-	}
-	var out []string
-	for _, line := range strings.Split(file, "\n") {
-		if !strings.HasPrefix(line, "  rds-proxy:") || !drop[key(line)] {
-			out = append(out, line)
-		}
-	}
-	return strings.Join(out, "\n") + extra
+	file := testproject.Shipped(t, "../..", "Pulumi."+stack+".yaml")
+	return testproject.Copy(t, "../..", map[string]string{stack: testproject.Merged(file, extra)})
 }
 
 // loadStack is the validated configuration of a shipped stack with extra
 // keys, as cmd/ci-roles loads it.
-func loadStack(t *testing.T, stack, extra string) *settings.Config {
+func loadStack(t *testing.T, stack, extra string) *auroraproxy.Config {
 	t.Helper()
-	cfg, err := plan.LoadStack(stackDir(t, stack, extra), stack)
+	cfg, err := stackfile.Load(stackDir(t, stack, extra), stack)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +52,7 @@ func loadStack(t *testing.T, stack, extra string) *settings.Config {
 }
 
 // params are the test parameters for the given stacks.
-func params(stacks ...*settings.Config) Params {
+func params(stacks ...*auroraproxy.Config) Params {
 	return Params{Account: testAccount, Region: testRegion, StateBucket: testBucket, Repo: testRepo, Stacks: stacks}
 }
 
@@ -115,8 +74,8 @@ func roleFor(t *testing.T, p Params, kind, stack string) Role {
 
 // merge is one document of every policy of role, for the tests that ask
 // what the role may do.
-func merge(role Role) Document {
-	out := Document{Version: PolicyVersion}
+func merge(role Role) iampolicy.Document {
+	out := iampolicy.Document{Version: iampolicy.Version}
 	for _, d := range role.Policies() {
 		out.Statement = append(out.Statement, d.Statement...)
 	}
@@ -126,7 +85,7 @@ func merge(role Role) Document {
 // allows reports whether an Allow statement of doc names action and a
 // resource pattern that matches arn, ignoring conditions: for the
 // statements without any, and for tests that check conditions by Sid.
-func allows(doc Document, action, arn string) bool {
+func allows(doc iampolicy.Document, action, arn string) bool {
 	return allowedBy(doc, action, arn, nil) != ""
 }
 
@@ -134,7 +93,7 @@ func allows(doc Document, action, arn string) bool {
 // action on arn in the request context ctx, or "". With a nil ctx the
 // conditions are not evaluated; otherwise strictly, as IAM does: a key ctx
 // does not carry fails every operator but Null.
-func allowedBy(doc Document, action, arn string, ctx map[string]string) string {
+func allowedBy(doc iampolicy.Document, action, arn string, ctx map[string]string) string {
 	for _, s := range doc.Statement {
 		if s.Effect != "Allow" || !slices.Contains(s.Action, action) {
 			continue
@@ -151,7 +110,7 @@ func allowedBy(doc Document, action, arn string, ctx map[string]string) string {
 }
 
 // conditionsHold evaluates every condition of c against ctx.
-func conditionsHold(c Condition, ctx map[string]string) bool {
+func conditionsHold(c iampolicy.Condition, ctx map[string]string) bool {
 	for op, keys := range c {
 		for key, want := range keys {
 			got, ok := ctx[key]
@@ -182,7 +141,7 @@ func matches(pattern, arn string) bool {
 }
 
 // actions lists every action doc allows, in statement order.
-func actions(doc Document) []string {
+func actions(doc iampolicy.Document) []string {
 	var out []string
 	for _, s := range doc.Statement {
 		out = append(out, s.Action...)

@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/acmecorp/rds-proxy/settings"
+	"github.com/acmecorp/rds-proxy/auroraproxy"
 )
 
 // Params is what the CI roles' policies are rendered from.
@@ -27,14 +27,14 @@ type Params struct {
 	// Stacks are the validated configurations of the stacks, each from
 	// plan.Settings, one per stack (its Env): each gets its own three
 	// roles, which name only its resources.
-	Stacks []*settings.Config
+	Stacks []*auroraproxy.Config
 	// Previous are configurations the stacks had before (cmd/ci-roles
 	// -previous: a checkout of main before a change), at most one per
 	// stack of Stacks. A stack's roles then cover both configurations, as
 	// the deploy that moves the stack from one to the other needs: it
 	// deletes what only the old one names (the role at an old rolePath, a
 	// removed boundary).
-	Previous []*settings.Config
+	Previous []*auroraproxy.Config
 	// NoSecretInPreview leaves the application secret of the stacks whose
 	// cutover is not off out of the preview role: their pull-request
 	// previews then fail at the secret's read (docs/ci-setup.md, "The
@@ -50,7 +50,7 @@ type Params struct {
 }
 
 // previousOf is the previous configuration of stack, or nil.
-func (p Params) previousOf(stack string) *settings.Config {
+func (p Params) previousOf(stack string) *auroraproxy.Config {
 	for _, c := range p.Previous {
 		if c != nil && c.Env == stack {
 			return c
@@ -61,7 +61,7 @@ func (p Params) previousOf(stack string) *settings.Config {
 
 // Partition is the partition of p.Region: aws, or aws-us-gov for a
 // GovCloud region.
-func (p Params) Partition() string { return settings.PartitionOf(p.Region) }
+func (p Params) Partition() string { return auroraproxy.PartitionOf(p.Region) }
 
 // Error is every problem that keeps Roles from rendering the roles:
 // invalid parameters, or policies over IAM's quotas.
@@ -107,10 +107,10 @@ func (p Params) validate() error {
 	if !account.MatchString(p.Account) {
 		add("account %s must be the 12 digits of an AWS account ID", show(p.Account))
 	}
-	switch part := settings.PartitionOf(p.Region); {
+	switch part := auroraproxy.PartitionOf(p.Region); {
 	case !region.MatchString(p.Region):
 		add("region %s must name an AWS region, e.g. us-east-1", show(p.Region))
-	case part != settings.PartitionAWS && part != settings.PartitionGovCloud:
+	case part != auroraproxy.PartitionAWS && part != auroraproxy.PartitionGovCloud:
 		add("region %s is in partition %s; the program supports the aws and aws-us-gov partitions only", show(p.Region), part)
 	}
 	if problem := bucketProblem(p.StateBucket); problem != "" {

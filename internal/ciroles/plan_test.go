@@ -5,7 +5,9 @@ import (
 	"path"
 	"testing"
 
+	"github.com/acmecorp/rds-proxy/internal/awstoken"
 	"github.com/acmecorp/rds-proxy/internal/plan"
+	"github.com/acmecorp/rds-proxy/internal/stackfile"
 	"github.com/acmecorp/rds-proxy/program"
 )
 
@@ -36,19 +38,19 @@ func needs(t *testing.T, p *plan.Plan, a arns) (write, read []need) {
 			}
 		}
 		switch r.Type {
-		case "aws:ssm/parameter:Parameter":
+		case awstoken.Parameter:
 			arn := a.regional("ssm", "parameter"+str(r, "name"))
 			w(arn, "ssm:PutParameter", "ssm:GetParameter", "ssm:DeleteParameter", "ssm:AddTagsToResource", "ssm:ListTagsForResource")
 			rd(arn, "ssm:GetParameter", "ssm:ListTagsForResource")
-		case "aws:cloudwatch/metricAlarm:MetricAlarm":
+		case awstoken.MetricAlarm:
 			arn := a.regional("cloudwatch", "alarm:"+str(r, "name"))
 			w(arn, "cloudwatch:PutMetricAlarm", "cloudwatch:DescribeAlarms", "cloudwatch:DeleteAlarms", "cloudwatch:TagResource")
 			rd(arn, "cloudwatch:DescribeAlarms", "cloudwatch:ListTagsForResource")
-		case "aws:cloudwatch/dashboard:Dashboard":
+		case awstoken.Dashboard:
 			arn := a.global("cloudwatch", "dashboard/"+str(r, "dashboardName"))
 			w(arn, "cloudwatch:PutDashboard", "cloudwatch:GetDashboard", "cloudwatch:DeleteDashboards")
 			rd(arn, "cloudwatch:GetDashboard")
-		case "aws:cloudwatch/logGroup:LogGroup":
+		case awstoken.LogGroup:
 			arn := a.regional("logs", "log-group:"+str(r, "name"))
 			w(arn, "logs:CreateLogGroup", "logs:PutRetentionPolicy", "logs:DeleteLogGroup", "logs:TagResource", "logs:ListTagsForResource")
 			w(arn+":*", "logs:CreateLogGroup", "logs:DeleteLogGroup")
@@ -56,7 +58,7 @@ func needs(t *testing.T, p *plan.Plan, a arns) (write, read []need) {
 				w(arn, "logs:AssociateKmsKey", "logs:DisassociateKmsKey")
 			}
 			rd(arn, "logs:ListTagsForResource")
-		case "aws:iam/role:Role":
+		case awstoken.Role:
 			arn := a.global("iam", "role"+cmp.Or(str(r, "path"), "/")+str(r, "name"))
 			w(arn, "iam:CreateRole", "iam:GetRole", "iam:TagRole", "iam:DeleteRole", "iam:PassRole",
 				"iam:PutRolePolicy", "iam:GetRolePolicy", "iam:DeleteRolePolicy", "iam:ListRolePolicies", "iam:ListInstanceProfilesForRole")
@@ -64,18 +66,18 @@ func needs(t *testing.T, p *plan.Plan, a arns) (write, read []need) {
 				w(arn, "iam:PutRolePermissionsBoundary")
 			}
 			rd(arn, "iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies")
-		case "aws:rds/proxy:Proxy":
+		case awstoken.Proxy:
 			if role := str(r, "roleArn"); role != "" && role[0] != '$' {
 				w(role, "iam:PassRole")
 			}
-		case "aws:rds/proxyTarget:ProxyTarget":
+		case awstoken.ProxyTarget:
 			arn := a.rds("cluster:" + str(r, "dbClusterIdentifier"))
 			w(arn, "rds:RegisterDBProxyTargets", "rds:DeregisterDBProxyTargets")
-		case "aws:secretsmanager/secretVersion:SecretVersion":
+		case awstoken.SecretVersion:
 			arn := str(r, "secretId")
 			w(arn, "secretsmanager:PutSecretValue", "secretsmanager:GetSecretValue", "secretsmanager:UpdateSecretVersionStage")
 			rd(arn, "secretsmanager:GetSecretValue")
-		case "aws:ec2/securityGroup:SecurityGroup":
+		case awstoken.SecurityGroup:
 			w(a.ec2("vpc/"+str(r, "vpcId")), "ec2:CreateSecurityGroup")
 		}
 	}
@@ -104,7 +106,7 @@ func TestRolesCoverThePlan(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			cfg, err := plan.LoadStack(stackDir(t, tc.stack, tc.extra), tc.stack)
+			cfg, err := stackfile.Load(stackDir(t, tc.stack, tc.extra), tc.stack)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -123,10 +125,10 @@ func TestRolesCoverThePlan(t *testing.T) {
 			// The lookups of a preview: the parameters beside the endpoint
 			// parameter (a protected stack, a cutover), a cutover's secret
 			// and cluster, and a reader endpoint's cluster.
-			endpoint, _ := planned.Outputs[program.OutputEndpointParameterName].(string)
+			endpoint, _ := planned.Outputs["endpointParameterName"].(string)
 			dir := a.regional("ssm", "parameter"+path.Dir(endpoint))
 			read = append(read, need{"ssm:GetParametersByPath", dir, "the program's lookup of " + dir})
-			if secret, ok := planned.Outputs[program.OutputSecretHost]; ok && secret != nil {
+			if secret, ok := planned.Outputs["secretHost"]; ok && secret != nil {
 				why := "the cutover's lookups"
 				read = append(read,
 					need{"secretsmanager:GetSecretValue", c.AppSecretArn, why},
@@ -134,7 +136,7 @@ func TestRolesCoverThePlan(t *testing.T) {
 					need{"secretsmanager:ListSecretVersionIds", c.AppSecretArn, why},
 					need{"rds:DescribeDBClusters", a.rds("cluster:" + c.ClusterIdentifier), why})
 			}
-			if reader, ok := planned.Outputs[program.OutputReaderEndpoint]; ok && reader != nil {
+			if reader, ok := planned.Outputs["readerEndpoint"]; ok && reader != nil {
 				read = append(read, need{"rds:DescribeDBClusters", a.rds("cluster:" + c.ClusterIdentifier), "the reader endpoint's lookup of the cluster's members"})
 			}
 			write = append(write, read...)

@@ -6,7 +6,7 @@
 // Every role serves one stack. Its trust admits only the jobs of that
 // stack's GitHub environment (<stack>, <stack>-preview, <stack>-drift), and
 // its permissions name only that stack's resources and state objects: the
-// names it derives from the stack's configuration (settings.Config) make
+// names it derives from the stack's configuration (auroraproxy.Config) make
 // every resource as exact as AWS allows. Where AWS names a resource by an
 // ID it generates (a proxy, a security group), the ARN is the account's
 // and region's of that type, held to the stack by the tags the program
@@ -30,7 +30,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/acmecorp/rds-proxy/settings"
+	"github.com/acmecorp/rds-proxy/auroraproxy"
+	"github.com/acmecorp/rds-proxy/internal/iampolicy"
 )
 
 // The three kinds of role, by what they are for.
@@ -86,10 +87,10 @@ type Role struct {
 	RoleName string
 	// Trust is the trust policy: which GitHub Actions jobs may assume the
 	// role.
-	Trust Document
+	Trust iampolicy.Document
 	// Permissions is the permission policy, the role's inline policy
 	// (`aws iam put-role-policy`).
-	Permissions Document
+	Permissions iampolicy.Document
 	// Managed are the customer-managed policies the role needs besides,
 	// each to create once (`aws iam create-policy`) and attach to the role
 	// (`aws iam attach-role-policy`): the deploy role's monitoring policy.
@@ -107,7 +108,7 @@ type ManagedPolicy struct {
 	// File is the file it is rendered to.
 	File string
 	// Document is the policy.
-	Document Document
+	Document iampolicy.Document
 }
 
 // MonitoringPolicyName is the name of the managed policy that lets the
@@ -116,8 +117,8 @@ func MonitoringPolicyName(stack string) string { return RoleName(Deploy, stack) 
 
 // Policies are all of the role's permissions: the inline policy, then the
 // managed policies. What the role may do is what any of them allows.
-func (r Role) Policies() []Document {
-	out := []Document{r.Permissions}
+func (r Role) Policies() []iampolicy.Document {
+	out := []iampolicy.Document{r.Permissions}
 	for _, m := range r.Managed {
 		out = append(out, m.Document)
 	}
@@ -126,13 +127,13 @@ func (r Role) Policies() []Document {
 
 // Find returns the statement of any of the role's policies whose Sid is
 // sid.
-func (r Role) Find(sid string) (Statement, bool) {
+func (r Role) Find(sid string) (iampolicy.Statement, bool) {
 	for _, d := range r.Policies() {
 		if s, ok := d.Find(sid); ok {
 			return s, true
 		}
 	}
-	return Statement{}, false
+	return iampolicy.Statement{}, false
 }
 
 // FileNames are the file names of a role's two policies:
@@ -193,14 +194,14 @@ func Roles(p Params) ([]Role, error) {
 
 // unboundedProblem is the refusal of a stack that creates its proxy role
 // without a permissions boundary, with both ways out.
-func unboundedProblem(c *settings.Config, roles []string) string {
+func unboundedProblem(c *auroraproxy.Config, roles []string) string {
 	return fmt.Sprintf("stack %q creates its proxy role %s without a permissions boundary: its deploy role "+
 		"could then recreate that role trusting any principal with any policy (iam:DeleteRole, "+
 		"iam:CreateRole, iam:PutRolePolicy), and so do anything. Either set rds-proxy:%s to a boundary "+
 		"policy (%s, rendered as %s; docs/ci-setup.md, \"The proxy role's permissions boundary\"), or set "+
 		"rds-proxy:%s to a role an administrator created once (recommended for prod); or accept the risk "+
 		"(AcceptUnboundedProxyRole, ci-roles -accept-unbounded-proxy-role)",
-		c.Env, strings.Join(roles, ", "), settings.KeyRoleBoundaryArn, BoundaryPolicyName(c.Env), BoundaryFile(c.Env), settings.KeyRoleArn)
+		c.Env, strings.Join(roles, ", "), auroraproxy.KeyRoleBoundaryArn, BoundaryPolicyName(c.Env), BoundaryFile(c.Env), auroraproxy.KeyRoleArn)
 }
 
 // IAM's quotas on the documents, in characters without whitespace.
@@ -222,7 +223,7 @@ type quotas struct{ trust, permissions, managed int }
 func sizeProblems(role Role, q quotas) []string {
 	type doc struct {
 		what  string
-		doc   Document
+		doc   iampolicy.Document
 		limit int
 	}
 	var (
@@ -231,7 +232,7 @@ func sizeProblems(role Role, q quotas) []string {
 	)
 	for _, d := range []struct {
 		what  string
-		doc   Document
+		doc   iampolicy.Document
 		limit int
 	}{{"trust", role.Trust, q.trust}, {"permission", role.Permissions, q.permissions}} {
 		docs = append(docs, doc{d.what, d.doc, d.limit})
@@ -240,7 +241,7 @@ func sizeProblems(role Role, q quotas) []string {
 		docs = append(docs, doc{"managed " + m.Name, m.Document, q.managed})
 	}
 	for _, d := range docs {
-		n, err := Size(d.doc)
+		n, err := iampolicy.Size(d.doc)
 		if err != nil {
 			out = append(out, fmt.Sprintf("the %s role's %s policy cannot be encoded: %v", role.RoleName, d.what, err))
 			continue
@@ -256,17 +257,17 @@ func sizeProblems(role Role, q quotas) []string {
 
 // trust admits the GitHub Actions jobs of the environment of kind for
 // stack, with the audience aws-actions/configure-aws-credentials asks for.
-func trust(a arns, repo, kind, stack string) Document {
+func trust(a arns, repo, kind, stack string) iampolicy.Document {
 	sid := map[string]string{Preview: SidTrustPreview, Deploy: SidTrustDeploy, Drift: SidTrustDrift}[kind]
-	s := Statement{
+	s := iampolicy.Statement{
 		Sid:       sid,
 		Effect:    "Allow",
 		Principal: map[string]string{"Federated": a.global("iam", "oidc-provider/"+OIDCProvider)},
-		Action:    Values{"sts:AssumeRoleWithWebIdentity"},
+		Action:    iampolicy.Values{"sts:AssumeRoleWithWebIdentity"},
 	}
-	s = s.when("StringEquals", OIDCProvider+":aud", Audience)
-	s = s.when("StringEquals", OIDCProvider+":sub", "repo:"+repo+":environment:"+Environment(kind, stack))
-	return Document{Version: PolicyVersion, Statement: []Statement{s}}
+	s = s.When("StringEquals", OIDCProvider+":aud", Audience)
+	s = s.When("StringEquals", OIDCProvider+":sub", "repo:"+repo+":environment:"+Environment(kind, stack))
+	return iampolicy.Document{Version: iampolicy.Version, Statement: []iampolicy.Statement{s}}
 }
 
 // PermissionsBoundaryKeyActions are the IAM actions on a role that the IAM

@@ -5,8 +5,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/acmecorp/rds-proxy/auroraproxy"
 	"github.com/acmecorp/rds-proxy/cutover"
 	"github.com/acmecorp/rds-proxy/internal/plan"
+	"github.com/acmecorp/rds-proxy/internal/stackfile"
 	"github.com/acmecorp/rds-proxy/settings"
 )
 
@@ -18,10 +20,10 @@ import (
 func TestPlanSettings(t *testing.T) {
 	cases := []struct {
 		name, stack, extra string
-		check              func(t *testing.T, c *settings.Config)
+		check              func(t *testing.T, c *auroraproxy.Config)
 		wantErr            []string // parts of the error; nil means valid
 	}{
-		{name: "qa as shipped", stack: "qa", check: func(t *testing.T, c *settings.Config) {
+		{name: "qa as shipped", stack: "qa", check: func(t *testing.T, c *auroraproxy.Config) {
 			if c.Env != "qa" || c.Org != "acmecorp" || c.Region != "us-east-1" || c.Protect || c.Protected() {
 				t.Errorf("env, org, region, protect = %s, %s, %s, %v", c.Env, c.Org, c.Region, c.Protect)
 			}
@@ -29,7 +31,7 @@ func TestPlanSettings(t *testing.T) {
 				t.Errorf("defaults derived from other keys: parameter %s, app secret %s, cutover %s", c.EndpointParameterName, c.AppSecretArn, c.Cutover)
 			}
 		}},
-		{name: "prod as shipped", stack: "prod", check: func(t *testing.T, c *settings.Config) {
+		{name: "prod as shipped", stack: "prod", check: func(t *testing.T, c *auroraproxy.Config) {
 			if !c.Protected() || !c.ReaderEndpoint || c.SecretKmsKeyArn == "" || c.LogRetentionDays != 90 {
 				t.Errorf("protected %v, reader endpoint %v, key %q, retention %d", c.Protected(), c.ReaderEndpoint, c.SecretKmsKeyArn, c.LogRetentionDays)
 			}
@@ -37,7 +39,7 @@ func TestPlanSettings(t *testing.T) {
 		{
 			name: "keys set in the stack file", stack: "qa",
 			extra: "  rds-proxy:org: globex\n  rds-proxy:cutover: proxy\n  rds-proxy:rolePath: /platform/\n",
-			check: func(t *testing.T, c *settings.Config) {
+			check: func(t *testing.T, c *auroraproxy.Config) {
 				if c.RoleName() != "globex-qa-rds-proxy-role" || c.RolePath != "/platform/" || c.Cutover != cutover.ToProxy || !c.Protected() {
 					t.Errorf("role %s%s, cutover %s, protected %v", c.RolePath, c.RoleName(), c.Cutover, c.Protected())
 				}
@@ -54,7 +56,7 @@ func TestPlanSettings(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			cfg, err := plan.LoadStack(stackDir(t, tc.stack, tc.extra), tc.stack)
+			cfg, err := stackfile.Load(stackDir(t, tc.stack, tc.extra), tc.stack)
 			if err != nil {
 				t.Fatal(err)
 			}

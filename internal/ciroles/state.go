@@ -3,6 +3,7 @@ package ciroles
 import (
 	"path"
 
+	"github.com/acmecorp/rds-proxy/internal/iampolicy"
 	"github.com/acmecorp/rds-proxy/settings"
 )
 
@@ -77,7 +78,7 @@ func (s StateObjects) readableCheckpoints() []string {
 
 // stateStatements are the state statements of a role: the deploy role
 // reads, writes and lists the stack's objects, the others read them.
-func stateStatements(kind string, p Params, a arns, stack string) []Statement {
+func stateStatements(kind string, p Params, a arns, stack string) []iampolicy.Statement {
 	s := StateObjectsOf(stack)
 	obj := func(keys ...string) []string {
 		out := make([]string, len(keys))
@@ -87,17 +88,17 @@ func stateStatements(kind string, p Params, a arns, stack string) []Statement {
 		return out
 	}
 	if kind != Deploy {
-		return []Statement{
-			allow(SidListState, []string{"s3:ListBucket"}, []string{a.bucket(p.StateBucket)}).
-				when("StringEquals", "s3:prefix", s.CheckpointPrefix),
-			allow(SidReadState, []string{"s3:GetObject"}, obj(append([]string{s.Meta, s.Tags}, s.readableCheckpoints()...)...)),
+		return []iampolicy.Statement{
+			iampolicy.Allow(SidListState, []string{"s3:ListBucket"}, []string{a.bucket(p.StateBucket)}).
+				When("StringEquals", "s3:prefix", s.CheckpointPrefix),
+			iampolicy.Allow(SidReadState, []string{"s3:GetObject"}, obj(append([]string{s.Meta, s.Tags}, s.readableCheckpoints()...)...)),
 		}
 	}
-	return []Statement{
-		allow(SidListState, []string{"s3:ListBucket"}, []string{a.bucket(p.StateBucket)}).
-			when("StringEquals", "s3:prefix", s.CheckpointPrefix, s.LockPrefix),
-		allow(SidReadStateMetadata, []string{"s3:GetObject"}, obj(s.Meta, s.Tags)),
-		allow(SidReadWriteState, []string{"s3:GetObject", "s3:PutObject", "s3:DeleteObject"}, obj(append(s.Checkpoints, s.Locks)...)),
-		allow(SidWriteHistory, []string{"s3:PutObject"}, obj(s.History, s.Backups)),
+	return []iampolicy.Statement{
+		iampolicy.Allow(SidListState, []string{"s3:ListBucket"}, []string{a.bucket(p.StateBucket)}).
+			When("StringEquals", "s3:prefix", s.CheckpointPrefix, s.LockPrefix),
+		iampolicy.Allow(SidReadStateMetadata, []string{"s3:GetObject"}, obj(s.Meta, s.Tags)),
+		iampolicy.Allow(SidReadWriteState, []string{"s3:GetObject", "s3:PutObject", "s3:DeleteObject"}, obj(append(s.Checkpoints, s.Locks)...)),
+		iampolicy.Allow(SidWriteHistory, []string{"s3:PutObject"}, obj(s.History, s.Backups)),
 	}
 }

@@ -3,26 +3,9 @@ package plan
 import (
 	"encoding/json"
 	"fmt"
-)
 
-// Function tokens of the AWS lookups the rds-proxy program makes.
-const (
-	GetSubnet         = "aws:ec2/getSubnet:getSubnet"
-	GetSecretVersion  = "aws:secretsmanager/getSecretVersion:getSecretVersion"
-	GetSecretRotation = "aws:secretsmanager/getSecretRotation:getSecretRotation"
-	// GetSecretVersions lists the versions of the cutover's secret and
-	// their staging labels (ListSecretVersionIds), to tell a rotation in
-	// progress.
-	GetSecretVersions = "aws:secretsmanager/getSecretVersions:getSecretVersions"
-	// GetCluster reads the cluster: its writer endpoint for a cutover, its
-	// members for a reader endpoint.
-	GetCluster = "aws:rds/getCluster:getCluster"
-	// GetParametersByPath reads the cutover's record of where the
-	// application secret pointed before the first cutover.
-	GetParametersByPath = "aws:ssm/getParametersByPath:getParametersByPath"
-	// GetProxy reads a proxy the stack deployed before, to tell a change
-	// that replaces it.
-	GetProxy = "aws:rds/getProxy:getProxy"
+	"github.com/acmecorp/rds-proxy/internal/awstoken"
+	"github.com/acmecorp/rds-proxy/internal/stackfile"
 )
 
 // OfflineNote says what an offline plan assumed of AWS.
@@ -35,40 +18,40 @@ const OfflineNote = "offline plan: AWS lookups were answered with placeholders: 
 // Offline answers the program's AWS lookups without AWS, for cfg's stack:
 // what AWS would return becomes a placeholder naming the lookup, and the
 // facts the program checks are taken to hold (see OfflineNote).
-func Offline(cfg Config) CallFunc {
+func Offline(cfg stackfile.Config) CallFunc {
 	vpcID := cfg.Values[cfg.Project+":vpcId"]
 	return func(token string, args map[string]any) (map[string]any, error) {
 		switch token {
-		case GetSubnet:
+		case awstoken.GetSubnet:
 			id, _ := args["id"].(string)
 			return map[string]any{
 				"id":                 id,
 				"vpcId":              vpcID,
-				"availabilityZone":   "${" + GetSubnet + "(" + id + ").availabilityZone}",
-				"availabilityZoneId": "${" + GetSubnet + "(" + id + ").availabilityZoneId}",
+				"availabilityZone":   "${" + awstoken.GetSubnet + "(" + id + ").availabilityZone}",
+				"availabilityZoneId": "${" + awstoken.GetSubnet + "(" + id + ").availabilityZoneId}",
 			}, nil
-		case GetSecretVersion:
-			secret, err := json.Marshal(map[string]string{"host": "${" + GetSecretVersion + ".secretString.host}"})
+		case awstoken.GetSecretVersion:
+			secret, err := json.Marshal(map[string]string{"host": "${" + awstoken.GetSecretVersion + ".secretString.host}"})
 			if err != nil {
 				return nil, fmt.Errorf("offline secret: %w", err)
 			}
 			return map[string]any{"arn": args["secretId"], "secretString": string(secret)}, nil
-		case GetSecretRotation:
+		case awstoken.GetSecretRotation:
 			return map[string]any{"secretId": args["secretId"], "rotationEnabled": false}, nil
-		case GetSecretVersions:
+		case awstoken.GetSecretVersions:
 			// One version, the current one: no rotation in progress.
 			return map[string]any{
 				"secretId": args["secretId"], "arn": args["secretId"],
 				"versions": []any{map[string]any{
-					"versionId":     "${" + GetSecretVersions + ".versions[0].versionId}",
+					"versionId":     "${" + awstoken.GetSecretVersions + ".versions[0].versionId}",
 					"versionStages": []any{"AWSCURRENT"},
 				}},
 			}, nil
-		case GetParametersByPath:
+		case awstoken.GetParametersByPath:
 			return map[string]any{
 				"path": args["path"], "names": []any{}, "values": []any{}, "types": []any{}, "arns": []any{},
 			}, nil
-		case GetProxy:
+		case awstoken.GetProxy:
 			// Not reached offline: no endpoint parameter exists, so the
 			// program takes the proxy to be new. As deployed, unchanged.
 			var subnets []any
@@ -76,13 +59,13 @@ func Offline(cfg Config) CallFunc {
 				return nil, fmt.Errorf("offline proxy: subnetIds: %w", err)
 			}
 			return map[string]any{"name": args["name"], "vpcId": vpcID, "vpcSubnetIds": subnets}, nil
-		case GetCluster:
+		case awstoken.GetCluster:
 			return map[string]any{
 				"clusterIdentifier": args["clusterIdentifier"],
-				"endpoint":          "${" + GetCluster + ".endpoint}",
+				"endpoint":          "${" + awstoken.GetCluster + ".endpoint}",
 				"clusterMembers": []any{
-					"${" + GetCluster + ".clusterMembers[0]}",
-					"${" + GetCluster + ".clusterMembers[1]}",
+					"${" + awstoken.GetCluster + ".clusterMembers[0]}",
+					"${" + awstoken.GetCluster + ".clusterMembers[1]}",
 				},
 			}, nil
 		}

@@ -13,14 +13,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"maps"
-	"regexp"
-	"sort"
-	"strings"
+	"reflect"
 	"sync"
 
-	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/acmecorp/rds-proxy/internal/stackfile"
 )
 
 // Plan is the planned resource graph of one stack.
@@ -65,9 +63,27 @@ type Resource struct {
 	ImportID string `json:"importId,omitempty"`
 	// CustomTimeouts holds the create, update and delete timeouts that are set.
 	CustomTimeouts map[string]string `json:"customTimeouts,omitempty"`
+	// Aliases are the former identities the resource answers to, so that
+	// a stack that holds it under one of them sees no replacement.
+	Aliases []Alias `json:"aliases,omitempty"`
 	// Inputs are the resource's inputs as plain JSON values, keyed by the
 	// pulumi-aws input names (camelCase).
 	Inputs map[string]any `json:"inputs"`
+}
+
+// Alias is one former identity of a resource: what differs from its
+// present one (a name, a type, a parent or none), or a whole URN.
+type Alias struct {
+	// Name is the former name; "" means the present one.
+	Name string `json:"name,omitempty"`
+	// Type is the former type; "" means the present one.
+	Type string `json:"type,omitempty"`
+	// Parent is the Ref of the former parent; "" means the present one.
+	Parent string `json:"parent,omitempty"`
+	// NoParent is set when the resource was at the top of the stack.
+	NoParent bool `json:"noParent,omitempty"`
+	// URN is the former URN, when the alias gives it whole.
+	URN string `json:"urn,omitempty"`
 }
 
 // Ref is "<type>::<name>", how a plan refers to a resource.
@@ -108,7 +124,7 @@ type Program func(*pulumi.Context) (pulumi.Map, []string, error)
 // program error (an invalid configuration, say) is returned as it is, with
 // the plan of whatever was registered before it, so that callers can check
 // that a refused configuration registered nothing.
-func Run(cfg Config, program Program, opts ...Option) (*Plan, error) {
+func Run(cfg stackfile.Config, program Program, opts ...Option) (*Plan, error) {
 	m := &mocks{}
 	for _, o := range opts {
 		o(&m.opts)
@@ -135,7 +151,9 @@ func Run(cfg Config, program Program, opts ...Option) (*Plan, error) {
 			values, _ := vs[1].(map[string]any)
 			mu.Lock()
 			defer mu.Unlock()
-			maps.Copy(outputs, values)
+			for k, v := range values {
+				outputs[k] = deref(v)
+			}
 			return nil
 		})
 		return nil
@@ -153,6 +171,19 @@ func Run(cfg Config, program Program, opts ...Option) (*Plan, error) {
 	return p, nil
 }
 
+// deref is what a pointer output (an optional output) holds: its value, or
+// nil; an output's value as the engine records it.
+func deref(v any) any {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Pointer {
+		return v
+	}
+	if rv.IsNil() {
+		return nil
+	}
+	return rv.Elem().Interface()
+}
+
 // WriteJSON writes the plan as indented JSON, the format of the golden files.
 func WriteJSON(w io.Writer, p *Plan) error {
 	enc := json.NewEncoder(w)
@@ -161,26 +192,6 @@ func WriteJSON(w io.Writer, p *Plan) error {
 		return fmt.Errorf("encode plan: %w", err)
 	}
 	return nil
-}
-
-// computed lists, per resource type, the output attributes AWS computes. A
-// type the program creates must be listed here: an unknown type fails the
-// plan rather than silently recording a resource without its attributes.
-var computed = map[string][]string{
-	"aws:ec2/securityGroup:SecurityGroup":                       {"arn"},
-	"aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": {"arn", "securityGroupRuleId"},
-	"aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule":   {"arn", "securityGroupRuleId"},
-	"aws:iam/role:Role":                                       {"arn", "uniqueId"},
-	"aws:iam/rolePolicy:RolePolicy":                           {},
-	"aws:rds/proxy:Proxy":                                     {"arn", "endpoint"},
-	"aws:rds/proxyDefaultTargetGroup:ProxyDefaultTargetGroup": {"arn", "name"},
-	"aws:rds/proxyTarget:ProxyTarget":                         {"endpoint", "rdsResourceId", "targetArn", "trackedClusterId", "type"},
-	"aws:ssm/parameter:Parameter":                             {"arn", "version"},
-	"aws:rds/proxyEndpoint:ProxyEndpoint":                     {"arn", "endpoint", "vpcId"},
-	"aws:cloudwatch/logGroup:LogGroup":                        {"arn"},
-	"aws:cloudwatch/metricAlarm:MetricAlarm":                  {"arn"},
-	"aws:cloudwatch/dashboard:Dashboard":                      {"dashboardArn"},
-	"aws:secretsmanager/secretVersion:SecretVersion":          {"arn", "versionId"},
 }
 
 // RevealSecrets records secret values as they are instead of as Secret. Only
@@ -202,161 +213,3 @@ type CallFunc func(token string, args map[string]any) (map[string]any, error)
 // WithCalls answers the program's provider function calls with calls.
 // Without it, any call fails the plan.
 func WithCalls(calls CallFunc) Option { return func(o *options) { o.calls = calls } }
-
-// placeholderOnly matches a value that is a single placeholder: a secret
-// that holds only the name of a computed value reveals nothing.
-var placeholderOnly = regexp.MustCompile(`^\$\{[^{}]+\}$`)
-
-// mocks records every registration. The SDK registers resources from many
-// goroutines, hence the lock.
-type mocks struct {
-	opts      options
-	mu        sync.Mutex
-	resources []Resource
-}
-
-func (m *mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
-	req := args.RegisterRPC
-	r := Resource{
-		Type:      args.TypeToken,
-		Name:      args.Name,
-		Custom:    args.Custom,
-		DependsOn: []string{},
-		Inputs:    m.opts.plainMap(args.Inputs),
-	}
-	if req != nil {
-		if parent := resource.URN(req.GetParent()); parent != "" && parent.Type() != resource.RootStackType {
-			r.Parent = Ref(string(parent.Type()), parent.Name())
-		}
-		deps := map[string]bool{}
-		for _, u := range req.GetDependencies() {
-			urn := resource.URN(u)
-			deps[Ref(string(urn.Type()), urn.Name())] = true
-		}
-		for d := range deps {
-			r.DependsOn = append(r.DependsOn, d)
-		}
-		sort.Strings(r.DependsOn)
-		r.Protect = req.GetProtect()
-		r.RetainOnDelete = req.GetRetainOnDelete()
-		r.DeleteBeforeReplace = req.GetDeleteBeforeReplace()
-		r.ImportID = req.GetImportId()
-		for _, u := range req.GetReplaceWith() {
-			urn := resource.URN(u)
-			r.ReplaceWith = append(r.ReplaceWith, Ref(string(urn.Type()), urn.Name()))
-		}
-		sort.Strings(r.ReplaceWith)
-		if t := req.GetCustomTimeouts(); t != nil {
-			for k, v := range map[string]string{"create": t.GetCreate(), "update": t.GetUpdate(), "delete": t.GetDelete()} {
-				if v == "" {
-					continue
-				}
-				if r.CustomTimeouts == nil {
-					r.CustomTimeouts = map[string]string{}
-				}
-				r.CustomTimeouts[k] = v
-			}
-		}
-	}
-
-	m.mu.Lock()
-	m.resources = append(m.resources, r)
-	m.mu.Unlock()
-
-	if !args.Custom {
-		return "", args.Inputs, nil
-	}
-	attrs, ok := computed[args.TypeToken]
-	if !ok {
-		return "", nil, fmt.Errorf("plan: no mock for resource type %s (add its computed attributes to plan.computed)", args.TypeToken)
-	}
-	state := args.Inputs.Copy()
-	for _, a := range attrs {
-		state[resource.PropertyKey(a)] = resource.NewProperty(Placeholder(args.TypeToken, args.Name, a))
-	}
-	return Placeholder(args.TypeToken, args.Name, "id"), state, nil
-}
-
-func (m *mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
-	if m.opts.calls == nil {
-		return nil, fmt.Errorf("plan: no answer for function %s", args.Token)
-	}
-	out, err := m.opts.calls(args.Token, options{reveal: true}.plainMap(args.Args))
-	if err != nil {
-		return nil, fmt.Errorf("plan: %s: %w", args.Token, err)
-	}
-	return resource.NewPropertyMapFromMap(out), nil
-}
-
-func (m *mocks) sorted() []Resource {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	out := append([]Resource(nil), m.resources...)
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Type != out[j].Type {
-			return out[i].Type < out[j].Type
-		}
-		return out[i].Name < out[j].Name
-	})
-	return out
-}
-
-// secret returns what a plan shows for a secret value.
-func (o options) secret(v any) any {
-	if s, ok := v.(string); o.reveal || ok && placeholderOnly.MatchString(s) {
-		return v
-	}
-	return Secret
-}
-
-// plainMap turns resource properties into plain JSON values.
-func (o options) plainMap(props resource.PropertyMap) map[string]any {
-	out := make(map[string]any, len(props))
-	for k, v := range props {
-		if strings.HasPrefix(string(k), "__") {
-			continue // SDK bookkeeping, not an input of the resource
-		}
-		out[string(k)] = o.plain(v)
-	}
-	return out
-}
-
-func (o options) plain(v resource.PropertyValue) any {
-	switch {
-	case v.IsNull():
-		return nil
-	case v.IsBool():
-		return v.BoolValue()
-	case v.IsNumber():
-		return v.NumberValue()
-	case v.IsString():
-		return v.StringValue()
-	case v.IsArray():
-		arr := v.ArrayValue()
-		out := make([]any, len(arr))
-		for i, e := range arr {
-			out[i] = o.plain(e)
-		}
-		return out
-	case v.IsObject():
-		return o.plainMap(v.ObjectValue())
-	case v.IsSecret():
-		return o.secret(o.plain(v.SecretValue().Element))
-	case v.IsOutput():
-		out := v.OutputValue()
-		if !out.Known {
-			return "${unknown}"
-		}
-		if out.Secret {
-			return o.secret(o.plain(out.Element))
-		}
-		return o.plain(out.Element)
-	case v.IsResourceReference():
-		ref := v.ResourceReferenceValue()
-		return "${" + Ref(string(ref.URN.Type()), ref.URN.Name()) + "}"
-	case v.IsComputed():
-		return "${unknown}"
-	default:
-		return fmt.Sprintf("%v", v)
-	}
-}

@@ -2,15 +2,19 @@ package plan
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sqs"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ssm"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/acmecorp/rds-proxy/internal/awstoken"
+	"github.com/acmecorp/rds-proxy/internal/stackfile"
 )
 
-var testConfig = Config{Project: "demo", Stack: "dev", Values: map[string]string{}}
+var testConfig = stackfile.Config{Project: "demo", Stack: "dev", Values: map[string]string{}}
 
 // parameter is a program with one SSM parameter holding value.
 func parameter(value pulumi.StringInput) Program {
@@ -41,14 +45,14 @@ func TestSecretsInPlans(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			r, ok := p.Find("aws:ssm/parameter:Parameter", "p")
+			r, ok := p.Find(awstoken.Parameter, "p")
 			if !ok {
 				t.Fatal("parameter not recorded")
 			}
 			if r.Inputs["value"] != tc.want {
 				t.Errorf("value = %v, want %v", r.Inputs["value"], tc.want)
 			}
-			if p.Outputs["arn"] != Placeholder("aws:ssm/parameter:Parameter", "p", "arn") {
+			if p.Outputs["arn"] != Placeholder(awstoken.Parameter, "p", "arn") {
 				t.Errorf("outputs = %v", p.Outputs)
 			}
 		})
@@ -105,7 +109,7 @@ func TestReplacementOptionsAreRecorded(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			r, ok := p.Find("aws:ssm/parameter:Parameter", tc.name)
+			r, ok := p.Find(awstoken.Parameter, tc.name)
 			if !ok {
 				t.Fatal("not recorded")
 			}
@@ -141,7 +145,7 @@ func TestWarningsAreRecordedButNotInTheJSON(t *testing.T) {
 func TestTableShortensLongValuesOnly(t *testing.T) {
 	long := strings.Repeat("x", 500)
 	p := &Plan{Project: "demo", Stack: "dev", Resources: []Resource{{
-		Type: "aws:ssm/parameter:Parameter", Name: "p", Custom: true,
+		Type: awstoken.Parameter, Name: "p", Custom: true,
 		Inputs: map[string]any{"description": "short", "value": long},
 	}}}
 	var buf strings.Builder
@@ -154,5 +158,19 @@ func TestTableShortensLongValuesOnly(t *testing.T) {
 	}
 	if strings.Contains(out, long) || !strings.Contains(out, "(502 characters; -json shows it whole)") {
 		t.Errorf("long value not shortened:\n%s", out)
+	}
+}
+
+// TestEveryResourceTypeHasItsComputedAttributes: the mock engine knows
+// the attributes AWS computes of exactly the resource types the component
+// registers (awstoken.Resources).
+func TestEveryResourceTypeHasItsComputedAttributes(t *testing.T) {
+	var got []string
+	for typ := range computed {
+		got = append(got, typ)
+	}
+	slices.Sort(got)
+	if want := awstoken.Resources(); !slices.Equal(got, want) {
+		t.Errorf("computed holds %v, the component registers %v", got, want)
 	}
 }

@@ -6,6 +6,8 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/acmecorp/rds-proxy/auroraproxy"
+	"github.com/acmecorp/rds-proxy/internal/stackfile"
 	"github.com/acmecorp/rds-proxy/settings"
 )
 
@@ -17,8 +19,8 @@ import (
 // An invalid configuration is returned as the *settings.Error that lists
 // every problem, not wrapped in the SDK's error list, so that callers can
 // print it as it is.
-func Settings(cfg Config) (*settings.Config, error) {
-	var loaded *settings.Config
+func Settings(cfg stackfile.Config) (*auroraproxy.Config, error) {
+	var loaded *auroraproxy.Config
 	_, err := Run(cfg, func(ctx *pulumi.Context) (pulumi.Map, []string, error) {
 		c, err := settings.Load(ctx)
 		if err != nil {

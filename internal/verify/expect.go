@@ -3,9 +3,9 @@ package verify
 import (
 	"fmt"
 
+	"github.com/acmecorp/rds-proxy/auroraproxy"
 	"github.com/acmecorp/rds-proxy/monitoring"
 	"github.com/acmecorp/rds-proxy/proxy"
-	"github.com/acmecorp/rds-proxy/settings"
 )
 
 // OutputProxyEndpoint is the stack output verify reads: the proxy's
@@ -14,7 +14,7 @@ const OutputProxyEndpoint = "proxyEndpoint"
 
 // ExpectedOf is what stack's configuration cfg and its outputs say AWS
 // should hold; alarms are the alarms the program registers for cfg.
-func ExpectedOf(stack string, cfg *settings.Config, outputs map[string]any, alarms []monitoring.Alarm) (Expected, error) {
+func ExpectedOf(stack string, cfg *auroraproxy.Config, outputs map[string]any, alarms []monitoring.Alarm) (Expected, error) {
 	endpoint, _ := outputs[OutputProxyEndpoint].(string)
 	if endpoint == "" {
 		return Expected{}, fmt.Errorf("stack %s has no output %s: run `pulumi up --stack %s` first", stack, OutputProxyEndpoint, stack)
@@ -36,13 +36,13 @@ func ExpectedOf(stack string, cfg *settings.Config, outputs map[string]any, alar
 		DirectHostParameterName: cfg.DirectHostParameterName(),
 		SubnetIDs:               cfg.SubnetIDs,
 		AdditionalEndpoints:     len(cfg.Endpoints),
-		UnsupportedZoneIDs:      settings.ProxyUnsupportedZoneIDs(),
+		UnsupportedZoneIDs:      auroraproxy.ProxyUnsupportedZoneIDs(),
 	}
 	if cfg.ReaderEndpoint {
 		want.AdditionalEndpoints++
 	}
 	for _, s := range cfg.ProxySecrets() {
-		want.Auths = append(want.Auths, Auth{SecretArn: s.Arn, IAMAuth: s.IAMAuth, ClientPasswordAuthType: s.ClientPasswordAuthType})
+		want.Auths = append(want.Auths, proxy.Auth{SecretArn: s.Arn, IAMAuth: s.IAMAuth, ClientPasswordAuthType: s.ClientPasswordAuthType})
 	}
 	for _, a := range alarms {
 		var ms []*monitoring.Metric
@@ -57,7 +57,7 @@ func ExpectedOf(stack string, cfg *settings.Config, outputs map[string]any, alar
 		for _, m := range ms {
 			f := MetricFilter{Alarm: a.Name, Metric: m.Name}
 			for _, d := range m.Dimensions {
-				f.Dimensions = append(f.Dimensions, Dimension{Name: d.Name, Value: d.Value})
+				f.Dimensions = append(f.Dimensions, monitoring.Dimension{Name: d.Name, Value: d.Value})
 			}
 			want.Metrics = append(want.Metrics, f)
 		}

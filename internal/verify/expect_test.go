@@ -5,15 +5,16 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/acmecorp/rds-proxy/auroraproxy"
 	"github.com/acmecorp/rds-proxy/internal/plan"
+	"github.com/acmecorp/rds-proxy/internal/stackfile"
 	"github.com/acmecorp/rds-proxy/monitoring"
-	"github.com/acmecorp/rds-proxy/settings"
 )
 
 // qaConfig is the shipped qa stack's configuration, as the program loads it.
-func qaConfig(t *testing.T) *settings.Config {
+func qaConfig(t *testing.T) *auroraproxy.Config {
 	t.Helper()
-	loaded, err := plan.LoadStack("../..", "qa")
+	loaded, err := stackfile.Load("../..", "qa")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,19 +36,19 @@ func TestExpectedOf(t *testing.T) {
 		{ID: "allowed", Metric: metric("MaxDatabaseConnectionsAllowed")},
 		{ID: "percent", Expression: "100 * used / allowed"},
 	}}
-	endpoint := settings.Endpoint{Name: "analytics", TargetRole: "READ_ONLY"}
+	endpoint := auroraproxy.Endpoint{Name: "analytics", TargetRole: "READ_ONLY"}
 	cases := []struct {
 		name      string
-		change    func(cfg *settings.Config)
+		change    func(cfg *auroraproxy.Config)
 		alarms    []monitoring.Alarm
 		endpoints int      // AdditionalEndpoints
 		metrics   []string // "alarm metric", in order
 	}{
 		{"no reader endpoint and no endpoints: none additional", nil, nil, 0, nil},
-		{"the reader endpoint is an additional endpoint", func(c *settings.Config) { c.ReaderEndpoint = true }, nil, 1, nil},
-		{"each endpoint is an additional endpoint", func(c *settings.Config) { c.Endpoints = []settings.Endpoint{endpoint, endpoint} }, nil, 2, nil},
-		{"the reader endpoint and the endpoints add up", func(c *settings.Config) {
-			c.ReaderEndpoint, c.Endpoints = true, []settings.Endpoint{endpoint}
+		{"the reader endpoint is an additional endpoint", func(c *auroraproxy.Config) { c.ReaderEndpoint = true }, nil, 1, nil},
+		{"each endpoint is an additional endpoint", func(c *auroraproxy.Config) { c.Endpoints = []auroraproxy.Endpoint{endpoint, endpoint} }, nil, 2, nil},
+		{"the reader endpoint and the endpoints add up", func(c *auroraproxy.Config) {
+			c.ReaderEndpoint, c.Endpoints = true, []auroraproxy.Endpoint{endpoint}
 		}, nil, 2, nil},
 		{"an alarm's metric is read", nil, []monitoring.Alarm{plain}, 0, []string{"p-plain ClientConnections"}},
 		{"each metric of a metric-math alarm is read, not its expression", nil, []monitoring.Alarm{math}, 0,
@@ -69,7 +70,7 @@ func TestExpectedOf(t *testing.T) {
 			var got []string
 			for _, m := range want.Metrics {
 				got = append(got, m.Alarm+" "+m.Metric)
-				if len(m.Dimensions) != 1 || m.Dimensions[0] != (Dimension{Name: "ProxyName", Value: "p"}) {
+				if len(m.Dimensions) != 1 || m.Dimensions[0] != (monitoring.Dimension{Name: "ProxyName", Value: "p"}) {
 					t.Errorf("%s %s: dimensions %+v", m.Alarm, m.Metric, m.Dimensions)
 				}
 			}

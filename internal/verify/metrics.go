@@ -25,7 +25,7 @@ import (
 
 // dimensionKey is a set of dimensions as text, in sorted order:
 // "Name=Value,Name=Value".
-func dimensionKey(dims []Dimension) string {
+func dimensionKey(dims []monitoring.Dimension) string {
 	parts := make([]string, len(dims))
 	for i, d := range dims {
 		parts[i] = d.Name + "=" + d.Value
@@ -35,7 +35,7 @@ func dimensionKey(dims []Dimension) string {
 }
 
 // namesKey is the sorted names of a set of dimensions.
-func namesKey(dims []Dimension) string {
+func namesKey(dims []monitoring.Dimension) string {
 	parts := make([]string, len(dims))
 	for i, d := range dims {
 		parts[i] = d.Name
@@ -47,12 +47,12 @@ func namesKey(dims []Dimension) string {
 // listed is what CloudWatch lists under one dimension: each metric's
 // dimension set.
 type listed struct {
-	sets []([]Dimension)
+	sets []([]monitoring.Dimension)
 }
 
 // listMetrics lists, page by page, every metric of the namespace that has
 // the dimension anchor.
-func listMetrics(ctx context.Context, c CloudWatch, anchor Dimension) (listed, error) {
+func listMetrics(ctx context.Context, c CloudWatch, anchor monitoring.Dimension) (listed, error) {
 	var l listed
 	in := &cloudwatch.ListMetricsInput{
 		Namespace:  aws.String(monitoring.Namespace),
@@ -64,9 +64,9 @@ func listMetrics(ctx context.Context, c CloudWatch, anchor Dimension) (listed, e
 			return listed{}, fmt.Errorf("list the metrics of %s=%s: %w", anchor.Name, anchor.Value, err)
 		}
 		for _, m := range out.Metrics {
-			dims := make([]Dimension, len(m.Dimensions))
+			dims := make([]monitoring.Dimension, len(m.Dimensions))
 			for i, d := range m.Dimensions {
-				dims[i] = Dimension{Name: aws.ToString(d.Name), Value: aws.ToString(d.Value)}
+				dims[i] = monitoring.Dimension{Name: aws.ToString(d.Name), Value: aws.ToString(d.Value)}
 			}
 			l.sets = append(l.sets, dims)
 		}
@@ -81,7 +81,7 @@ func listMetrics(ctx context.Context, c CloudWatch, anchor Dimension) (listed, e
 // CloudWatch lists.
 func metrics(ctx context.Context, c CloudWatch, want Expected) ([]Check, error) {
 	type set struct {
-		dims   []Dimension
+		dims   []monitoring.Dimension
 		alarms []string
 	}
 	sets := map[string]*set{}
@@ -109,13 +109,13 @@ func metrics(ctx context.Context, c CloudWatch, want Expected) ([]Check, error) 
 		s := sets[k]
 		slices.Sort(s.alarms)
 		anchor := s.dims[0]
-		l, ok := lists[dimensionKey([]Dimension{anchor})]
+		l, ok := lists[dimensionKey([]monitoring.Dimension{anchor})]
 		if !ok {
 			var err error
 			if l, err = listMetrics(ctx, c, anchor); err != nil {
 				return nil, err
 			}
-			lists[dimensionKey([]Dimension{anchor})] = l
+			lists[dimensionKey([]monitoring.Dimension{anchor})] = l
 		}
 		name := "metric dimensions " + k
 		who := "alarms " + strings.Join(s.alarms, ", ")

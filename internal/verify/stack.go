@@ -12,6 +12,7 @@ import (
 	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
 
 	"github.com/acmecorp/rds-proxy/cutover"
+	"github.com/acmecorp/rds-proxy/internal/awstoken"
 	"github.com/acmecorp/rds-proxy/secrets"
 )
 
@@ -135,7 +136,7 @@ func secretRemedy(want Expected, current string) string {
 	switch {
 	case !want.State.Read:
 		return "the secret was changed after the last `pulumi up`, or the configuration after it. " + why + " Run " +
-			"`pulumi up --stack " + want.Stack + " --replace '<URN>'` with the URN of the cutover's " + SecretVersionType +
+			"`pulumi up --stack " + want.Stack + " --replace '<URN>'` with the URN of the cutover's " + awstoken.SecretVersion +
 			" (`pulumi stack --stack " + want.Stack + " --show-urns`; verify names it when it reads the stack's state, " +
 			"without -outputs or with -state): " + safe
 	case written.URN == "":

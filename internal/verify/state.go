@@ -7,6 +7,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 
 	"github.com/acmecorp/rds-proxy/cutover"
+	"github.com/acmecorp/rds-proxy/internal/awstoken"
 )
 
 // A host changed by hand in the application secret is not undone by
@@ -18,10 +19,6 @@ import (
 // a hand edit from a stale stack by the version: the secret's current
 // version (AWSCURRENT) is not the one the stack's state says the cutover
 // wrote.
-
-// SecretVersionType is the Pulumi type of the cutover's version of the
-// application secret.
-const SecretVersionType = "aws:secretsmanager/secretVersion:SecretVersion"
 
 // SecretVersion is the cutover's version of the application secret as the
 // stack's state holds it.
@@ -60,7 +57,7 @@ func StateOf(export []byte, secretArn string) (StackState, error) {
 	}
 	st := StackState{Read: true}
 	for _, r := range d.Resources {
-		if string(r.Type) != SecretVersionType || r.Delete || !r.Parent.IsValid() || string(r.Parent.Type()) != cutover.ComponentType {
+		if string(r.Type) != awstoken.SecretVersion || r.Delete || !r.Parent.IsValid() || string(r.Parent.Type()) != cutover.ComponentType {
 			continue
 		}
 		if id, _ := r.Outputs["secretId"].(string); id != secretArn {

@@ -8,18 +8,20 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
+
+	"github.com/acmecorp/rds-proxy/internal/awstoken"
 )
 
 const (
 	testCutoverURN = "urn:pulumi:qa::rds-proxy::rds-proxy:cutover:Cutover::acmecorp-qa"
-	testVersionURN = "urn:pulumi:qa::rds-proxy::rds-proxy:cutover:Cutover$" + SecretVersionType + "::acmecorp-qa-app-secret"
+	testVersionURN = "urn:pulumi:qa::rds-proxy::rds-proxy:cutover:Cutover$" + awstoken.SecretVersion + "::acmecorp-qa-app-secret"
 )
 
 // secretVersion is the cutover's SecretVersion as `pulumi stack export`
 // prints it: its value encrypted, its versionId in clear.
 func secretVersion(secretID, version string) apitype.ResourceV3 {
 	return apitype.ResourceV3{
-		URN: resource.URN(testVersionURN), Custom: true, Type: tokens.Type(SecretVersionType), Parent: resource.URN(testCutoverURN),
+		URN: resource.URN(testVersionURN), Custom: true, Type: tokens.Type(awstoken.SecretVersion), Parent: resource.URN(testCutoverURN),
 		ID: resource.ID(secretID + "|" + version),
 		Outputs: map[string]any{
 			"secretId":  secretID,
@@ -53,7 +55,7 @@ func exported(t *testing.T, version int, resources ...apitype.ResourceV3) []byte
 // the exported state, and nothing else is taken for it.
 func TestStateOf(t *testing.T) {
 	outside := secretVersion(testSecret, "v-outside")
-	outside.URN, outside.Parent = "urn:pulumi:qa::rds-proxy::"+SecretVersionType+"::other", "urn:pulumi:qa::rds-proxy::pulumi:pulumi:Stack::rds-proxy-qa"
+	outside.URN, outside.Parent = "urn:pulumi:qa::rds-proxy::"+awstoken.SecretVersion+"::other", "urn:pulumi:qa::rds-proxy::pulumi:pulumi:Stack::rds-proxy-qa"
 	deleted := secretVersion(testSecret, "v-deleted")
 	deleted.Delete = true
 	noVersion := secretVersion(testSecret, "")

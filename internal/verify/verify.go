@@ -16,149 +16,10 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
-	"github.com/aws/aws-sdk-go-v2/service/ec2"
-	"github.com/aws/aws-sdk-go-v2/service/rds"
-	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
-	"github.com/aws/aws-sdk-go-v2/service/ssm"
-
 	"github.com/acmecorp/rds-proxy/cutover"
-	"github.com/acmecorp/rds-proxy/settings"
+	"github.com/acmecorp/rds-proxy/monitoring"
+	"github.com/acmecorp/rds-proxy/proxy"
 )
-
-// Status is the outcome of one check.
-type Status string
-
-// The outcomes of a check. Only Fail makes the report fail: a warning is
-// printed with its remedy, and verify still exits 0.
-const (
-	// Pass: AWS holds what the stack says.
-	Pass Status = "pass"
-	// Fail: it does not; the check says why and what to do.
-	Fail Status = "fail"
-	// Warn: AWS accepts it and the proxy works, but it is short of what AWS
-	// recommends (fewer free addresses in the proxy's subnets than AWS
-	// advises keeping for the proxy to scale); the check says what to do.
-	Warn Status = "warn"
-	// Pending: it cannot be known yet (a proxy publishes metrics only
-	// after its first client connection); verify again later.
-	Pending Status = "pending"
-	// Skip: nothing to check in this configuration.
-	Skip Status = "skip"
-)
-
-// Check is one line of the report.
-type Check struct {
-	// Name says what was checked, e.g. "target health".
-	Name string `json:"name"`
-	// Status is the outcome.
-	Status Status `json:"status"`
-	// Detail says what AWS holds, and for a failure, how it differs.
-	Detail string `json:"detail"`
-	// Remedy says what to do about a failure or a warning.
-	Remedy string `json:"remedy,omitempty"`
-}
-
-// Report is every check of one stack, in a fixed order.
-type Report struct {
-	// Stack is the Pulumi stack.
-	Stack string `json:"stack"`
-	// ProxyName is the proxy checked.
-	ProxyName string `json:"proxyName"`
-	// Checks are the checks' outcomes.
-	Checks []Check `json:"checks"`
-}
-
-// OK reports whether no check failed.
-func (r Report) OK() bool {
-	for _, c := range r.Checks {
-		if c.Status == Fail {
-			return false
-		}
-	}
-	return true
-}
-
-// Failed returns the checks that failed.
-func (r Report) Failed() []Check { return r.with(Fail) }
-
-// Warnings returns the checks that warn.
-func (r Report) Warnings() []Check { return r.with(Warn) }
-
-// with returns the checks whose status is s.
-func (r Report) with(s Status) []Check {
-	var out []Check
-	for _, c := range r.Checks {
-		if c.Status == s {
-			out = append(out, c)
-		}
-	}
-	return out
-}
-
-// RDS is what verify reads from Amazon RDS.
-type RDS interface {
-	// DescribeDBProxies reads the proxy.
-	DescribeDBProxies(context.Context, *rds.DescribeDBProxiesInput, ...func(*rds.Options)) (*rds.DescribeDBProxiesOutput, error)
-	// DescribeDBProxyTargetGroups reads the default target group's pool.
-	DescribeDBProxyTargetGroups(context.Context, *rds.DescribeDBProxyTargetGroupsInput, ...func(*rds.Options)) (*rds.DescribeDBProxyTargetGroupsOutput, error)
-	// DescribeDBProxyTargets reads the targets and their health.
-	DescribeDBProxyTargets(context.Context, *rds.DescribeDBProxyTargetsInput, ...func(*rds.Options)) (*rds.DescribeDBProxyTargetsOutput, error)
-	// DescribeDBClusters reads the cluster's members.
-	DescribeDBClusters(context.Context, *rds.DescribeDBClustersInput, ...func(*rds.Options)) (*rds.DescribeDBClustersOutput, error)
-	// DescribeDBInstances reads an instance's class.
-	DescribeDBInstances(context.Context, *rds.DescribeDBInstancesInput, ...func(*rds.Options)) (*rds.DescribeDBInstancesOutput, error)
-}
-
-// SSM is what verify reads from Systems Manager Parameter Store.
-type SSM interface {
-	// GetParameter reads the endpoint parameter and the cutover's record.
-	GetParameter(context.Context, *ssm.GetParameterInput, ...func(*ssm.Options)) (*ssm.GetParameterOutput, error)
-}
-
-// Secrets is what verify reads from Secrets Manager.
-type Secrets interface {
-	// GetSecretValue reads the application secret's current version
-	// (AWSCURRENT): its value and its VersionId.
-	GetSecretValue(context.Context, *secretsmanager.GetSecretValueInput, ...func(*secretsmanager.Options)) (*secretsmanager.GetSecretValueOutput, error)
-}
-
-// CloudWatch is what verify reads from CloudWatch.
-type CloudWatch interface {
-	// ListMetrics lists the metrics the alarms filter on.
-	ListMetrics(context.Context, *cloudwatch.ListMetricsInput, ...func(*cloudwatch.Options)) (*cloudwatch.ListMetricsOutput, error)
-}
-
-// EC2 is what verify reads from Amazon EC2.
-type EC2 interface {
-	// DescribeSubnets reads the proxy's subnets, one subnet per call.
-	DescribeSubnets(context.Context, *ec2.DescribeSubnetsInput, ...func(*ec2.Options)) (*ec2.DescribeSubnetsOutput, error)
-}
-
-// Clients are the AWS clients Run reads with.
-type Clients struct {
-	RDS        RDS
-	SSM        SSM
-	Secrets    Secrets
-	CloudWatch CloudWatch
-	EC2        EC2
-}
-
-// Auth is one secret the proxy reads, as the stack configures it.
-type Auth struct {
-	// SecretArn is the secret's ARN.
-	SecretArn string
-	// IAMAuth is DISABLED or REQUIRED.
-	IAMAuth string
-	// ClientPasswordAuthType is POSTGRES_SCRAM_SHA_256 or POSTGRES_MD5.
-	ClientPasswordAuthType string
-}
-
-// Dimension is one CloudWatch dimension an alarm filters on.
-type Dimension struct {
-	Name  string `json:"name"`
-	Value string `json:"value"`
-}
 
 // MetricFilter is one metric an alarm reads: its name and dimensions.
 type MetricFilter struct {
@@ -167,7 +28,7 @@ type MetricFilter struct {
 	// Metric is the metric's name.
 	Metric string
 	// Dimensions select the metric's series.
-	Dimensions []Dimension
+	Dimensions []monitoring.Dimension
 }
 
 // Expected is what the stack says AWS should hold: its configuration and
@@ -194,9 +55,9 @@ type Expected struct {
 	IdleClientTimeout int
 	DebugLogging      bool
 	// Auths are the secrets the proxy reads, with their settings.
-	Auths []Auth
+	Auths []proxy.Auth
 	// Pool is the default target group's connection pool.
-	Pool settings.Pool
+	Pool proxy.Pool
 	// Cutover is where the application secret should point.
 	Cutover cutover.Mode
 	// AppSecretArn is the secret the services read.
