@@ -7,6 +7,10 @@ STACK ?= qa
 E2E_TOOLS   := bin/e2e
 E2E_CLI     := $(E2E_TOOLS)/bin/pulumi
 E2E_PLUGIN  := $(E2E_TOOLS)/pulumi-resource-aws
+# The rds-proxy package's provider plugin and the YAML language host (beside
+# the CLI, where the CLI finds it), for the YAML program's engine test.
+PKG_PLUGIN  := $(E2E_TOOLS)/pulumi-resource-rds-proxy
+YAML_HOST   := $(E2E_TOOLS)/bin/pulumi-language-yaml
 CLI_VERSION  = $(shell cd e2e/cli && go list -m -f '{{.Version}}' github.com/pulumi/pulumi/pkg/v3)
 
 .PHONY: help plan plan-json test test-short e2e e2e-tools golden golden-check fmt-check vet lint check-tracked ci
@@ -29,13 +33,20 @@ test-short: ## the mocks tests only, without the engine cycle
 e2e: e2e-tools ## the engine cycle alone: preview, up, refresh, update, cutover, destroy of qa and prod against moto
 	RDS_PROXY_E2E=require go test -count=1 -timeout 30m -v -run 'TestEngineCycle|TestBridge' ./e2e
 
-e2e-tools: $(E2E_CLI) $(E2E_PLUGIN) ## build the Pulumi CLI and the test aws plugin into bin/e2e (reused while up to date)
+e2e-tools: $(E2E_CLI) $(E2E_PLUGIN) $(PKG_PLUGIN) $(YAML_HOST) ## build the Pulumi CLI, the test aws plugin, the rds-proxy plugin and the YAML language host into bin/e2e (reused while up to date)
 
 $(E2E_CLI): e2e/cli/go.mod e2e/cli/go.sum
 	cd e2e/cli && go build -o ../../$@ -ldflags "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$(CLI_VERSION)" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
 
 $(E2E_PLUGIN): e2e/awsbridge/go.mod e2e/awsbridge/go.sum $(wildcard e2e/awsbridge/*.go e2e/awsbridge/*/*.go)
 	cd e2e/awsbridge && go build -o ../../$@ .
+
+# The plugin imports the component: any Go file of the main module may change it.
+$(PKG_PLUGIN): cmd/pulumi-resource-rds-proxy/go.mod cmd/pulumi-resource-rds-proxy/go.sum go.mod go.sum $(shell git ls-files '*.go' 2>/dev/null | grep -v '_test.go$$' | grep -v '^e2e/' | grep -v '^tools/')
+	cd cmd/pulumi-resource-rds-proxy && go build -o ../../$@ .
+
+$(YAML_HOST): e2e/yamlhost/go.mod e2e/yamlhost/go.sum
+	cd e2e/yamlhost && go build -o ../../$@ github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml
 
 golden: ## rewrite tests/testdata/*.plan.json from the current program; review the diff
 	go test -count=1 ./tests -run 'TestGoldenPlans' -update
@@ -46,9 +57,10 @@ golden-check: ## fail when a golden plan is out of date
 fmt-check: ## fail when gofmt would change a file
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 
-vet: ## go vet, over the program and the test plugin
+vet: ## go vet, over the program, the test plugin and the rds-proxy plugin
 	go vet ./...
 	cd e2e/awsbridge && go vet ./...
+	cd cmd/pulumi-resource-rds-proxy && go vet ./...
 
 lint: ## actionlint over the workflows and golangci-lint over the code (pinned in tools/go.mod)
 	scripts/lint.sh

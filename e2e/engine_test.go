@@ -96,22 +96,7 @@ func newEngine(ctx context.Context, t *testing.T, tl tools, m *moto, id string) 
 	}
 	home, dir, backend := t.TempDir(), t.TempDir(), t.TempDir()
 	installPlugin(t, tl.plugin, home)
-	env := fakeAWSEnv()
-	for k, v := range map[string]string{
-		"PULUMI_BACKEND_URL":                          "file://" + backend,
-		"PULUMI_CONFIG_PASSPHRASE":                    "e2e",
-		"PULUMI_SKIP_UPDATE_CHECK":                    "1",
-		"PULUMI_IGNORE_AMBIENT_PLUGINS":               "true",
-		"PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
-		"PULUMI_SKIP_CONFIRMATIONS":                   "true",
-		providerEnvVar:                                tl.provider,
-		runEnvVar:                                     id,
-		// The Automation API passes the same home to the CLI; set here
-		// too, for commands run without it (pulumi state unprotect).
-		"PULUMI_HOME": home,
-	} {
-		env[k] = v
-	}
+	env := engineEnv(tl, id, home, backend)
 	cmd, err := auto.NewPulumiCommand(&auto.PulumiCommandOptions{Root: tl.cliRoot})
 	if err != nil {
 		t.Fatalf("the Pulumi CLI in %s: %v", tl.cliRoot, err)
@@ -132,19 +117,49 @@ func newEngine(ctx context.Context, t *testing.T, tl tools, m *moto, id string) 
 	return &engine{ws: ws, root: root, moto: m, tl: tl, env: env, x: newExcuses(), binDir: t.TempDir()}
 }
 
+// engineEnv is the CLI's environment: fake AWS credentials, a file://
+// backend, the Pulumi home home with no other plugins and no downloads,
+// the provider the test plugin bridges, and runEnvVar=id.
+func engineEnv(tl tools, id, home, backend string) map[string]string {
+	env := fakeAWSEnv()
+	for k, v := range map[string]string{
+		"PULUMI_BACKEND_URL":                          "file://" + backend,
+		"PULUMI_CONFIG_PASSPHRASE":                    "e2e",
+		"PULUMI_SKIP_UPDATE_CHECK":                    "1",
+		"PULUMI_IGNORE_AMBIENT_PLUGINS":               "true",
+		"PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
+		"PULUMI_SKIP_CONFIRMATIONS":                   "true",
+		providerEnvVar:                                tl.provider,
+		runEnvVar:                                     id,
+		// The Automation API passes the same home to the CLI; set here
+		// too, for commands run without it (pulumi state unprotect).
+		"PULUMI_HOME": home,
+	} {
+		env[k] = v
+	}
+	return env
+}
+
 // installPlugin copies the test plugin where the CLI looks for aws
 // v6.83.4, so that it never downloads one.
 func installPlugin(t *testing.T, plugin, home string) {
 	t.Helper()
-	dir := filepath.Join(home, "plugins", "resource-aws-v"+pluginVersion)
+	installResourcePlugin(t, plugin, home, "aws", pluginVersion)
+}
+
+// installResourcePlugin copies the resource plugin binary where the CLI
+// looks for the plugin of package name at version.
+func installResourcePlugin(t *testing.T, binary, home, name, version string) {
+	t.Helper()
+	dir := filepath.Join(home, "plugins", "resource-"+name+"-v"+version)
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		t.Fatal(err)
 	}
-	b, err := os.ReadFile(plugin)
+	b, err := os.ReadFile(binary) //nolint:gosec // a tool the test found
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "pulumi-resource-aws"), b, 0o700); err != nil { //nolint:gosec // an executable in a temp dir
+	if err := os.WriteFile(filepath.Join(dir, "pulumi-resource-"+name), b, 0o700); err != nil { //nolint:gosec // an executable in a temp dir
 		t.Fatal(err)
 	}
 }
