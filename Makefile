@@ -11,9 +11,14 @@ E2E_PLUGIN  := $(E2E_TOOLS)/pulumi-resource-aws
 # the CLI, where the CLI finds it), for the YAML program's engine test.
 PKG_PLUGIN  := $(E2E_TOOLS)/pulumi-resource-rds-proxy
 YAML_HOST   := $(E2E_TOOLS)/bin/pulumi-language-yaml
+# The SDK generator (e2e/sdkgen): the Node.js, Python and Go SDKs from the
+# plugin's schema, for the SDK tests and `make sdk`.
+SDKGEN      := $(E2E_TOOLS)/sdkgen
+# Where `make sdk` writes the schema and the SDKs (ignored, never committed).
+SDK_DIR     := bin/sdk
 CLI_VERSION  = $(shell cd e2e/cli && go list -m -f '{{.Version}}' github.com/pulumi/pulumi/pkg/v3)
 
-.PHONY: help plan plan-json test test-short e2e e2e-tools golden golden-check fmt-check vet lint check-tracked ci
+.PHONY: help plan plan-json test test-short e2e e2e-tools sdk sdk-test golden golden-check fmt-check vet lint check-tracked ci
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -33,7 +38,7 @@ test-short: ## the mocks tests only, without the engine cycle
 e2e: e2e-tools ## the engine cycle alone: preview, up, refresh, update, cutover, destroy of qa and prod against moto
 	RDS_PROXY_E2E=require go test -count=1 -timeout 30m -v -run 'TestEngineCycle|TestBridge' ./e2e
 
-e2e-tools: $(E2E_CLI) $(E2E_PLUGIN) $(PKG_PLUGIN) $(YAML_HOST) ## build the Pulumi CLI, the test aws plugin, the rds-proxy plugin and the YAML language host into bin/e2e (reused while up to date)
+e2e-tools: $(E2E_CLI) $(E2E_PLUGIN) $(PKG_PLUGIN) $(YAML_HOST) $(SDKGEN) ## build the Pulumi CLI, the test aws plugin, the rds-proxy plugin, the YAML language host and the SDK generator into bin/e2e (reused while up to date)
 
 $(E2E_CLI): e2e/cli/go.mod e2e/cli/go.sum
 	cd e2e/cli && go build -o ../../$@ -ldflags "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$(CLI_VERSION)" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
@@ -48,6 +53,18 @@ $(PKG_PLUGIN): cmd/pulumi-resource-rds-proxy/go.mod cmd/pulumi-resource-rds-prox
 $(YAML_HOST): e2e/yamlhost/go.mod e2e/yamlhost/go.sum
 	cd e2e/yamlhost && go build -o ../../$@ github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml
 
+$(SDKGEN): e2e/sdkgen/go.mod e2e/sdkgen/go.sum $(wildcard e2e/sdkgen/*.go)
+	cd e2e/sdkgen && go build -o ../../$@ .
+
+sdk: $(E2E_CLI) $(PKG_PLUGIN) $(SDKGEN) ## write the plugin's schema and the Node.js, Python and Go SDKs into bin/sdk, to look at or install
+	mkdir -p $(SDK_DIR)
+	PULUMI_HOME=$$(mktemp -d) PULUMI_SKIP_UPDATE_CHECK=1 $(E2E_CLI) package get-schema ./$(PKG_PLUGIN) > $(SDK_DIR)/schema.json
+	$(SDKGEN) -schema $(SDK_DIR)/schema.json -out $(SDK_DIR)
+	@echo "SDKs in $(SDK_DIR)/nodejs, $(SDK_DIR)/python and $(SDK_DIR)/go (examples/typescript/README.md: how to install the Node.js one)"
+
+sdk-test: e2e-tools ## the SDK tests: the Go SDK builds, the Python SDK and example compile, the TypeScript example type-checks and runs through the engine against moto
+	RDS_PROXY_E2E=require go test -count=1 -timeout 30m -v -run 'TestGoSDKCompiles|TestPythonSDKAndExample|TestTypeScriptTypeCheck|TestPackageTypeScript' ./e2e
+
 golden: ## rewrite tests/testdata/*.plan.json from the current program; review the diff
 	go test -count=1 ./tests -run 'TestGoldenPlans' -update
 
@@ -57,10 +74,11 @@ golden-check: ## fail when a golden plan is out of date
 fmt-check: ## fail when gofmt would change a file
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 
-vet: ## go vet, over the program, the test plugin and the rds-proxy plugin
+vet: ## go vet, over the program, the test plugin, the rds-proxy plugin and the SDK generator
 	go vet ./...
 	cd e2e/awsbridge && go vet ./...
 	cd cmd/pulumi-resource-rds-proxy && go vet ./...
+	cd e2e/sdkgen && go vet ./...
 
 lint: ## actionlint over the workflows and golangci-lint over the code (pinned in tools/go.mod)
 	scripts/lint.sh

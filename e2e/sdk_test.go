@@ -35,12 +35,24 @@ type sdkTools struct {
 }
 
 // needSDKTools returns the SDK tests' tools, or skips the test naming what
-// is missing (with RDS_PROXY_E2E=require it fails instead, as needTools
-// does): the CLI, the component plugin, sdkgen, the programs named in
-// path (node, npm, python3), and with engine the whole engine cycle's
-// tools (the aws test plugin, terraform-provider-aws, moto).
+// is missing; with RDS_PROXY_E2E=require it fails instead, and under
+// -short too, as needTools does. The tools are the CLI, the component
+// plugin, sdkgen, the programs named in path (node, npm, python3), and
+// with engine the whole engine cycle's (the aws test plugin,
+// terraform-provider-aws, moto), which needTools checks.
 func needSDKTools(t *testing.T, engine bool, path ...string) sdkTools {
 	t.Helper()
+	mode := os.Getenv(e2eEnvVar)
+	if mode != "" && mode != e2eRequire {
+		t.Fatalf("%s=%q: want it empty (the SDK tests skip when a tool is missing) or %q (a missing tool fails them)", e2eEnvVar, mode, e2eRequire)
+	}
+	required := mode == e2eRequire
+	if testing.Short() {
+		if required {
+			t.Fatalf("%s=%s requires the SDK tests, but -short skips them: run without -short, or unset %s", e2eEnvVar, e2eRequire, e2eEnvVar)
+		}
+		skip(t, "the SDK tests do not run with -short")
+	}
 	dir := os.Getenv(toolsEnvVar)
 	if dir == "" {
 		dir = filepath.Join(repoRoot(t), "bin", "e2e")
@@ -62,15 +74,26 @@ func needSDKTools(t *testing.T, engine bool, path ...string) sdkTools {
 		}
 		st.bins[name] = p
 	}
-	if len(missing) > 0 && !testing.Short() {
+	if len(missing) > 0 {
 		msg := "the SDK tests need the Pulumi CLI, the rds-proxy plugin, the SDK generator and " + strings.Join(path, ", ") + ": " + strings.Join(missing, "; ")
-		if os.Getenv(e2eEnvVar) == e2eRequire {
+		if required {
 			t.Fatalf("%s (%s=%s)", msg, e2eEnvVar, e2eRequire)
 		}
 		skip(t, msg)
 	}
-	// needTools handles -short, the value of RDS_PROXY_E2E and the report.
-	st.tools = needTools(t, engine)
+	if engine {
+		// needTools checks the engine's tools and reports the test.
+		st.tools = needTools(t, true)
+		return st
+	}
+	st.cliRoot = dir
+	t.Cleanup(func() {
+		if t.Failed() {
+			report(t, "ran and FAILED")
+		} else {
+			report(t, "ran and passed")
+		}
+	})
 	return st
 }
 
@@ -183,22 +206,5 @@ func copyFiles(t *testing.T, src, dst string, names ...string) {
 		if err := os.WriteFile(filepath.Join(dst, name), b, 0o600); err != nil {
 			t.Fatal(err)
 		}
-	}
-}
-
-// installComponentPlugin copies the component plugin where the CLI looks
-// for rds-proxy at the schema's version.
-func installComponentPlugin(t *testing.T, plugin, home, version string) {
-	t.Helper()
-	dir := filepath.Join(home, "plugins", "resource-rds-proxy-v"+version)
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		t.Fatal(err)
-	}
-	b, err := os.ReadFile(plugin) //nolint:gosec // bin/e2e's plugin
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, componentPlugin), b, 0o700); err != nil { //nolint:gosec // an executable in a temp dir
-		t.Fatal(err)
 	}
 }

@@ -86,21 +86,9 @@ func newTSDriver(ctx context.Context, t *testing.T, st sdkTools, p *tsProject, i
 	t.Helper()
 	home, backend := t.TempDir(), t.TempDir()
 	installPlugin(t, st.plugin, home)
-	installComponentPlugin(t, st.component, home, p.version)
-	extra := fakeAWSEnv()
-	for k, v := range map[string]string{
-		"PULUMI_HOME":                                 home,
-		"PULUMI_BACKEND_URL":                          "file://" + backend,
-		"PULUMI_CONFIG_PASSPHRASE":                    "e2e",
-		"PULUMI_SKIP_UPDATE_CHECK":                    "1",
-		"PULUMI_IGNORE_AMBIENT_PLUGINS":               "true",
-		"PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
-		"RDS_PROXY_E2E_CLI_ROOT":                      st.cliRoot,
-		providerEnvVar:                                st.provider,
-		runEnvVar:                                     id,
-	} {
-		extra[k] = v
-	}
+	installResourcePlugin(t, st.component, home, "rds-proxy", p.version)
+	extra := engineEnv(st.tools, id, home, backend)
+	extra["RDS_PROXY_E2E_CLI_ROOT"] = st.cliRoot
 	return &tsDriver{p: p, script: p.buildDriver(ctx, t), env: envList(extra), dir: t.TempDir()}
 }
 

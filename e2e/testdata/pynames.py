@@ -42,7 +42,7 @@ def sdk_names(sdk_dir):
                     if node.name.endswith("Args") and item.name == "__init__":
                         params = item.args.args[1:] + item.args.kwonlyargs
                         args[node.name] = sorted(a.arg for a in params)
-                    getter = any(isinstance(d, ast.Call) and getattr(d.func, "attr", "") == "getter"
+                    getter = any(getattr(d.func if isinstance(d, ast.Call) else d, "attr", "") == "getter"
                                  for d in item.decorator_list)
                     if getter and not node.name.endswith("Args"):
                         outputs.setdefault(node.name, []).append(item.name)
