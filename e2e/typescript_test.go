@@ -92,9 +92,10 @@ func newTSDriver(ctx context.Context, t *testing.T, st sdkTools, p *tsProject, i
 	return &tsDriver{p: p, script: p.buildDriver(ctx, t), env: envList(extra), dir: t.TempDir()}
 }
 
-// tsConfig is the stack's configuration: the aws provider at moto, and
-// the example's keys from the fixture.
-func tsConfig(m *moto, fx fixture, idle int) map[string]any {
+// tsConfig is the stack's configuration: the aws provider at moto, the
+// example's keys from the fixture, and cidrs as allowedCidrs unless empty
+// (its default in Pulumi.yaml is none).
+func tsConfig(m *moto, fx fixture, cidrs ...string) map[string]any {
 	// providerConfig needs only the emulator of the engine.
 	cfg := (&engine{moto: m}).providerConfig()
 	for k, v := range map[string]any{
@@ -104,9 +105,11 @@ func tsConfig(m *moto, fx fixture, idle int) map[string]any {
 		"clusterSecurityGroupId": fx.AuroraSGID,
 		"secretArn":              fx.SecretArn,
 		"instanceClass":          fx.InstanceClass,
-		"idleClientTimeout":      idle,
 	} {
 		cfg[tsProjectName+":"+k] = v
+	}
+	if len(cidrs) > 0 {
+		cfg[tsProjectName+":allowedCidrs"] = cidrs
 	}
 	return cfg
 }
@@ -137,7 +140,7 @@ func TestPackageTypeScript(t *testing.T) {
 	d := newTSDriver(ctx, t, st, p, id)
 	tm.step(t, "compile the driver with the example")
 
-	preview := d.run(ctx, t, "preview", tsConfig(m, fx, 1800)).steps()
+	preview := d.run(ctx, t, "preview", tsConfig(m, fx)).steps()
 	for _, want := range []struct{ typ, name string }{
 		{auroraproxy.Type, "db"},
 		{"aws:ec2/securityGroup:SecurityGroup", "app"},
@@ -147,35 +150,44 @@ func TestPackageTypeScript(t *testing.T) {
 			t.Errorf("preview: no create of %s %s in %s", want.typ, want.name, summary(preview))
 		}
 	}
+	// The application security group's ID is unknown at preview: the
+	// component plans no rule for it yet, and the preview succeeds.
+	if n := countSteps(preview, apitype.OpCreate, ingressRule, "-from-"); n != 0 {
+		t.Errorf("preview: %d client rules planned while the application security group's ID is unknown, want none", n)
+	}
 	tm.step(t, "preview")
 
-	res := d.run(ctx, t, "up", tsConfig(m, fx, 1800))
+	res := d.run(ctx, t, "up", tsConfig(m, fx))
 	tm.step(t, "up")
+	app, _ := res.Outputs["appSecurityGroupId"].(string)
+	if n := countSteps(res.steps(), apitype.OpCreate, ingressRule, "-from-"+app); app == "" || n != 1 {
+		t.Errorf("up: %d rules from the application security group %q created, want 1: %s", n, app, summary(res.steps()))
+	}
 	snap := takeSnapshot(ctx, t, st.tools, m)
-	px := checkTSProxy(t, snap, res.Outputs, fx, 1800)
-	checkClientAdmitted(t, snap, res.Outputs)
+	checkTSProxy(t, snap, res.Outputs, fx)
+	checkIngress(t, snap, res.Outputs, "sg="+app)
 
-	day2 := d.run(ctx, t, "up", tsConfig(m, fx, 900)).steps()
-	tm.step(t, "day-two up: idleClientTimeout 1800 -> 900")
-	for _, s := range day2 {
-		if s.Op != apitype.OpUpdate || s.Type != "aws:rds/proxy:Proxy" || !slices.Contains(s.Diffs, "idleClientTimeout") {
-			t.Errorf("day two: want only an update of the proxy's idleClientTimeout, got %s", s)
-		}
+	const cidr = "10.42.100.0/24"
+	day2 := d.run(ctx, t, "up", tsConfig(m, fx, cidr)).steps()
+	tm.step(t, "day-two up: allowedCidrs + "+cidr)
+	if len(day2) != 1 || !hasStep(day2, apitype.OpCreate, ingressRule, "") {
+		t.Errorf("day two: want one step, the create of the CIDR's ingress rule, got %s", summary(day2))
 	}
-	if len(day2) == 0 {
-		t.Error("day two: the engine took no step")
-	}
-	if got := checkTSProxy(t, takeSnapshot(ctx, t, st.tools, m), res.Outputs, fx, 900); got.DBProxyName != px.DBProxyName {
-		t.Errorf("day two: the proxy is %s, was %s", got.DBProxyName, px.DBProxyName)
-	}
+	snap = takeSnapshot(ctx, t, st.tools, m)
+	checkTSProxy(t, snap, res.Outputs, fx)
+	checkIngress(t, snap, res.Outputs, "sg="+app, "cidr4="+cidr)
 
-	destroyed := d.run(ctx, t, "destroy", tsConfig(m, fx, 900)).steps()
+	destroyed := d.run(ctx, t, "destroy", tsConfig(m, fx, cidr)).steps()
 	tm.step(t, "destroy")
 	if !hasStep(destroyed, apitype.OpDelete, auroraproxy.Type, "db") {
 		t.Errorf("destroy: no delete of the component in %s", summary(destroyed))
 	}
 	sameInventory(t, "after destroy", before, takeSnapshot(ctx, t, st.tools, m))
 }
+
+// ingressRule is the type of the security group rules the component
+// creates for its clients.
+const ingressRule = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 
 // hasStep reports whether steps hold op on a resource of type typ named
 // name (any name when empty).
@@ -185,9 +197,21 @@ func hasStep(steps []step, op apitype.OpType, typ, name string) bool {
 	})
 }
 
+// countSteps counts the steps of op on resources of type typ whose name
+// holds sub.
+func countSteps(steps []step, op apitype.OpType, typ, sub string) int {
+	n := 0
+	for _, s := range steps {
+		if s.Op == op && s.Type == typ && strings.Contains(s.Name, sub) {
+			n++
+		}
+	}
+	return n
+}
+
 // checkTSProxy checks the one proxy moto holds against the stack's
 // outputs and configuration, and returns it.
-func checkTSProxy(t *testing.T, snap *snapshot, outputs map[string]any, fx fixture, idle int) proxySnap {
+func checkTSProxy(t *testing.T, snap *snapshot, outputs map[string]any, fx fixture) {
 	t.Helper()
 	if len(snap.Proxies) != 1 {
 		t.Fatalf("moto holds %d proxies, want 1", len(snap.Proxies))
@@ -203,25 +227,35 @@ func checkTSProxy(t *testing.T, snap *snapshot, outputs map[string]any, fx fixtu
 		{"the proxyEndpoint output", outputs["proxyEndpoint"], px.Endpoint},
 		{"the proxyPort output", outputs["proxyPort"], float64(5432)},
 		{"the proxy's subnets", strings.Join(sorted(px.VpcSubnetIDs), ","), strings.Join(sorted(fx.SubnetIDs[:2]), ",")},
-		{"the proxy's idle client timeout", px.IdleClientTimeout, idle},
+		{"the proxy's idle client timeout", px.IdleClientTimeout, 1800},
 		{"the proxy's security groups", strings.Join(px.VpcSecurityGroupIDs, ","), outputs["proxySecurityGroupId"]},
 	} {
 		if c.got != c.want {
 			t.Errorf("%s is %v, want %v", c.what, c.got, c.want)
 		}
 	}
-	return px
 }
 
-// checkClientAdmitted: the proxy's security group admits the application
-// security group the program created (appSecurityGroupIds: [app.id]).
-func checkClientAdmitted(t *testing.T, snap *snapshot, outputs map[string]any) {
+// checkIngress: the proxy's security group admits exactly the sources
+// named ("sg=<id>", "cidr4=<block>") on the proxy's port.
+func checkIngress(t *testing.T, snap *snapshot, outputs map[string]any, sources ...string) {
 	t.Helper()
-	app, proxySG := outputs["appSecurityGroupId"], outputs["proxySecurityGroupId"]
+	proxySG, _ := outputs["proxySecurityGroupId"].(string)
+	var got []string
 	for _, r := range snap.SecurityGroupRules {
-		if r.GroupID == proxySG && !r.IsEgress && r.ReferencedGroupInfo != nil && r.ReferencedGroupInfo.GroupID == app {
-			return
+		if r.GroupID != proxySG || r.IsEgress {
+			continue
 		}
+		src := "cidr4=" + r.CidrIpv4
+		if r.ReferencedGroupInfo != nil {
+			src = "sg=" + r.ReferencedGroupInfo.GroupID
+		}
+		if r.FromPort != 5432 || r.ToPort != 5432 {
+			t.Errorf("the proxy's security group admits %s on ports %d-%d, want 5432", src, r.FromPort, r.ToPort)
+		}
+		got = append(got, src)
 	}
-	t.Errorf("the proxy's security group %v has no ingress rule from the application's %v (appSecurityGroupIds from an output)", proxySG, app)
+	if g, w := strings.Join(sorted(got), " "), strings.Join(sorted(sources), " "); g != w {
+		t.Errorf("the proxy's security group %s admits %s, want %s", proxySG, g, w)
+	}
 }

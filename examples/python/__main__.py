@@ -34,6 +34,8 @@ proxy = rds_proxy.AuroraProxy(
     # A list filled from another resource's output: the component resolves
     # it, and at preview, while the ID is unknown, it waits.
     app_security_group_ids=[app.id],
+    # Client networks, from the stack's configuration.
+    allowed_cidrs=config.get_object("allowedCidrs") or [],
     idle_client_timeout=config.get_int("idleClientTimeout") or 1800,
     tags={"Team": "platform"},
 )

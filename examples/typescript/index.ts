@@ -29,6 +29,8 @@ export = async () => {
         // A list filled from another resource's output: the component
         // resolves it, and at preview, while the ID is unknown, it waits.
         appSecurityGroupIds: [app.id],
+        // Client networks, from the stack's configuration.
+        allowedCidrs: config.getObject<string[]>("allowedCidrs") ?? [],
         idleClientTimeout: config.getNumber("idleClientTimeout") ?? 1800,
         tags: { Team: "platform" },
     });
