@@ -58,7 +58,7 @@ $(SDKGEN): e2e/sdkgen/go.mod e2e/sdkgen/go.sum $(wildcard e2e/sdkgen/*.go)
 
 sdk: $(E2E_CLI) $(PKG_PLUGIN) $(SDKGEN) ## write the plugin's schema and the Node.js, Python and Go SDKs into bin/sdk, to look at or install
 	mkdir -p $(SDK_DIR)
-	PULUMI_HOME=$$(mktemp -d) PULUMI_SKIP_UPDATE_CHECK=1 $(E2E_CLI) package get-schema ./$(PKG_PLUGIN) > $(SDK_DIR)/schema.json
+	PULUMI_HOME=$(SDK_DIR)/.pulumi-home PULUMI_SKIP_UPDATE_CHECK=1 $(E2E_CLI) package get-schema ./$(PKG_PLUGIN) > $(SDK_DIR)/schema.json
 	$(SDKGEN) -schema $(SDK_DIR)/schema.json -out $(SDK_DIR)
 	@echo "SDKs in $(SDK_DIR)/nodejs, $(SDK_DIR)/python and $(SDK_DIR)/go (examples/typescript/README.md: how to install the Node.js one)"
 
