@@ -63,7 +63,7 @@ func needSDKTools(t *testing.T, engine bool, path ...string) sdkTools {
 	}
 	var missing []string
 	for _, bin := range []string{st.cli, st.component, st.sdkgen} {
-		if _, err := os.Stat(bin); err != nil { //nolint:gosec // a path the developer names, only looked at
+		if _, err := os.Stat(bin); err != nil {
 			missing = append(missing, bin+" is missing (run `make e2e-tools`)")
 		}
 	}
@@ -199,11 +199,11 @@ func copyFiles(t *testing.T, src, dst string, names ...string) {
 		t.Fatal(err)
 	}
 	for _, name := range names {
-		b, err := os.ReadFile(filepath.Join(src, name)) //nolint:gosec // the repository's own files
+		b, err := os.ReadFile(filepath.Join(src, name))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(filepath.Join(dst, name), b, 0o600); err != nil {
+		if err := os.WriteFile(filepath.Join(dst, name), b, 0o600); err != nil { //nolint:gosec // G703: a temp dir and the repository's file names
 			t.Fatal(err)
 		}
 	}

@@ -10,6 +10,7 @@ package e2e
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -67,7 +68,7 @@ func (p *tsProject) packSDK(ctx context.Context, t *testing.T, sdk string) strin
 		t.Fatal(err)
 	}
 	runCmd(ctx, t, sdk, p.env, p.tsc, "-p", ".")
-	raw, err := os.ReadFile(filepath.Join(sdk, "package.json")) //nolint:gosec // the generated SDK
+	raw, err := os.ReadFile(filepath.Join(sdk, "package.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +85,7 @@ func (p *tsProject) packSDK(ctx context.Context, t *testing.T, sdk string) strin
 	p.sdkName = meta.Name
 	// The package is the compiled bin/ with its package.json, as a
 	// provider's release publishes it.
-	if err := os.WriteFile(filepath.Join(sdk, "bin", "package.json"), raw, 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(sdk, "bin", "package.json"), raw, 0o600); err != nil { //nolint:gosec // G703: into the SDK the test generated
 		t.Fatal(err)
 	}
 	dest := t.TempDir()
@@ -98,13 +99,14 @@ func (p *tsProject) packSDK(ctx context.Context, t *testing.T, sdk string) strin
 }
 
 // typeCheck runs `tsc --noEmit` with the project's tsconfig, or with the
-// file named instead of index.ts, and returns tsc's failure.
-func (p *tsProject) typeCheck(ctx context.Context, t *testing.T, file string) error {
+// files named instead of index.ts, and returns tsc's failure with its
+// whole output.
+func (p *tsProject) typeCheck(ctx context.Context, t *testing.T, files ...string) error {
 	t.Helper()
 	config := "tsconfig.json"
-	if file != "" {
-		config = "tsconfig." + strings.TrimSuffix(file, ".ts") + ".json"
-		b, err := json.Marshal(map[string]any{"extends": "./tsconfig.json", "files": []string{file}})
+	if len(files) > 0 {
+		config = "tsconfig.check.json"
+		b, err := json.Marshal(map[string]any{"extends": "./tsconfig.json", "files": files})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -112,8 +114,15 @@ func (p *tsProject) typeCheck(ctx context.Context, t *testing.T, file string) er
 			t.Fatal(err)
 		}
 	}
-	_, err := runCmdErr(ctx, p.dir, p.env, p.tsc, "--noEmit", "--pretty", "false", "-p", config)
-	return err
+	out, err := runCmdErr(ctx, p.dir, p.env, p.tsc, "--noEmit", "--pretty", "false", "-p", config)
+	switch {
+	case err != nil && strings.TrimSpace(out) == "":
+		return fmt.Errorf("tsc --noEmit -p %s: %w", config, err)
+	case err != nil:
+		// tsc prints its errors on stdout: all of them, not the end.
+		return fmt.Errorf("tsc --noEmit -p %s failed:\n%s", config, out)
+	}
+	return nil
 }
 
 // buildDriver copies the engine cycle's driver beside the example's
