@@ -8,6 +8,7 @@ package e2e
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -92,17 +93,25 @@ func testYAMLCycle(ctx context.Context, t *testing.T, e *engine, fx fixture, bef
 	changed := sf.clone()
 	changed.set(t, yamlProject+":maxConnectionsPercent", 60)
 	st.configure(ctx, t, changed)
-	checkPoolChange(t, e.x, st.mustUp(ctx, t, "day two: maxConnectionsPercent 60"))
-	requirePool(t, takeSnapshot(ctx, t, e.tl, e.moto), yamlPrefix+"-rds-proxy", 60)
+	checkMaxConnectionsChange(t, e.x, st.mustUp(ctx, t, "day two: maxConnectionsPercent 60"))
+	dayTwo := takeSnapshot(ctx, t, e.tl, e.moto)
+	requirePool(t, dayTwo, yamlPrefix+"-rds-proxy", 60)
+	requireClean(ctx, t, st, "preview after day two")
 	tm.step(t, "day two: the pool")
 
-	requireRefusedByTheGuard(ctx, t, st, yamlPrefix, "the protected YAML stack")
+	requireYAMLDestroyRefused(ctx, t, st, dayTwo)
 	tm.step(t, "destroy refused while protected")
 
 	unprotected := changed.clone()
 	unprotected.set(t, yamlProject+":protect", false)
 	st.configure(ctx, t, unprotected)
-	st.mustUp(ctx, t, "protect false")
+	for _, s := range e.x.withoutExcused(t, "protect false", st.mustUp(ctx, t, "protect false")) {
+		// The refused destroy deleted the package's default provider
+		// (requireYAMLDestroyRefused); the up creates it again.
+		if s.Op != apitype.OpCreate || s.Type != yamlProviderType {
+			t.Errorf("protect false announces %s, want no change but the package's provider", s)
+		}
+	}
 	if _, err := st.destroy(ctx, t); err != nil {
 		t.Fatalf("destroy of the unprotected YAML stack: %v", err)
 	}
@@ -123,7 +132,7 @@ func testYAMLInvalid(ctx context.Context, t *testing.T, e *engine, fx fixture, b
 	if err == nil {
 		t.Fatal("the preview with invalid inputs succeeded")
 	}
-	for _, w := range []string{"invalid AuroraProxy arguments", "pool.maxConnectionsPercent: 150", "idleClientTimeout: 0", "allowedCidrs", "0.0.0.0/0"} {
+	for _, w := range []string{"invalid AuroraProxy arguments (3 problems)", "pool.maxConnectionsPercent: 150", "idleClientTimeout: 0", "allowedCidrs", "0.0.0.0/0"} {
 		if !strings.Contains(err.Error(), w) {
 			t.Errorf("the error does not name %q:\n%v", w, err)
 		}
@@ -149,10 +158,72 @@ func testYAMLPlainFromOutput(ctx context.Context, t *testing.T, e *engine, fx fi
 	if err == nil {
 		t.Fatalf("the preview with clusterIdentifier from an output succeeded: %v", byOp(steps))
 	}
-	if !strings.Contains(err.Error(), "clusterIdentifier") {
-		t.Errorf("the refusal does not name clusterIdentifier:\n%v", err)
+	if w := "the input clusterIdentifier of " + auroraproxy.Type + " takes a plain value"; !strings.Contains(err.Error(), w) {
+		t.Errorf("the refusal does not say %q:\n%v", w, err)
 	}
 	t.Logf("refused: %s", problemsOf(err.Error()))
+}
+
+// yamlProviderType is the type of the package's provider resources.
+const yamlProviderType = "pulumi:providers:rds-proxy"
+
+// checkMaxConnectionsChange: a new pool.maxConnectionsPercent updates the
+// target group's connectionPoolConfig in place, and otherwise only the
+// alarms and the dashboard whose texts or queries derive from the proxy's
+// connection cap (logged); nothing is created, deleted or replaced.
+func checkMaxConnectionsChange(t *testing.T, x *excuses, steps []step) {
+	t.Helper()
+	var tg int
+	for _, s := range x.withoutExcused(t, "the pool change", steps) {
+		switch {
+		case s.Type == typeTargetGroup && s.Op == apitype.OpUpdate:
+			tg++
+			if !slices.Equal(s.Diffs, []string{"connectionPoolConfig"}) {
+				t.Errorf("the target group changes %v, want only connectionPoolConfig", s.Diffs)
+			}
+		case s.Op == apitype.OpUpdate && (s.Type == typeAlarm || s.Type == typeDashboard):
+			t.Logf("the pool change also announces %s (derived from the connection cap)", s)
+		default:
+			t.Errorf("the pool change also announces %s", s)
+		}
+	}
+	if tg != 1 {
+		t.Errorf("the pool change updates %d target groups, want 1: %v", tg, byOp(steps))
+	}
+}
+
+// requireYAMLDestroyRefused runs `pulumi destroy` of the protected YAML
+// stack and fails unless the engine's protection error for the guard is
+// its one refusal and the emulator still holds what it held (held).
+// Besides the guard's refused delete, the destroy deletes the package's
+// default provider, and only that: the engine records no provider for a
+// component it constructs remotely, so nothing in the state depends on the
+// provider, and the provider holds nothing in AWS (logged; the next up
+// creates it again).
+func requireYAMLDestroyRefused(ctx context.Context, t *testing.T, st *stack, held *snapshot) {
+	t.Helper()
+	urn := st.guardState(ctx, t, yamlPrefix).URN
+	r := newRecorder(false, nil)
+	steps, err := st.destroyWith(ctx, r)
+	if err == nil {
+		t.Fatal("pulumi destroy of the protected YAML stack succeeded")
+	}
+	got := refusals(r.diags)
+	if len(got) != 1 || got[0].urn != urn {
+		t.Fatalf("the destroy failed with\n%v\ndiagnostics:\n%s\nwant exactly one refusal, the engine's protection error for the guard %s",
+			err, strings.Join(r.diags, "\n"), urn)
+	}
+	for _, s := range steps {
+		switch {
+		case s.Op != apitype.OpDelete || s.Type == typeGuard:
+		case s.Type == yamlProviderType:
+			t.Logf("the refused destroy deletes %s: nothing in the state depends on a remote component's provider", s)
+		default:
+			t.Errorf("the refused destroy still announced %s", s)
+		}
+	}
+	t.Logf("destroy refused: %s", strings.ReplaceAll(got[0].msg, "\n", " "))
+	sameInventory(t, "after the refused destroy", held, takeSnapshot(ctx, t, st.e.tl, st.e.moto))
 }
 
 // requirePool fails unless the proxy's default target group has
@@ -184,13 +255,19 @@ func containsType(steps []step, op apitype.OpType, typ string) bool {
 	return false
 }
 
-// problemsOf is the lines of msg that say what was wrong, for the log.
+// problemsOf is the first error the CLI printed, for the log.
 func problemsOf(msg string) string {
+	_, after, ok := strings.Cut(msg, "error: ")
+	if !ok {
+		return msg
+	}
+	lines := strings.Split(after, "\n")
 	var out []string
-	for _, l := range strings.Split(msg, "\n") {
-		if strings.Contains(l, "error") || strings.HasPrefix(strings.TrimSpace(l), "pool.") || strings.Contains(l, "problem") || strings.Contains(l, ": ") && strings.HasPrefix(l, "    ") {
-			out = append(out, strings.TrimSpace(l))
+	for i, l := range lines {
+		if i > 0 && !strings.HasPrefix(l, " ") {
+			break
 		}
+		out = append(out, strings.TrimSpace(l))
 	}
 	return strings.Join(out, " | ")
 }
