@@ -74,7 +74,7 @@ func yamlProgram(t *testing.T, dir, version string, edit func(string) string) {
 	if edit != nil {
 		src = edit(src)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), []byte(src), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), []byte(src), 0o600); err != nil { //nolint:gosec // a temp dir of the test
 		t.Fatal(err)
 	}
 }

@@ -102,7 +102,7 @@ func TestExplainPlainNamesTheInputThatTakesAPlainValue(t *testing.T) {
 		t.Errorf("explainPlain(the copy failure) = %v", got)
 	}
 	other := errors.New("invalid AuroraProxy arguments (1 problem)")
-	if got := explainPlain(other); got != other {
+	if got := explainPlain(other); got != other { //nolint:errorlint // the very error, unwrapped, is what must come back
 		t.Errorf("explainPlain(another error) = %v, want it as it is", got)
 	}
 	if explainPlain(nil) != nil {
