@@ -29,14 +29,14 @@ plan: ## print, offline, what `pulumi up` would create for STACK (default qa)
 plan-json: ## the whole planned graph of STACK as JSON
 	go run ./cmd/plan -stack $(STACK) -json
 
-test: ## every test: mocks tests, golden plans, the engine cycle (skipped without `make e2e-tools` and moto; the last lines say why) and the test plugin's own
+test: ## every test: mocks tests, golden plans, the engine cycle (skipped without `make e2e-tools` and moto; the last lines say why), the test plugin's and the rds-proxy plugin's own
 	bash scripts/test.sh
 
 test-short: ## the mocks tests only, without the engine cycle
 	go test -count=1 -short ./...
 
-e2e: e2e-tools ## the engine cycle alone: preview, up, refresh, update, cutover, destroy of qa and prod against moto
-	RDS_PROXY_E2E=require go test -count=1 -timeout 30m -v -run 'TestEngineCycle|TestBridge' ./e2e
+e2e: e2e-tools ## the engine cycle alone: preview, up, refresh, update, cutover, destroy of qa and prod, and the YAML and TypeScript programs, against moto
+	RDS_PROXY_E2E=require go test -count=1 -timeout 30m -v -run 'TestEngineCycle|TestBridge|TestPackageYAML|TestPackageTypeScript' ./e2e
 
 e2e-tools: $(E2E_CLI) $(E2E_PLUGIN) $(PKG_PLUGIN) $(YAML_HOST) $(SDKGEN) ## build the Pulumi CLI, the test aws plugin, the rds-proxy plugin, the YAML language host and the SDK generator into bin/e2e (reused while up to date)
 

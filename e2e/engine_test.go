@@ -155,7 +155,7 @@ func installResourcePlugin(t *testing.T, binary, home, name, version string) {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		t.Fatal(err)
 	}
-	b, err := os.ReadFile(binary) //nolint:gosec // a tool the test found
+	b, err := os.ReadFile(binary)
 	if err != nil {
 		t.Fatal(err)
 	}

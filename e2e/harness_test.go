@@ -96,7 +96,9 @@ func repoRoot(t *testing.T) string {
 // tool, or -short, fails it instead. RDS_PROXY_E2E set to anything but
 // empty or "require" (a typo would turn the requirement off) fails it too.
 // A test that runs no engine (engine false) does without the CLI and moto.
-func needTools(t *testing.T, engine bool) tools {
+// more are further tools the test needs, by their paths in the tools
+// folder (bin/pulumi-language-yaml).
+func needTools(t *testing.T, engine bool, more ...string) tools {
 	t.Helper()
 	mode := os.Getenv(e2eEnvVar)
 	if mode != "" && mode != e2eRequire {
@@ -118,6 +120,9 @@ func needTools(t *testing.T, engine bool) tools {
 	bins := []string{tl.plugin}
 	if engine {
 		bins = append(bins, filepath.Join(dir, "bin", "pulumi"))
+	}
+	for _, m := range more {
+		bins = append(bins, filepath.Join(dir, m))
 	}
 	for _, bin := range bins {
 		if _, err := os.Stat(bin); err != nil { //nolint:gosec // a path the developer names, only looked at

@@ -33,5 +33,7 @@ echo "==> $("${golangci_lint[@]}" version)"
 # .golangci.yml against the schema embedded in that version (offline).
 "${golangci_lint[@]}" config verify
 "${golangci_lint[@]}" run ./...
+# The rds-proxy plugin is its own module (cmd/pulumi-resource-rds-proxy).
+(cd cmd/pulumi-resource-rds-proxy && go tool -modfile=../../tools/go.mod golangci-lint run ./...)
 
 echo "lint: OK"

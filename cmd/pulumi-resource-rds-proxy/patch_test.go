@@ -1,7 +1,9 @@
 package main
 
 import (
+	"errors"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi/pkg/v3/codegen/schema"
@@ -90,5 +92,20 @@ func TestPatchSchemaRefusesATypeItDoesNotKnow(t *testing.T) {
 	raw := `{"name":"rds-proxy","resources":{"` + auroraproxy.Type + `":{"isComponent":true}},"types":{"rds-proxy:index:Unknown":{"type":"object"}}}`
 	if _, err := patchSchema(raw); err == nil {
 		t.Error("patchSchema accepted a schema type that is none of objectTypes")
+	}
+}
+
+func TestExplainPlainNamesTheInputThatTakesAPlainValue(t *testing.T) {
+	copyErr := errors.New(`failed to copy inputs for proxy (rds-proxy:index:AuroraProxy): copying input "clusterIdentifier": expected destination type to implement pulumi.Input or pulumi.Output, got string`)
+	got := explainPlain(copyErr)
+	if !errors.Is(got, copyErr) || !strings.Contains(got.Error(), "the input clusterIdentifier of rds-proxy:index:AuroraProxy takes a plain value") {
+		t.Errorf("explainPlain(the copy failure) = %v", got)
+	}
+	other := errors.New("invalid AuroraProxy arguments (1 problem)")
+	if got := explainPlain(other); got != other { //nolint:errorlint // the very error, unwrapped, is what must come back
+		t.Errorf("explainPlain(another error) = %v, want it as it is", got)
+	}
+	if explainPlain(nil) != nil {
+		t.Error("explainPlain(nil) is not nil")
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"regexp"
 
 	p "github.com/pulumi/pulumi-go-provider"
 	"github.com/pulumi/pulumi-go-provider/infer"
@@ -32,7 +33,31 @@ func newProvider() (p.Provider, error) {
 		}
 		return p.GetSchemaResponse{Schema: s}, nil
 	}
+	construct := prov.Construct
+	prov.Construct = func(ctx context.Context, req p.ConstructRequest) (p.ConstructResponse, error) {
+		resp, err := construct(ctx, req)
+		return resp, explainPlain(err)
+	}
 	return prov, nil
+}
+
+// plainFromOutput is how the engine's copy of the inputs into Args fails
+// when a caller passed an output where Args holds a plain value.
+var plainFromOutput = regexp.MustCompile(`copying input "([^"]+)": expected destination type to implement pulumi.Input or pulumi.Output`)
+
+// explainPlain says which input takes a plain value when err is the
+// engine's failure to copy an output into a plain field of Args; any other
+// err is returned as it is.
+func explainPlain(err error) error {
+	if err == nil {
+		return nil
+	}
+	m := plainFromOutput.FindStringSubmatch(err.Error())
+	if m == nil {
+		return err
+	}
+	return fmt.Errorf("the input %s of %s takes a plain value (a literal or configuration), not another resource's output: "+
+		"it names or sizes resources, which must be known at preview: %w", m[1], auroraproxy.Type, err)
 }
 
 // inferProvider is infer's provider of the AuroraProxy component, as infer

@@ -35,7 +35,7 @@ func schemaOf(t *testing.T, prov p.Provider) schema.PackageSpec {
 		t.Fatalf("read the schema: %v", err)
 	}
 	if dump := os.Getenv("RDS_PROXY_SCHEMA_DUMP"); dump != "" {
-		if err := os.WriteFile(dump, []byte(resp.Schema), 0o600); err != nil {
+		if err := os.WriteFile(dump, []byte(resp.Schema), 0o600); err != nil { //nolint:gosec // a path the developer names
 			t.Fatal(err)
 		}
 	}
