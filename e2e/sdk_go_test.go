@@ -17,7 +17,7 @@ func TestGoSDKCompiles(t *testing.T) {
 	st := needSDKTools(t, false)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	_, schema := componentSchema(ctx, t, st)
+	_, schema := servedSchema(ctx, t, st)
 	dir := generateSDK(ctx, t, st, schema, "go")
 	if _, err := os.Stat(filepath.Join(dir, "go.mod")); err != nil {
 		t.Fatalf("the Go SDK has no go.mod: %v", err)

@@ -34,7 +34,7 @@ func TestPythonSDKAndExample(t *testing.T) {
 	st := needSDKTools(t, false, "python3")
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	spec, schema := componentSchema(ctx, t, st)
+	spec, schema := servedSchema(ctx, t, st)
 	dir := generateSDK(ctx, t, st, schema, "python")
 	example := filepath.Join(repoRoot(t), "examples", "python", "__main__.py")
 

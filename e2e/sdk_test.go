@@ -108,10 +108,10 @@ func pluginEnv(home string) []string {
 	})
 }
 
-// componentSchema returns the schema the component plugin serves, as
+// servedSchema returns the schema the component plugin serves, as
 // `pulumi package get-schema` prints it, and writes it to a temp file whose
 // path it returns too.
-func componentSchema(ctx context.Context, t *testing.T, st sdkTools) (map[string]any, string) {
+func servedSchema(ctx context.Context, t *testing.T, st sdkTools) (map[string]any, string) {
 	t.Helper()
 	start := time.Now()
 	cmd := exec.CommandContext(ctx, st.cli, "package", "get-schema", st.component) //nolint:gosec // the CLI of bin/e2e

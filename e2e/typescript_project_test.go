@@ -36,7 +36,7 @@ type tsProject struct {
 // packages and the generated SDK there.
 func newTSProject(ctx context.Context, t *testing.T, st sdkTools) *tsProject {
 	t.Helper()
-	spec, schema := componentSchema(ctx, t, st)
+	spec, schema := servedSchema(ctx, t, st)
 	sdk := generateSDK(ctx, t, st, schema, "nodejs")
 	p := &tsProject{
 		dir: filepath.Join(t.TempDir(), "example"), node: st.bins["node"], npm: st.bins["npm"],

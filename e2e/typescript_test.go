@@ -56,19 +56,12 @@ func (r tsResult) steps() []step {
 	return out
 }
 
-// run runs op with the stack's configuration cfg.
+// run runs op of the example's program with the stack's configuration
+// cfg.
 func (d *tsDriver) run(ctx context.Context, t *testing.T, op string, cfg map[string]any) tsResult {
 	t.Helper()
-	b, err := json.Marshal(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(d.dir, op+".json")
-	if err := os.WriteFile(path, b, 0o600); err != nil {
-		t.Fatal(err)
-	}
 	start := time.Now()
-	out, err := runCmdErr(ctx, d.p.dir, d.env, d.p.node, d.script, op, tsStack, path)
+	out, err := d.runErr(ctx, t, op, tsStack, cfg)
 	if err != nil {
 		t.Fatalf("the driver's %s: %v", op, err)
 	}
@@ -78,6 +71,22 @@ func (d *tsDriver) run(ctx context.Context, t *testing.T, op string, cfg map[str
 	}
 	t.Logf("%s: %s (%.1fs)", op, summary(res.steps()), time.Since(start).Seconds())
 	return res
+}
+
+// runErr runs op of stack with the configuration cfg and, when given, the
+// program of the JavaScript module at program instead of the example's;
+// it returns the driver's output, or its failure.
+func (d *tsDriver) runErr(ctx context.Context, t *testing.T, op, stack string, cfg map[string]any, program ...string) (string, error) {
+	t.Helper()
+	b, err := json.Marshal(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(d.dir, stack+"-"+op+".json")
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return runCmdErr(ctx, d.p.dir, d.env, d.p.node, append([]string{d.script, op, stack, path}, program...)...)
 }
 
 // newTSDriver builds the driver and prepares its Pulumi home (both
@@ -183,6 +192,12 @@ func TestPackageTypeScript(t *testing.T) {
 		t.Errorf("destroy: no delete of the component in %s", summary(destroyed))
 	}
 	sameInventory(t, "after destroy", before, takeSnapshot(ctx, t, st.tools, m))
+
+	t.Run("a JavaScript caller's output for the plain input clusterIdentifier is refused at preview", func(t *testing.T) {
+		testPlainFromOutput(ctx, t, d, m, fx)
+	})
+	tm.step(t, "preview with a plain input from an output")
+	sameInventory(t, "after the refused preview", before, takeSnapshot(ctx, t, st.tools, m))
 }
 
 // ingressRule is the type of the security group rules the component
@@ -210,7 +225,7 @@ func countSteps(steps []step, op apitype.OpType, typ, sub string) int {
 }
 
 // checkTSProxy checks the one proxy moto holds against the stack's
-// outputs and configuration, and returns it.
+// outputs and configuration.
 func checkTSProxy(t *testing.T, snap *snapshot, outputs map[string]any, fx fixture) {
 	t.Helper()
 	if len(snap.Proxies) != 1 {

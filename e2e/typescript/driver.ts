@@ -4,16 +4,19 @@
 // tsconfig.json beside the example's index.ts, which it requires: the
 // program that runs is the example's, not a copy of it.
 //
-// Usage: node bin/driver.js preview|up|destroy STACK CONFIG_JSON
+// Usage: node bin/driver.js preview|up|destroy STACK CONFIG_JSON [PROGRAM]
 //
+// PROGRAM, when given, is a JavaScript module to run instead, exporting
+// its program as the example does: the test's own (a caller without types).
 // CONFIG_JSON is the stack's whole configuration, as a stack file's config
 // section holds it (objects and lists as such). The Pulumi CLI is the one
 // in $RDS_PROXY_E2E_CLI_ROOT/bin; PULUMI_HOME, the backend, the passphrase
 // and the AWS settings come from the environment. It prints on stdout one
 // JSON object: the steps the engine announced and, after up, the outputs.
 import * as fs from "fs";
+import * as path from "path";
 import { EngineEvent, LocalWorkspace, PulumiCommand } from "@pulumi/pulumi/automation";
-import program = require("./index");
+import example = require("./index");
 
 interface Step {
     op: string;
@@ -24,10 +27,11 @@ interface Step {
 }
 
 async function main(argv: string[]): Promise<void> {
-    if (argv.length !== 3 || !["preview", "up", "destroy"].includes(argv[0])) {
-        throw new Error("usage: node bin/driver.js preview|up|destroy STACK CONFIG_JSON");
+    if (argv.length < 3 || argv.length > 4 || !["preview", "up", "destroy"].includes(argv[0])) {
+        throw new Error("usage: node bin/driver.js preview|up|destroy STACK CONFIG_JSON [PROGRAM]");
     }
-    const [op, stackName, configPath] = argv;
+    const [op, stackName, configPath, other] = argv;
+    const program: typeof example = other ? require(path.resolve(other)) : example;
     const root = process.env.RDS_PROXY_E2E_CLI_ROOT;
     if (!root) {
         throw new Error("RDS_PROXY_E2E_CLI_ROOT is not set: the folder holding bin/pulumi");
