@@ -75,7 +75,7 @@ func needSDKTools(t *testing.T, engine bool, path ...string) sdkTools {
 		st.bins[name] = p
 	}
 	if len(missing) > 0 {
-		msg := "the SDK tests need the Pulumi CLI, the rds-proxy plugin, the SDK generator and " + strings.Join(path, ", ") + ": " + strings.Join(missing, "; ")
+		msg := "the SDK tests need " + strings.Join(append([]string{"the Pulumi CLI", "the rds-proxy plugin", "the SDK generator"}, path...), ", ") + ": " + strings.Join(missing, "; ")
 		if required {
 			t.Fatalf("%s (%s=%s)", msg, e2eEnvVar, e2eRequire)
 		}
