@@ -35,5 +35,7 @@ echo "==> $("${golangci_lint[@]}" version)"
 "${golangci_lint[@]}" run ./...
 # The rds-proxy plugin is its own module (cmd/pulumi-resource-rds-proxy).
 (cd cmd/pulumi-resource-rds-proxy && go tool -modfile=../../tools/go.mod golangci-lint run ./...)
+# The SDK generator is its own module too (e2e/sdkgen).
+(cd e2e/sdkgen && go tool -modfile=../../tools/go.mod golangci-lint run ./...)
 
 echo "lint: OK"

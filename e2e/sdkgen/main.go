@@ -170,11 +170,14 @@ func write(dir string, files map[string][]byte) error {
 	}
 	slices.Sort(paths)
 	for _, p := range paths {
+		if !filepath.IsLocal(filepath.FromSlash(p)) {
+			return fmt.Errorf("the generator wrote %q, a path outside the SDK's folder", p)
+		}
 		full := filepath.Join(dir, filepath.FromSlash(p))
 		if err := os.MkdirAll(filepath.Dir(full), 0o750); err != nil {
 			return fmt.Errorf("create %s: %w", filepath.Dir(full), err)
 		}
-		if err := os.WriteFile(full, files[p], 0o600); err != nil {
+		if err := os.WriteFile(full, files[p], 0o600); err != nil { //nolint:gosec // G703: a local path under dir, checked above
 			return fmt.Errorf("write %s: %w", full, err)
 		}
 	}
