@@ -26,8 +26,8 @@ test: ## every test: mocks tests, golden plans, the engine cycle (skipped withou
 test-short: ## the mocks tests only, without the engine cycle
 	go test -count=1 -short ./...
 
-e2e: e2e-tools ## the engine cycle alone: preview, up, refresh, update, cutover, destroy of qa and prod against moto
-	RDS_PROXY_E2E=require go test -count=1 -timeout 30m -v -run 'TestEngineCycle|TestBridge' ./e2e
+e2e: e2e-tools ## the engine cycle alone: preview, up, refresh, update, cutover, destroy of qa and prod, and the Go example, against moto
+	RDS_PROXY_E2E=require go test -count=1 -timeout 30m -v -run 'TestEngineCycle|TestBridge|TestExampleGo' ./e2e
 
 e2e-tools: $(E2E_CLI) $(E2E_PLUGIN) ## build the Pulumi CLI and the test aws plugin into bin/e2e (reused while up to date)
 

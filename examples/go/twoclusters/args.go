@@ -49,7 +49,8 @@ func (c *Config) Args(ctx *pulumi.Context, i int, clients pulumi.StringInput) *a
 
 // componentProblems are the problems the AuroraProxy of the entry i of
 // clusters finds in its arguments, each keyed as this configuration
-// spells it and naming the cluster. The clients' security group does not
+// spells it and naming the cluster (those of the names derived from an
+// invalid cluster name left to its own problem). The clients' security group does not
 // exist yet: its ID counts as not known, as at a preview, so that the
 // rules that need it wait for auroraproxy.New.
 func componentProblems(ctx *pulumi.Context, c *Config, i int) ([]auroraproxy.Problem, error) {
@@ -61,6 +62,9 @@ func componentProblems(ctx *pulumi.Context, c *Config, i int) ([]auroraproxy.Pro
 	cfg.Unknown = append(cfg.Unknown, auroraproxy.KeyAppSecurityGroupIDs)
 	var out []auroraproxy.Problem
 	for _, p := range auroraproxy.Problems(cfg) {
+		if (p.Key == auroraproxy.KeyEnv || p.Key == auroraproxy.KeyOrg) && !validName(name) {
+			continue // its names are refused once, as the cluster's name (own)
+		}
 		out = append(out, translate(i, name, p))
 	}
 	return out, nil
@@ -83,7 +87,9 @@ func translate(i int, name string, p auroraproxy.Problem) auroraproxy.Problem {
 		p.Key = entryKey(i, p.Key)
 	case auroraproxy.Field(auroraproxy.KeyPool, auroraproxy.FieldPoolMaxConnections):
 		p.Key = entryKey(i, "maxConnectionsPercent")
-	case auroraproxy.KeyEnv:
+	case auroraproxy.KeyEnv, auroraproxy.KeyOrg:
+		// This program sets no org: a problem of either is one of the
+		// names derived from the stack's and the cluster's names.
 		p.Key = entryKey(i, "name")
 		p.Rule += " (env is the stack's name, a hyphen and the cluster's name)"
 	default:

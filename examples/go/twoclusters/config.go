@@ -104,9 +104,6 @@ func Load(ctx *pulumi.Context) (*Config, error) {
 	c, problems := read(config.New(ctx, ""))
 	problems = append(problems, own(c)...)
 	for i := range c.Clusters {
-		if !validName(c.Clusters[i].Name) {
-			continue // its env would be refused too: reported once, as the name
-		}
 		ps, err := componentProblems(ctx, c, i)
 		if err != nil {
 			return nil, err
@@ -120,6 +117,9 @@ func Load(ctx *pulumi.Context) (*Config, error) {
 	}
 	return c, nil
 }
+
+// asGiven is a Problem's Value for a structured value that cannot be read.
+const asGiven = "(as given)"
 
 // read reads the keys, strictly: a value that is not of its key's shape,
 // and a field an entry of clusters does not have (a typo), are problems.
@@ -135,7 +135,7 @@ func read(cfg *config.Config) (*Config, []auroraproxy.Problem) {
 	}
 	if raw := cfg.Get(KeyClientCidrs); raw != "" {
 		if err := decode(raw, &c.ClientCidrs); err != nil {
-			bad(KeyClientCidrs, strconv.Quote(raw), "must be a list of CIDR blocks: "+err.Error())
+			bad(KeyClientCidrs, asGiven, "must be a list of CIDR blocks: "+err.Error())
 		}
 	}
 	raw, err := cfg.Try(KeyClusters)
@@ -146,7 +146,7 @@ func read(cfg *config.Config) (*Config, []auroraproxy.Problem) {
 		bad(KeyClusters, auroraproxy.NotSet, "cannot be read: "+err.Error())
 	default:
 		if err := decode(raw, &c.Clusters); err != nil {
-			bad(KeyClusters, strconv.Quote(raw), "must be a list of objects with the fields of README.md: "+err.Error())
+			bad(KeyClusters, asGiven, "must be a list of objects with the fields of README.md: "+err.Error())
 		}
 	}
 	return c, problems

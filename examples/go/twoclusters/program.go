@@ -57,7 +57,7 @@ func Deploy(ctx *pulumi.Context) (*Deployment, error) {
 	for i, e := range c.Clusters {
 		px, err := auroraproxy.New(ctx, e.Name, c.Args(ctx, i, clients.ID().ToStringOutput()))
 		if err != nil {
-			return nil, fmt.Errorf("cluster %q (%s): %w", e.Name, entryKey(i, "name"), err)
+			return nil, fmt.Errorf("cluster %q (%s[%d]): %w", e.Name, KeyClusters, i, err)
 		}
 		// The clients' group may reach the proxy: its own rule, from the
 		// proxy's outputs.

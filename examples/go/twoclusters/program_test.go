@@ -3,6 +3,7 @@ package twoclusters_test
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -105,7 +106,7 @@ func TestABadConfigurationReportsEveryProblem(t *testing.T) {
 		edit func(cfg map[string]string, clusters []map[string]any)
 		want []string // each problem's "key: value rule" starts with one of these, in order
 	}{
-		{"five problems in two clusters and a shared key",
+		{"six problems in two clusters and a shared key",
 			func(cfg map[string]string, cs []map[string]any) {
 				cfg["two-clusters:vpcId"] = "vpc-nope"
 				cs[0]["name"] = "Orders"
@@ -116,6 +117,7 @@ func TestABadConfigurationReportsEveryProblem(t *testing.T) {
 			},
 			[]string{
 				`clusters[0].name: "Orders" must be at most 20 lowercase`,
+				`clusters[0].secretArn: (not set) must be the full ARN`,
 				`clusters[1].clusterIdentifier: "orders-aurora" is listed twice`,
 				`clusters[1].maxConnectionsPercent: 120 `,
 				`clusters[1].subnetIds: ["subnet-0123456789abcdef1"] must list at least 2 subnets`,
@@ -126,7 +128,7 @@ func TestABadConfigurationReportsEveryProblem(t *testing.T) {
 			[]string{`clusters[1].instanceClass: (not set) `}},
 		{"a field no cluster has is refused, not ignored",
 			func(_ map[string]string, cs []map[string]any) { cs[0]["subnetId"] = cs[0]["subnetIds"] },
-			[]string{`clusters: "`}},
+			[]string{`clusters: (as given) must be a list of objects with the fields of README.md: json: unknown field "subnetId"`}},
 		{"a name listed twice", func(_ map[string]string, cs []map[string]any) { cs[1]["name"] = "orders" },
 			[]string{`clusters[1].name: "orders" is listed twice`}},
 		{"no clusters, no VPC", func(cfg map[string]string, _ []map[string]any) {
@@ -151,6 +153,7 @@ func TestABadConfigurationReportsEveryProblem(t *testing.T) {
 			}
 			w := &world{}
 			_, err := w.run(cfg)
+			t.Logf("the program refuses: %v", err)
 			var ce *twoclusters.ConfigError
 			if !errors.As(err, &ce) {
 				t.Fatalf("got %v, want a *ConfigError", err)
@@ -162,9 +165,14 @@ func TestABadConfigurationReportsEveryProblem(t *testing.T) {
 				if !strings.HasPrefix(p.String(), tc.want[i]) {
 					t.Errorf("problem %d is %q, want it to start with %q", i, p, tc.want[i])
 				}
-				if strings.HasPrefix(p.Key, "clusters[1].") && !strings.Contains(p.Rule, `(cluster "billing")`) &&
-					!strings.Contains(p.Rule, "listed twice") {
-					t.Errorf("problem %q does not name the cluster billing", p)
+				// The AuroraProxy's problems name the cluster; the
+				// example's own (names, entries twice) need not.
+				own := strings.HasSuffix(p.Key, ".name") || strings.Contains(p.Rule, "listed twice")
+				for i, c := range clusters {
+					name := fmt.Sprintf("(cluster %q)", c["name"])
+					if strings.HasPrefix(p.Key, fmt.Sprintf("clusters[%d].", i)) && !own && !strings.HasSuffix(p.Rule, name) {
+						t.Errorf("problem %q does not end naming the cluster: %s", p, name)
+					}
 				}
 			}
 			if rs := w.all(); len(rs) != 0 {
@@ -242,4 +250,27 @@ func containsStr(xs []string, x string) bool {
 		}
 	}
 	return false
+}
+
+// TestAnAWSCheckNamesTheCluster: a check of the AuroraProxy that reads AWS
+// (here: the subnets' zones, both in one) refuses in auroraproxy.New, and
+// its error names the cluster and its entry.
+func TestAnAWSCheckNamesTheCluster(t *testing.T) {
+	cfg := sampleConfig(t)
+	var clusters []map[string]any
+	if err := json.Unmarshal([]byte(cfg["two-clusters:clusters"]), &clusters); err != nil {
+		t.Fatal(err)
+	}
+	clusters[1]["subnetIds"] = []string{subnetA, "subnet-0123456789abcdef3"} // both in us-east-1a
+	b, err := json.Marshal(clusters)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg["two-clusters:clusters"] = string(b)
+	_, err = (&world{dryRun: true}).run(cfg)
+	var ae *auroraproxy.Error
+	if !errors.As(err, &ae) || !strings.Contains(err.Error(), `cluster "billing" (clusters[1]): `) {
+		t.Fatalf("got %v, want the AuroraProxy's *Error naming the cluster billing", err)
+	}
+	t.Logf("the program refuses: %v", err)
 }
