@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -15,16 +16,15 @@ import (
 	"github.com/acmecorp/rds-proxy/internal/awstoken"
 )
 
-// physicalNames are, per resource type, the input that names a resource in
-// AWS.
-var physicalNames = map[string]string{
-	awstoken.Proxy:         "name",
-	awstoken.Role:          "name",
-	awstoken.SecurityGroup: "name",
-	awstoken.LogGroup:      "name",
-	awstoken.MetricAlarm:   "name",
-	awstoken.Dashboard:     "dashboardName",
-	awstoken.Parameter:     "name",
+// physicalName is the input that names a resource of typ in AWS, if any.
+func physicalName(typ string) (string, bool) {
+	switch typ {
+	case awstoken.Proxy, awstoken.Role, awstoken.SecurityGroup, awstoken.LogGroup, awstoken.MetricAlarm, awstoken.Parameter:
+		return "name", true
+	case awstoken.Dashboard:
+		return "dashboardName", true
+	}
+	return "", false
 }
 
 // TestTwoProxiesCoexistInOneStack: the sample stack file gives two
@@ -54,7 +54,7 @@ func TestTwoProxiesCoexistInOneStack(t *testing.T) {
 					t.Errorf("%s %s is registered twice", r.typ, r.name)
 				}
 				urns[id] = true
-				key, ok := physicalNames[r.typ]
+				key, ok := physicalName(r.typ)
 				if !ok {
 					continue
 				}
@@ -217,7 +217,7 @@ func TestTheClientGroupReachesEveryProxy(t *testing.T) {
 							continue
 						}
 						n++
-						if !containsStr(r.deps, clientsURN) {
+						if !slices.Contains(r.deps, clientsURN) {
 							t.Errorf("%s does not depend on the clients' group: %v", r.name, r.deps)
 						}
 						if p := r.inputs["fromPort"]; !p.IsNumber() || p.NumberValue() != 5432 {
@@ -241,15 +241,6 @@ func TestTheClientGroupReachesEveryProxy(t *testing.T) {
 			}
 		})
 	}
-}
-
-func containsStr(xs []string, x string) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
 }
 
 // TestAnAWSCheckNamesTheCluster: a check of the AuroraProxy that reads AWS
