@@ -35,8 +35,8 @@ test: ## every test: mocks tests, golden plans, the engine cycle (skipped withou
 test-short: ## the mocks tests only, without the engine cycle
 	go test -count=1 -short ./...
 
-e2e: e2e-tools ## the engine cycle alone: preview, up, refresh, update, cutover, destroy of qa and prod, and the YAML and TypeScript programs, against moto
-	RDS_PROXY_E2E=require go test -count=1 -timeout 30m -v -run 'TestEngineCycle|TestBridge|TestPackageYAML|TestPackageTypeScript' ./e2e
+e2e: e2e-tools ## the engine cycle alone: preview, up, refresh, update, cutover, destroy of qa and prod, the Go example, and the YAML and TypeScript programs, against moto
+	RDS_PROXY_E2E=require go test -count=1 -timeout 45m -v -run 'TestEngineCycle|TestBridge|TestExampleGo|TestPackageYAML|TestPackageTypeScript' ./e2e
 
 e2e-tools: $(E2E_CLI) $(E2E_PLUGIN) $(PKG_PLUGIN) $(YAML_HOST) $(SDKGEN) ## build the Pulumi CLI, the test aws plugin, the rds-proxy plugin, the YAML language host and the SDK generator into bin/e2e (reused while up to date)
 

@@ -15,9 +15,21 @@ import (
 	"testing"
 )
 
+// cluster is an Aurora PostgreSQL cluster of the emulator, with its
+// security group and the secret of its credentials (testdata/fixture.py's
+// create_cluster).
+type cluster struct {
+	ClusterIdentifier string `json:"clusterIdentifier"`
+	ClusterEndpoint   string `json:"clusterEndpoint"`
+	AuroraSGID        string `json:"auroraSgId"`
+	SecretArn         string `json:"secretArn"`
+	SecretString      string `json:"secretString"`
+}
+
 // fixture is the infrastructure that exists before the program runs,
-// created by testdata/fixture.py.
+// created by testdata/fixture.py: its cluster, and the rest.
 type fixture struct {
+	cluster
 	VpcID            string            `json:"vpcId"`
 	SubnetIDs        []string          `json:"subnetIds"`
 	SubnetAZs        map[string]string `json:"subnetAzs"`
@@ -25,14 +37,9 @@ type fixture struct {
 	// UnsupportedZoneSubnetID is a subnet in a zone where RDS Proxy does
 	// not run.
 	UnsupportedZoneSubnetID string `json:"unsupportedZoneSubnetId"`
-	ClusterIdentifier       string `json:"clusterIdentifier"`
-	ClusterEndpoint         string `json:"clusterEndpoint"`
-	AuroraSGID              string `json:"auroraSgId"`
 	// AppSGIDs are the client security groups: App Runner's, then the
 	// ECS tasks'.
-	AppSGIDs     []string `json:"appSgIds"`
-	SecretArn    string   `json:"secretArn"`
-	SecretString string   `json:"secretString"`
+	AppSGIDs []string `json:"appSgIds"`
 	// ReportingSecretArn is a second database user's secret, encrypted
 	// with KmsKeyArn.
 	ReportingSecretArn string `json:"reportingSecretArn"`
@@ -73,6 +80,18 @@ func createFixture(ctx context.Context, t *testing.T, tl tools, m *moto, logGrou
 		t.Fatalf("read the fixture: %v", err)
 	}
 	return fx
+}
+
+// createCluster creates another Aurora cluster, name, in the first two
+// subnets of the fixture's VPC, with its own security group and secret.
+func createCluster(ctx context.Context, t *testing.T, tl tools, m *moto, fx fixture, name string) cluster {
+	t.Helper()
+	var c cluster
+	args := append([]string{"--cluster", name, fx.VpcID}, fx.SubnetIDs[:2]...)
+	if err := json.Unmarshal(python(ctx, t, tl, m, "fixture.py", args...), &c); err != nil {
+		t.Fatalf("read the cluster %s: %v", name, err)
+	}
+	return c
 }
 
 // snapshot is what the emulator holds, read by testdata/snapshot.py.

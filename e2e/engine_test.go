@@ -85,14 +85,22 @@ func (st *stack) track(op string, run func() error) error {
 	return err
 }
 
-// newEngine prepares the workspace. Every process the CLI starts inherits
-// runEnvVar=id.
+// newEngine prepares the workspace of the program. Every process the CLI
+// starts inherits runEnvVar=id.
 func newEngine(ctx context.Context, t *testing.T, tl tools, m *moto, id string) *engine {
 	t.Helper()
+	return newEngineFor(ctx, t, tl, m, id, "Pulumi.yaml", run)
+}
+
+// newEngineFor prepares the workspace of another program of the
+// repository: project is its Pulumi.yaml (relative to the repository's
+// root), program the inline program.
+func newEngineFor(ctx context.Context, t *testing.T, tl tools, m *moto, id, project string, program pulumi.RunFunc) *engine {
+	t.Helper()
 	root := repoRoot(t)
-	proj, err := workspace.LoadProject(filepath.Join(root, "Pulumi.yaml"))
+	proj, err := workspace.LoadProject(filepath.Join(root, project))
 	if err != nil {
-		t.Fatalf("load Pulumi.yaml: %v", err)
+		t.Fatalf("load %s: %v", project, err)
 	}
 	home, dir, backend := t.TempDir(), t.TempDir(), t.TempDir()
 	installPlugin(t, tl.plugin, home)
@@ -102,7 +110,7 @@ func newEngine(ctx context.Context, t *testing.T, tl tools, m *moto, id string) 
 		t.Fatalf("the Pulumi CLI in %s: %v", tl.cliRoot, err)
 	}
 	ws, err := auto.NewLocalWorkspace(ctx,
-		auto.Program(run),
+		auto.Program(program),
 		auto.Project(*proj),
 		auto.WorkDir(dir),
 		auto.PulumiHome(home),

@@ -183,7 +183,7 @@ func requireDeletedFirst(t *testing.T, steps []step, typ, name string) {
 func TestInputTableNamesEveryKey(t *testing.T) {
 	// The table is built, never previewed: the fixture's values only name
 	// resources.
-	fx := fixture{AppSGIDs: []string{"sg-app-runner", "sg-ecs-tasks"}, ClusterIdentifier: "cluster", SubnetIDs: []string{"a", "b", "c"}}
+	fx := fixture{AppSGIDs: []string{"sg-app-runner", "sg-ecs-tasks"}, cluster: cluster{ClusterIdentifier: "cluster"}, SubnetIDs: []string{"a", "b", "c"}}
 	var want []string
 	for _, s := range settings.Specs() {
 		if len(s.Fields) == 0 {

@@ -1,8 +1,12 @@
 """Create, in the AWS emulator, what exists before the rds-proxy program runs.
 
 Usage: python3 fixture.py ENDPOINT_URL [LOG_GROUP]
+       python3 fixture.py ENDPOINT_URL --cluster NAME VPC SUBNET SUBNET...
 
-Prints the fixture's IDs as JSON. It creates, through the ordinary AWS APIs
+Prints the fixture's IDs as JSON. With --cluster it creates only another
+Aurora cluster NAME, with its security group and its secret, in the
+subnets of an existing VPC (what a program with several clusters runs
+against), and prints its IDs. It creates, through the ordinary AWS APIs
 (boto3), never through emulator internals:
 - a VPC with three subnets in three Availability Zones (the third lets the
   engine cycle replace the proxy by changing its subnets);
@@ -30,13 +34,49 @@ CLUSTER = "e2e-aurora"
 INSTANCE_CLASS = "db.r6g.large"
 
 
+def create_cluster(ec2, rds, secretsmanager, name, secret_name, vpc, subnets):
+    """Create the Aurora PostgreSQL cluster name with one writer, its security
+    group and DB subnet group (both named name) in the subnets of vpc, and
+    the secret secret_name with its credentials; return their IDs."""
+    sg = ec2.create_security_group(GroupName=name, Description="Aurora PostgreSQL cluster", VpcId=vpc)["GroupId"]
+    rds.create_db_subnet_group(DBSubnetGroupName=name, DBSubnetGroupDescription="Aurora", SubnetIds=subnets)
+    cluster = rds.create_db_cluster(
+        DBClusterIdentifier=name, Engine="aurora-postgresql", EngineVersion="15.4",
+        DatabaseName="app", MasterUsername="app_admin", MasterUserPassword="e2e-Password-1234",
+        Port=5432, DBSubnetGroupName=name, VpcSecurityGroupIds=[sg],
+    )["DBCluster"]
+    rds.create_db_instance(
+        DBInstanceIdentifier=name + "-1", DBClusterIdentifier=name, Engine="aurora-postgresql",
+        DBInstanceClass=INSTANCE_CLASS, DBSubnetGroupName=name,
+    )
+    # Compact JSON with sorted keys: the cutover must give back these bytes.
+    secret_string = json.dumps({
+        "dbname": "app", "engine": "postgres", "host": cluster["Endpoint"],
+        "password": "e2e-Password-1234", "port": 5432, "username": "app_admin",
+    }, separators=(",", ":"), sort_keys=True)
+    secret = secretsmanager.create_secret(Name=secret_name, SecretString=secret_string)
+    return {
+        "clusterIdentifier": name,
+        "clusterEndpoint": cluster["Endpoint"],
+        "auroraSgId": sg,
+        "secretArn": secret["ARN"],
+        "secretString": secret_string,
+    }
+
+
 def main():
     endpoint = sys.argv[1]
-    log_group = sys.argv[2] if len(sys.argv) > 2 else ""
     session = boto3.session.Session()
 
     def client(name):
         return session.client(name, endpoint_url=endpoint)
+
+    if len(sys.argv) > 2 and sys.argv[2] == "--cluster":
+        name, vpc, subnets = sys.argv[3], sys.argv[4], sys.argv[5:]
+        json.dump(create_cluster(client("ec2"), client("rds"), client("secretsmanager"),
+                                 name, f"e2e/{name}/app", vpc, subnets), sys.stdout, indent=1, sort_keys=True)
+        return
+    log_group = sys.argv[2] if len(sys.argv) > 2 else ""
 
     ec2, rds, iam, kms = client("ec2"), client("rds"), client("iam"), client("kms")
     secretsmanager, logs = client("secretsmanager"), client("logs")
@@ -55,30 +95,11 @@ def main():
     other_subnet = ec2.create_subnet(VpcId=other_vpc, CidrBlock="10.77.1.0/24",
                                      AvailabilityZone="us-east-1a")["Subnet"]["SubnetId"]
 
-    aurora_sg = ec2.create_security_group(GroupName="e2e-aurora", Description="Aurora PostgreSQL cluster",
-                                          VpcId=vpc)["GroupId"]
+    aurora = create_cluster(ec2, rds, secretsmanager, CLUSTER, "e2e/aurora/app", vpc, subnets[:2])
     app_sg = ec2.create_security_group(GroupName="e2e-apprunner", Description="App Runner VPC connector",
                                        VpcId=vpc)["GroupId"]
     ecs_sg = ec2.create_security_group(GroupName="e2e-ecs", Description="ECS tasks", VpcId=vpc)["GroupId"]
 
-    rds.create_db_subnet_group(DBSubnetGroupName="e2e-aurora", DBSubnetGroupDescription="Aurora",
-                               SubnetIds=subnets[:2])
-    cluster = rds.create_db_cluster(
-        DBClusterIdentifier=CLUSTER, Engine="aurora-postgresql", EngineVersion="15.4",
-        DatabaseName="app", MasterUsername="app_admin", MasterUserPassword="e2e-Password-1234",
-        Port=5432, DBSubnetGroupName="e2e-aurora", VpcSecurityGroupIds=[aurora_sg],
-    )["DBCluster"]
-    rds.create_db_instance(
-        DBInstanceIdentifier=CLUSTER + "-1", DBClusterIdentifier=CLUSTER, Engine="aurora-postgresql",
-        DBInstanceClass=INSTANCE_CLASS, DBSubnetGroupName="e2e-aurora",
-    )
-
-    # Compact JSON with sorted keys: the cutover must give back these bytes.
-    secret_string = json.dumps({
-        "dbname": "app", "engine": "postgres", "host": cluster["Endpoint"],
-        "password": "e2e-Password-1234", "port": 5432, "username": "app_admin",
-    }, separators=(",", ":"), sort_keys=True)
-    secret = secretsmanager.create_secret(Name="e2e/aurora/app", SecretString=secret_string)
     key = kms.create_key(Description="e2e secrets and logs")["KeyMetadata"]["Arn"]
     reporting = secretsmanager.create_secret(
         Name="e2e/aurora/reporting", KmsKeyId=key,
@@ -98,17 +119,13 @@ def main():
         logs.create_log_group(logGroupName=log_group)
 
     json.dump({
+        **aurora,
         "vpcId": vpc,
         "subnetIds": subnets,
         "subnetAzs": azs,
         "otherVpcSubnetId": other_subnet,
         "unsupportedZoneSubnetId": unsupported_zone_subnet,
-        "clusterIdentifier": CLUSTER,
-        "clusterEndpoint": cluster["Endpoint"],
-        "auroraSgId": aurora_sg,
         "appSgIds": [app_sg, ecs_sg],
-        "secretArn": secret["ARN"],
-        "secretString": secret_string,
         "reportingSecretArn": reporting["ARN"],
         "kmsKeyArn": key,
         "boundaryPolicyArn": boundary,
