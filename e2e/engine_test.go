@@ -105,24 +105,29 @@ func newEngineFor(ctx context.Context, t *testing.T, tl tools, m *moto, id, proj
 	home, dir, backend := t.TempDir(), t.TempDir(), t.TempDir()
 	installPlugin(t, tl.plugin, home)
 	env := engineEnv(tl, id, home, backend)
+	ws := newWorkspace(ctx, t, tl, env, home, dir, auto.Program(program), auto.Project(*proj))
+	t.Logf("Pulumi CLI %s, workspace %s, backend %s", ws.PulumiVersion(), dir, backend)
+	return &engine{ws: ws, root: root, moto: m, tl: tl, env: env, x: newExcuses(), binDir: t.TempDir()}
+}
+
+// newWorkspace is a local workspace in dir run by the CLI of tl, with the
+// Pulumi home home, the environment env and the passphrase secrets
+// provider; opts add the program, or the project, where there is one.
+func newWorkspace(ctx context.Context, t *testing.T, tl tools, env map[string]string, home, dir string, opts ...auto.LocalWorkspaceOption) auto.Workspace {
+	t.Helper()
 	cmd, err := auto.NewPulumiCommand(&auto.PulumiCommandOptions{Root: tl.cliRoot})
 	if err != nil {
 		t.Fatalf("the Pulumi CLI in %s: %v", tl.cliRoot, err)
 	}
-	ws, err := auto.NewLocalWorkspace(ctx,
-		auto.Program(program),
-		auto.Project(*proj),
-		auto.WorkDir(dir),
-		auto.PulumiHome(home),
-		auto.EnvVars(env),
-		auto.SecretsProvider("passphrase"),
-		auto.Pulumi(cmd),
-	)
+	opts = append([]auto.LocalWorkspaceOption{
+		auto.WorkDir(dir), auto.PulumiHome(home), auto.EnvVars(env),
+		auto.SecretsProvider("passphrase"), auto.Pulumi(cmd),
+	}, opts...)
+	ws, err := auto.NewLocalWorkspace(ctx, opts...)
 	if err != nil {
 		t.Fatalf("create the workspace: %v", err)
 	}
-	t.Logf("Pulumi CLI %s, workspace %s, backend %s", ws.PulumiVersion(), dir, backend)
-	return &engine{ws: ws, root: root, moto: m, tl: tl, env: env, x: newExcuses(), binDir: t.TempDir()}
+	return ws
 }
 
 // engineEnv is the CLI's environment: fake AWS credentials, a file://

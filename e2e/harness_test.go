@@ -100,21 +100,8 @@ func repoRoot(t *testing.T) string {
 // folder (bin/pulumi-language-yaml).
 func needTools(t *testing.T, engine bool, more ...string) tools {
 	t.Helper()
-	mode := os.Getenv(e2eEnvVar)
-	if mode != "" && mode != e2eRequire {
-		t.Fatalf("%s=%q: want it empty (the engine cycle skips when a tool is missing) or %q (a missing tool fails it)", e2eEnvVar, mode, e2eRequire)
-	}
-	required := mode == e2eRequire
-	if testing.Short() {
-		if required {
-			t.Fatalf("%s=%s requires the engine cycle, but -short skips it: run without -short, or unset %s", e2eEnvVar, e2eRequire, e2eEnvVar)
-		}
-		skip(t, "the engine cycle does not run with -short")
-	}
-	dir := os.Getenv(toolsEnvVar)
-	if dir == "" {
-		dir = filepath.Join(repoRoot(t), "bin", "e2e")
-	}
+	required := e2eMode(t, "the engine cycle")
+	dir := toolsDir(t)
 	tl := tools{cliRoot: dir, plugin: filepath.Join(dir, "pulumi-resource-aws")}
 	var missing []string
 	bins := []string{tl.plugin}
@@ -152,6 +139,37 @@ func needTools(t *testing.T, engine bool, more ...string) tools {
 	}
 	skip(t, msg)
 	return tl
+}
+
+// e2eMode checks RDS_PROXY_E2E and -short for the tests named what (the
+// engine cycle, the SDK tests): a value other than empty or "require" (a
+// typo would turn the requirement off) fails the test; -short skips it, or
+// fails it when it is required. It reports whether a missing tool must
+// fail the test rather than skip it.
+func e2eMode(t *testing.T, what string) bool {
+	t.Helper()
+	mode := os.Getenv(e2eEnvVar)
+	if mode != "" && mode != e2eRequire {
+		t.Fatalf("%s=%q: want it empty (%s skips when a tool is missing) or %q (a missing tool fails it)", e2eEnvVar, mode, what, e2eRequire)
+	}
+	required := mode == e2eRequire
+	if testing.Short() {
+		if required {
+			t.Fatalf("%s=%s requires %s, but -short skips it: run without -short, or unset %s", e2eEnvVar, e2eRequire, what, e2eEnvVar)
+		}
+		skip(t, what+" does not run with -short")
+	}
+	return required
+}
+
+// toolsDir is the folder `make e2e-tools` builds the tools into: the one
+// RDS_PROXY_E2E_TOOLS names, or bin/e2e.
+func toolsDir(t *testing.T) string {
+	t.Helper()
+	if dir := os.Getenv(toolsEnvVar); dir != "" {
+		return dir
+	}
+	return filepath.Join(repoRoot(t), "bin", "e2e")
 }
 
 // findPython sets tl.python to a python3 that can run moto, or says what

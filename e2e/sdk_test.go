@@ -42,21 +42,8 @@ type sdkTools struct {
 // terraform-provider-aws, moto), which needTools checks.
 func needSDKTools(t *testing.T, engine bool, path ...string) sdkTools {
 	t.Helper()
-	mode := os.Getenv(e2eEnvVar)
-	if mode != "" && mode != e2eRequire {
-		t.Fatalf("%s=%q: want it empty (the SDK tests skip when a tool is missing) or %q (a missing tool fails them)", e2eEnvVar, mode, e2eRequire)
-	}
-	required := mode == e2eRequire
-	if testing.Short() {
-		if required {
-			t.Fatalf("%s=%s requires the SDK tests, but -short skips them: run without -short, or unset %s", e2eEnvVar, e2eRequire, e2eEnvVar)
-		}
-		skip(t, "the SDK tests do not run with -short")
-	}
-	dir := os.Getenv(toolsEnvVar)
-	if dir == "" {
-		dir = filepath.Join(repoRoot(t), "bin", "e2e")
-	}
+	required := e2eMode(t, "the SDK tests")
+	dir := toolsDir(t)
 	st := sdkTools{
 		cli: filepath.Join(dir, "bin", "pulumi"), component: filepath.Join(dir, componentPlugin),
 		sdkgen: filepath.Join(dir, sdkgenBin), bins: map[string]string{},

@@ -107,15 +107,8 @@ func newTSDriver(ctx context.Context, t *testing.T, st sdkTools, p *tsProject, i
 func tsConfig(m *moto, fx fixture, cidrs ...string) map[string]any {
 	// providerConfig needs only the emulator of the engine.
 	cfg := (&engine{moto: m}).providerConfig()
-	for k, v := range map[string]any{
-		"vpcId":                  fx.VpcID,
-		"subnetIds":              fx.SubnetIDs[:2],
-		"clusterIdentifier":      fx.ClusterIdentifier,
-		"clusterSecurityGroupId": fx.AuroraSGID,
-		"secretArn":              fx.SecretArn,
-		"instanceClass":          fx.InstanceClass,
-	} {
-		cfg[tsProjectName+":"+k] = v
+	for k, v := range fx.exampleConfig(tsProjectName) {
+		cfg[k] = v
 	}
 	if len(cidrs) > 0 {
 		cfg[tsProjectName+":allowedCidrs"] = cidrs

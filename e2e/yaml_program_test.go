@@ -14,7 +14,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/config"
 )
 
@@ -94,20 +93,7 @@ func newYAMLEngine(ctx context.Context, t *testing.T, tl tools, m *moto, id stri
 	installPlugin(t, tl.plugin, home)
 	installResourcePlugin(t, filepath.Join(tl.cliRoot, pkgPlugin), home, name, version)
 	yamlProgram(t, dir, version, nil)
-	cmd, err := auto.NewPulumiCommand(&auto.PulumiCommandOptions{Root: tl.cliRoot})
-	if err != nil {
-		t.Fatalf("the Pulumi CLI in %s: %v", tl.cliRoot, err)
-	}
-	ws, err := auto.NewLocalWorkspace(ctx,
-		auto.WorkDir(dir),
-		auto.PulumiHome(home),
-		auto.EnvVars(env),
-		auto.SecretsProvider("passphrase"),
-		auto.Pulumi(cmd),
-	)
-	if err != nil {
-		t.Fatalf("create the workspace: %v", err)
-	}
+	ws := newWorkspace(ctx, t, tl, env, home, dir)
 	t.Logf("Pulumi CLI %s, YAML program in %s, rds-proxy %s", ws.PulumiVersion(), dir, version)
 	return &engine{ws: ws, root: repoRoot(t), moto: m, tl: tl, env: env, x: newExcuses(), binDir: t.TempDir()}, version
 }
@@ -118,18 +104,12 @@ func newYAMLEngine(ctx context.Context, t *testing.T, tl tools, m *moto, id stri
 func (e *engine) yamlStackFile(t *testing.T, name string, fx fixture, protect bool) *stackFile {
 	t.Helper()
 	sf := &stackFile{name: name, cfg: config.Map{}}
-	for k, v := range map[string]any{
-		"vpcId":                  fx.VpcID,
-		"subnetIds":              fx.SubnetIDs[:2],
-		"clusterIdentifier":      fx.ClusterIdentifier,
-		"clusterSecurityGroupId": fx.AuroraSGID,
-		"secretArn":              fx.SecretArn,
-		"instanceClass":          fx.InstanceClass,
-		"protect":                protect,
-	} {
-		sf.set(t, yamlProject+":"+k, v)
-	}
+	cfg := fx.exampleConfig(yamlProject)
+	cfg[yamlProject+":protect"] = protect
 	for k, v := range e.providerConfig() {
+		cfg[k] = v
+	}
+	for k, v := range cfg {
 		sf.set(t, k, v)
 	}
 	return sf
