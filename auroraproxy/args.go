@@ -4,7 +4,7 @@ import "github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 // Args configures an AuroraProxy: the configuration a stack file of the
 // rds-proxy program holds, one field per key, named by its `pulumi` tag as
-// the key is. A field left nil takes its default (keys.go).
+// the key is. A field left nil takes its default (docs/configuration.md).
 //
 // A value that only becomes a property of AWS resources is an input: the
 // caller may pass an output of its own resources (the VPC's subnets, a
@@ -39,7 +39,7 @@ type Args struct {
 	DBPort *int `pulumi:"dbPort,optional"`
 
 	// SecretArn is the full ARN of the Secrets Manager secret with the
-	// database credentials; required unless Secrets is set.
+	// database credentials; required unless `secrets` is set.
 	SecretArn pulumi.StringInput `pulumi:"secretArn,optional"`
 	// SecretKmsKeyArn is the customer-managed KMS key that encrypts
 	// SecretArn; none for an AWS-managed key.
@@ -92,7 +92,7 @@ type Args struct {
 	MaxConnections *int `pulumi:"maxConnections,optional"`
 	// Protect makes `pulumi destroy` refuse before it deletes anything, and
 	// refuses a change that replaces the proxy, its security group or its
-	// log group. Default: true when Env is prod.
+	// log group. Default: true when `env` is prod.
 	Protect *bool `pulumi:"protect,optional"`
 	// Adopt lists what already exists and is taken over (pulumi import):
 	// logGroup, endpointParameter.
@@ -120,7 +120,7 @@ type Args struct {
 	// written), proxy or direct (the rollback). Default off.
 	Cutover *string `pulumi:"cutover,optional"`
 	// AppSecretArn is the secret the services read, which the cutover
-	// rewrites. Default SecretArn, or the one entry of Secrets.
+	// rewrites. Default SecretArn, or the one entry of `secrets`.
 	AppSecretArn pulumi.StringInput `pulumi:"appSecretArn,optional"`
 	// CutoverAllowRotation lets cutover proxy proceed on a rotated
 	// application secret that the proxy does not read. Default false.

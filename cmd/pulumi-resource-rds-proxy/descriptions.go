@@ -28,7 +28,7 @@ func description(key string) string {
 	case "AlarmsArgs.TopicArns":
 		return "topicArns are the SNS topics notified on ALARM and on OK (at most 5)."
 	case "Args":
-		return "Args configures an AuroraProxy: the configuration a stack file of the rds-proxy program holds, one field per key, named by its `pulumi` tag as the key is. A field left nil takes its default (keys.go).\n\nA value that only becomes a property of AWS resources is an input: the caller may pass an output of its own resources (the VPC's subnets, a security group's ID, a secret's ARN). A value unknown at preview is validated at `pulumi up`, when it is known, with the same message, and the checks that need AWS with it (the subnets' VPC and zones, the cutover's secret) run then. A value that names resources, or sizes them at plan time, is plain."
+		return "Args configures an AuroraProxy: the configuration a stack file of the rds-proxy program holds, one field per key, named by its `pulumi` tag as the key is. A field left nil takes its default (docs/configuration.md).\n\nA value that only becomes a property of AWS resources is an input: the caller may pass an output of its own resources (the VPC's subnets, a security group's ID, a secret's ARN). A value unknown at preview is validated at `pulumi up`, when it is known, with the same message, and the checks that need AWS with it (the subnets' VPC and zones, the cutover's secret) run then. A value that names resources, or sizes them at plan time, is plain."
 	case "Args.Adopt":
 		return "adopt lists what already exists and is taken over (pulumi import): logGroup, endpointParameter."
 	case "Args.Alarms":
@@ -36,7 +36,7 @@ func description(key string) string {
 	case "Args.AllowedCidrs":
 		return "allowedCidrs are the client networks allowed in (CIDR blocks)."
 	case "Args.AppSecretArn":
-		return "appSecretArn is the secret the services read, which the cutover rewrites. Default secretArn, or the one entry of Secrets."
+		return "appSecretArn is the secret the services read, which the cutover rewrites. Default secretArn, or the one entry of `secrets`."
 	case "Args.AppSecurityGroupIDs":
 		return "appSecurityGroupIds are the client security groups allowed in."
 	case "Args.ClientPasswordAuthType":
@@ -76,7 +76,7 @@ func description(key string) string {
 	case "Args.Pool":
 		return "pool is the default target group's connection pool; a field left out keeps its default."
 	case "Args.Protect":
-		return "protect makes `pulumi destroy` refuse before it deletes anything, and refuses a change that replaces the proxy, its security group or its log group. Default: true when Env is prod."
+		return "protect makes `pulumi destroy` refuse before it deletes anything, and refuses a change that replaces the proxy, its security group or its log group. Default: true when `env` is prod."
 	case "Args.ReaderEndpoint":
 		return "readerEndpoint adds a READ_ONLY endpoint for the cluster's readers, published under /<org>/<env>/rds-proxy/reader-endpoint. Default false."
 	case "Args.Region":
@@ -90,7 +90,7 @@ func description(key string) string {
 	case "Args.RolePath":
 		return "rolePath is the IAM path of the role the component creates. Default IAM's, /."
 	case "Args.SecretArn":
-		return "secretArn is the full ARN of the Secrets Manager secret with the database credentials; required unless Secrets is set."
+		return "secretArn is the full ARN of the Secrets Manager secret with the database credentials; required unless `secrets` is set."
 	case "Args.SecretKmsKeyArn":
 		return "secretKmsKeyArn is the customer-managed KMS key that encrypts secretArn; none for an AWS-managed key."
 	case "Args.Secrets":
