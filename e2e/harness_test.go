@@ -112,7 +112,7 @@ func needTools(t *testing.T, engine bool, more ...string) tools {
 		bins = append(bins, filepath.Join(dir, m))
 	}
 	for _, bin := range bins {
-		if _, err := os.Stat(bin); err != nil { //nolint:gosec // a path the developer names, only looked at
+		if _, err := os.Stat(bin); err != nil {
 			missing = append(missing, bin+" is missing (run `make e2e-tools`)")
 		}
 	}
