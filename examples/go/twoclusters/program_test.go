@@ -232,8 +232,25 @@ func TestTheClientGroupReachesEveryProxy(t *testing.T) {
 			egress := w.ofType(awstoken.EgressRule)
 			var toProxies int
 			for _, r := range egress {
-				if strings.HasSuffix(r.name, "-clients-to-proxy") {
-					toProxies++
+				name, ok := strings.CutSuffix(r.name, "-clients-to-proxy")
+				if !ok {
+					continue
+				}
+				toProxies++
+				if tc.dryRun {
+					continue // the groups' IDs are not known at preview
+				}
+				want := map[string]resource.PropertyValue{
+					"securityGroupId":           resource.NewProperty(clientsID),
+					"referencedSecurityGroupId": resource.NewProperty(mockID(awstoken.SecurityGroup, "acmecorp-dev-"+name+"-rds-proxy-sg")),
+					"ipProtocol":                resource.NewProperty("tcp"),
+					"fromPort":                  resource.NewProperty(5432.0),
+					"toPort":                    resource.NewProperty(5432.0),
+				}
+				for k, v := range want {
+					if got := r.inputs[resource.PropertyKey(k)]; !got.DeepEquals(v) {
+						t.Errorf("%s: %s = %v, want %v", r.name, k, got, v)
+					}
 				}
 			}
 			if toProxies != 2 {
